@@ -1,0 +1,32 @@
+# Bulwark build entry points. `make demo` and `make test` are the two commands
+# README.md documents; .ci/run calls `make test` after starting real services.
+GO      ?= go
+BIN     := bin/bulwark
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -s -w -X github.com/bulwark-sec/bulwark/internal/cli.version=$(VERSION)
+
+.PHONY: build demo test bench fuzz vet
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/bulwark
+
+# Scans the sample image bundled in testdata/demo, offline.
+demo: build
+	./$(BIN) scan --format table testdata/demo/demo-image.tar
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
+
+# The whole test suite. Tests needing Docker, PostgreSQL or ../shared skip with
+# a reason unless BULWARK_REQUIRE_DOCKER=1 / BULWARK_REQUIRE_POSTGRES=1.
+test: vet
+	$(GO) test -count=1 -timeout 20m ./...
+
+bench: build
+	./bench/run.sh
+
+# A short run of every fuzz target (FUZZTIME=1m for longer).
+FUZZTIME ?= 10s
+fuzz:
+	./bench/fuzz.sh $(FUZZTIME)
