@@ -1,0 +1,269 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/layercache"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/table"
+	"github.com/bulwark-sec/bulwark/internal/scan"
+	"github.com/bulwark-sec/bulwark/internal/source"
+)
+
+func init() { subcommands = append(subcommands, newScanCmd, newSBOMCmd) }
+
+// targetFlags are shared by every command that opens an image.
+type targetFlags struct {
+	format       string
+	output       string
+	cacheDir     string
+	noCache      bool
+	cacheMaxSize int64
+	dockerHost   string
+	platform     string
+	insecure     bool
+}
+
+func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(formats, ", ")+" (default: table on a terminal, json otherwise)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
+	fl.StringVar(&f.cacheDir, "cache-dir", "", "layer cache directory (default: $BULWARK_CACHE_DIR or the user cache dir)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "do not read or write the layer cache")
+	fl.Int64Var(&f.cacheMaxSize, "cache-max-bytes", layercache.DefaultMaxBytes, "evict least recently used layer results beyond this size")
+	fl.StringVar(&f.dockerHost, "docker-host", "", "Docker engine address (default: $DOCKER_HOST or the local socket)")
+	fl.StringVar(&f.platform, "platform", "", "platform of a multi-platform image, as os/arch[/variant]")
+	fl.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to registries")
+}
+
+func (f *targetFlags) resolveFormat(stdout io.Writer, formats []string) (string, error) {
+	if f.format == "" {
+		if f.output == "" && isTerminal(stdout) {
+			return "table", nil
+		}
+		return "json", nil
+	}
+	if !slices.Contains(formats, f.format) {
+		return "", usageErrorf("unknown --format %q (want one of %s)", f.format, strings.Join(formats, ", "))
+	}
+	return f.format, nil
+}
+
+// cacheDir returns the layer cache location.
+func cacheRoot(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if d := os.Getenv("BULWARK_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "bulwark"), nil
+}
+
+func (f *targetFlags) scanOptions(s *streams) (scan.Options, func(), error) {
+	opts := scan.Options{
+		Source: source.Options{DockerHost: f.dockerHost, Platform: f.platform, Insecure: f.insecure},
+		Tool:   report.Tool{Name: "bulwark", Version: Version()},
+	}
+	if !f.noCache {
+		root, err := cacheRoot(f.cacheDir)
+		if err != nil {
+			return opts, nil, usageErrorf("cache: %v", err)
+		}
+		c, err := layercache.Open(filepath.Join(root, "layers"), f.cacheMaxSize)
+		if err != nil {
+			return opts, nil, err
+		}
+		opts.Cache = c
+		opts.Walk.TempDir = filepath.Join(root, "tmp")
+		if err := os.MkdirAll(opts.Walk.TempDir, 0o700); err != nil {
+			return opts, nil, err
+		}
+	}
+	pb := newProgress(s.err, "scanning")
+	if pb != nil {
+		opts.Progress = pb
+	}
+	return opts, pb.finish, nil
+}
+
+// failOn is the parsed --fail-on gate.
+type failOn struct {
+	severity   advisory.Severity // "" = no severity gate
+	unassessed bool
+}
+
+func parseFailOn(s string) (failOn, error) {
+	var g failOn
+	for _, part := range strings.Split(s, ",") {
+		switch p := strings.ToLower(strings.TrimSpace(part)); p {
+		case "":
+		case "unassessed":
+			g.unassessed = true
+		case "critical", "high", "medium", "low", "unknown":
+			g.severity = advisory.Severity(p)
+		default:
+			return g, usageErrorf("--fail-on: unknown value %q (want critical, high, medium, low, unknown, unassessed)", p)
+		}
+	}
+	return g, nil
+}
+
+// check returns a findings error when the report trips the gate.
+func (g failOn) check(r *report.Report) error {
+	if g.unassessed && !r.Coverage.Assessed {
+		return findingsError("target could not be assessed (no OS identified, no package database)")
+	}
+	if g.severity == "" {
+		return nil
+	}
+	min := advisory.SeverityRank(g.severity)
+	n := 0
+	for _, v := range r.Vulnerabilities {
+		if advisory.SeverityRank(v.Severity) >= min {
+			n++
+		}
+	}
+	if n > 0 {
+		return findingsError(fmt.Sprintf("%d vulnerabilit%s at or above %s", n, plural(n, "y", "ies"), g.severity))
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+var scanFormats = []string{"table", "json"}
+
+func newScanCmd(s *streams) *cobra.Command {
+	var (
+		tf     targetFlags
+		failOn string
+	)
+	cmd := &cobra.Command{
+		Use:   "scan TARGET",
+		Short: "Inventory an image and report what it contains",
+		Long: `Scan an image: every OS package, the operating system, and what could not
+be assessed.
+
+TARGET is one of:
+  docker-archive:PATH   a "docker save" tarball
+  oci-archive:PATH      an OCI image layout in a tarball
+  oci-layout:DIR        an OCI image layout directory
+  dir:PATH              an unpacked root filesystem
+  docker:NAME[:TAG]     an image in the local Docker engine
+  registry:REF          an image in a registry (credentials from ~/.docker/config.json)
+  PATH or NAME          detected: file → archive, directory → layout or rootfs,
+                        otherwise the local engine first, then the registry`,
+		Args: exactArgs(1, "TARGET"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := tf.resolveFormat(s.out, scanFormats)
+			if err != nil {
+				return err
+			}
+			gate, err := parseFailOn(failOn)
+			if err != nil {
+				return err
+			}
+			opts, done, err := tf.scanOptions(s)
+			if err != nil {
+				return err
+			}
+			rep, err := scan.Inventory(cmd.Context(), args[0], opts)
+			done()
+			if err != nil {
+				return inputError(err)
+			}
+			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {
+				return render(w, rep, format, false)
+			}); err != nil {
+				return err
+			}
+			return gate.check(rep)
+		},
+	}
+	tf.register(cmd, scanFormats)
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" to also fail when nothing could be assessed")
+	return cmd
+}
+
+func newSBOMCmd(s *streams) *cobra.Command {
+	var tf targetFlags
+	formats := []string{"json", "table"}
+	cmd := &cobra.Command{
+		Use:   "sbom TARGET",
+		Short: "List the software in an image (software bill of materials)",
+		Long:  "List every package of an image with its version, type, purl and locations. TARGET as for scan.",
+		Args:  exactArgs(1, "TARGET"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if tf.format == "" {
+				tf.format = "json"
+			}
+			format, err := tf.resolveFormat(s.out, formats)
+			if err != nil {
+				return err
+			}
+			opts, done, err := tf.scanOptions(s)
+			if err != nil {
+				return err
+			}
+			rep, err := scan.Inventory(cmd.Context(), args[0], opts)
+			done()
+			if err != nil {
+				return inputError(err)
+			}
+			return writeOutput(s.out, tf.output, func(w io.Writer) error {
+				return render(w, rep, format, true)
+			})
+		},
+	}
+	tf.register(cmd, formats)
+	return cmd
+}
+
+func render(w io.Writer, rep *report.Report, format string, packages bool) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, rep)
+	case "table":
+		return table.Write(w, rep, table.Options{Color: isTerminal(w) && os.Getenv("NO_COLOR") == "", Packages: packages})
+	}
+	return usageErrorf("unknown format %q", format)
+}
+
+// inputError marks a failure to read the target as exit code 2 with one
+// line of explanation.
+func inputError(err error) error {
+	if ec, ok := errors.AsType[ExitCoder](err); ok {
+		return ec
+	}
+	return &exitError{code: ExitInput, err: err}
+}
+
+// exactArgs is cobra.ExactArgs with a usage-error exit code and a message
+// naming the missing argument.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s needs %s (see %s --help)", cmd.CommandPath(), names, cmd.CommandPath())
+		}
+		return nil
+	}
+}

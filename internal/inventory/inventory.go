@@ -1,0 +1,330 @@
+// Package inventory turns image layers into the list of installed software.
+//
+// # Data flow
+//
+//	layer tar ──AnalyzeLayer──▶ LayerResult ──(layercache)──┐
+//	layer tar ──AnalyzeLayer──▶ LayerResult ────────────────┼─▶ Assemble ─▶ Inventory
+//	                                                         ┘
+//
+// [AnalyzeLayer] walks one layer (package layerfs) and hands each wanted file
+// to the catalogers that want it; it keeps the packages per file, the small
+// release files the distro detector needs, and the layer's index. A
+// LayerResult depends only on the layer's bytes and the analyzer set, so it
+// is cached per layer digest. [Assemble] merges the results of all layers in
+// order: a file's packages count only if the file is still visible at the
+// top (whiteouts, opaque directories, overwrites), each package is
+// attributed to the lowest layer from which it was continuously present,
+// and the distribution is detected on the merged view.
+package inventory
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/distro"
+	"github.com/bulwark-sec/bulwark/internal/layerfs"
+	"github.com/bulwark-sec/bulwark/internal/sbom"
+)
+
+// Analyzer is the set of catalogers applied to every layer.
+type Analyzer struct {
+	Catalogers []catalog.Cataloger
+	Walk       layerfs.Options
+}
+
+// formatVersion changes when LayerResult's meaning changes.
+const formatVersion = "inventory/1"
+
+// Fingerprint identifies the analyzer set: the layer-cache key is the layer
+// digest plus this.
+func (a *Analyzer) Fingerprint() string {
+	parts := []string{formatVersion}
+	for _, c := range a.Catalogers {
+		parts = append(parts, c.Name()+"@"+c.Version())
+	}
+	slices.Sort(parts[1:])
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\n")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// LayerResult is everything later stages need from one layer.
+type LayerResult struct {
+	Index    *layerfs.Index
+	Packages map[string][]sbom.Package // by the path of the file that declared them
+	Captured map[string][]byte         // release files, for distro detection
+	Unknowns []catalog.Unknown         // wanted files that could not be read
+	// Databases lists "path (cataloger)" for every file a cataloger read.
+	Databases []string
+}
+
+// AnalyzeLayer walks one layer and runs the catalogers over it.
+func (a *Analyzer) AnalyzeLayer(ctx context.Context, l layerfs.Layer) (*LayerResult, error) {
+	r := newResult()
+	ix, err := layerfs.Walk(ctx, l, a.Walk, a.visitor(ctx, r))
+	if err != nil {
+		return nil, err
+	}
+	r.Index = ix
+	r.finish()
+	return r, nil
+}
+
+// AnalyzeDir treats a root filesystem directory as a single layer.
+func (a *Analyzer) AnalyzeDir(ctx context.Context, dir string) (*LayerResult, error) {
+	r := newResult()
+	ix, err := layerfs.WalkDir(ctx, dir, a.Walk, a.visitor(ctx, r))
+	if err != nil {
+		return nil, err
+	}
+	r.Index = ix
+	r.finish()
+	return r, nil
+}
+
+func newResult() *LayerResult {
+	return &LayerResult{Packages: map[string][]sbom.Package{}, Captured: map[string][]byte{}}
+}
+
+func (r *LayerResult) finish() {
+	slices.Sort(r.Databases)
+	slices.SortFunc(r.Unknowns, func(a, b catalog.Unknown) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Cataloger, b.Cataloger))
+	})
+}
+
+// fileMeta remembers what Wants saw of files that produced packages, so a
+// hard link to them can be offered to the same catalogers.
+type fileMeta struct {
+	mode fs.FileMode
+	size int64
+}
+
+func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor {
+	parsed := map[string]fileMeta{}
+	var wanting []catalog.Cataloger
+	return func(e *layerfs.Entry, f catalog.File) error {
+		if e.Kind == layerfs.KindHardlink {
+			if m, ok := parsed[e.Link]; ok {
+				for _, p := range r.Packages[e.Link] {
+					p.Locations = []sbom.Location{{Path: e.Path}}
+					r.Packages[e.Path] = append(r.Packages[e.Path], p)
+				}
+				parsed[e.Path] = m
+			}
+			return nil
+		}
+		if f == nil {
+			return nil
+		}
+		wanting = wanting[:0]
+		for _, c := range a.Catalogers {
+			if c.Wants(e.Path, e.Mode, e.Size) {
+				wanting = append(wanting, c)
+			}
+		}
+		capture := distro.Wants(e.Path, e.Size)
+		if len(wanting) == 0 && !capture {
+			return nil
+		}
+		if capture {
+			b, err := io.ReadAll(io.LimitReader(f, distro.MaxFileSize))
+			if err != nil {
+				r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Reason: err.Error()})
+				return nil
+			}
+			r.Captured[e.Path] = b
+			if len(wanting) == 0 {
+				return nil
+			}
+			f = catalog.NewBytesFile(e.Path, b) // content already consumed
+		}
+		views, err := fileViews(f, len(wanting))
+		if err != nil {
+			r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Cataloger: wanting[0].Name(), Reason: err.Error()})
+			return nil
+		}
+		for i, c := range wanting {
+			pkgs, err := c.Parse(ctx, views[i])
+			if err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return ctxErr
+				}
+				r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Cataloger: c.Name(), Reason: err.Error()})
+				continue
+			}
+			r.Databases = append(r.Databases, e.Path+" ("+c.Name()+")")
+			if len(pkgs) > 0 {
+				r.Packages[e.Path] = append(r.Packages[e.Path], pkgs...)
+				parsed[e.Path] = fileMeta{e.Mode, e.Size}
+			}
+		}
+		return nil
+	}
+}
+
+// fileViews gives each of n catalogers its own reading position over f.
+// One cataloger reads f directly; several share f's random access.
+func fileViews(f catalog.File, n int) ([]catalog.File, error) {
+	if n == 1 {
+		return []catalog.File{f}, nil
+	}
+	ra, err := f.ReaderAt()
+	if err != nil {
+		return nil, err
+	}
+	views := make([]catalog.File, n)
+	for i := range views {
+		views[i] = &sectionFile{File: f, sr: io.NewSectionReader(ra, 0, f.Size()), ra: ra}
+	}
+	return views, nil
+}
+
+type sectionFile struct {
+	catalog.File
+	sr *io.SectionReader
+	ra io.ReaderAt
+}
+
+func (s *sectionFile) Read(p []byte) (int, error)     { return s.sr.Read(p) }
+func (s *sectionFile) ReaderAt() (io.ReaderAt, error) { return s.ra, nil }
+
+// Inventory is the merged result for a whole image.
+type Inventory struct {
+	Distro   *sbom.Distro
+	Packages []sbom.Package
+	Unknowns []catalog.Unknown
+	// Databases lists the package databases and manifests that were read
+	// and are still visible in the image ("var/lib/dpkg/status (dpkg)").
+	Databases []string
+	Files     int
+	Bytes     int64
+}
+
+// ErrNoLayers is returned by Assemble for an image without layers.
+var ErrNoLayers = errors.New("inventory: image has no layers")
+
+// Assemble merges layer results (base layer first). digests[i] is the
+// digest reported as the layer of files that layer i added; it may be ""
+// (a directory scan).
+func Assemble(layers []*LayerResult, digests []string) (*Inventory, error) {
+	if len(layers) == 0 {
+		return nil, ErrNoLayers
+	}
+	if len(digests) != len(layers) {
+		return nil, fmt.Errorf("inventory: %d layers but %d digests", len(layers), len(digests))
+	}
+	indexes := make([]*layerfs.Index, len(layers))
+	for i, l := range layers {
+		indexes[i] = l.Index
+	}
+	stack := layerfs.Merge(indexes)
+	inv := &Inventory{}
+
+	// Release files, read through the merged view.
+	inv.Distro = distro.Detect(func(p string) ([]byte, bool) {
+		rp, err := stack.Resolve(p)
+		if err != nil {
+			return nil, false
+		}
+		// The topmost layer with an entry at rp decides: its captured
+		// content if it is still visible, nothing otherwise.
+		for i := len(layers) - 1; i >= 0; i-- {
+			if !layerHas(indexes[i], rp) {
+				continue
+			}
+			b, ok := layers[i].Captured[rp]
+			return b, ok && stack.Visible(i, rp)
+		}
+		return nil, false
+	})
+
+	var pkgs []sbom.Package
+	for i, l := range layers {
+		inv.Files += l.Index.Files
+		inv.Bytes += l.Index.Bytes
+		for _, u := range l.Unknowns {
+			if stack.Visible(i, u.Path) {
+				u.LayerDigest = digests[i]
+				inv.Unknowns = append(inv.Unknowns, u)
+			}
+		}
+		for _, db := range l.Databases {
+			p, _, _ := strings.Cut(db, " (")
+			if stack.Visible(i, p) {
+				inv.Databases = append(inv.Databases, db)
+			}
+		}
+		for p, found := range l.Packages {
+			if !stack.Visible(i, p) {
+				continue
+			}
+			for _, pkg := range found {
+				key := pkg.Key()
+				intro := stack.Introduced(i, p, func(k int) bool {
+					return slices.ContainsFunc(layers[k].Packages[p], func(q sbom.Package) bool { return q.Key() == key })
+				})
+				for j := range pkg.Locations {
+					pkg.Locations[j].LayerDigest = digests[intro]
+				}
+				pkgs = append(pkgs, pkg)
+			}
+		}
+	}
+	inv.Packages = mergeDuplicates(pkgs)
+	for i := range inv.Packages {
+		sbom.SetPURL(&inv.Packages[i], inv.Distro)
+	}
+	sbom.Sort(inv.Packages)
+	slices.Sort(inv.Databases)
+	inv.Databases = slices.Compact(inv.Databases)
+	return inv, nil
+}
+
+func layerHas(ix *layerfs.Index, p string) bool {
+	_, ok := slices.BinarySearch(ix.Others, p)
+	return ok
+}
+
+// mergeDuplicates folds packages found at several places into one with
+// several locations. Go modules stay per binary: their symbols, and so
+// their reachability, differ from binary to binary.
+func mergeDuplicates(pkgs []sbom.Package) []sbom.Package {
+	index := map[string]int{}
+	out := pkgs[:0:0]
+	for _, p := range pkgs {
+		k := p.Key() + "\x00" + p.Arch
+		if p.Type == sbom.GoModule || p.Type == sbom.GoStdlib {
+			k += "\x00" + firstPath(p)
+		}
+		if i, ok := index[k]; ok {
+			out[i].Locations = append(out[i].Locations, p.Locations...)
+			continue
+		}
+		index[k] = len(out)
+		out = append(out, p)
+	}
+	for i := range out {
+		locs := out[i].Locations
+		slices.SortFunc(locs, func(a, b sbom.Location) int {
+			return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.LayerDigest, b.LayerDigest))
+		})
+		out[i].Locations = slices.Compact(locs)
+	}
+	return out
+}
+
+func firstPath(p sbom.Package) string {
+	if len(p.Locations) == 0 {
+		return ""
+	}
+	return p.Locations[0].Path
+}

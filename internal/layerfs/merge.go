@@ -1,0 +1,134 @@
+package layerfs
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Stack is the merged view of an image's layer indexes, bottom first.
+type Stack struct {
+	layers []*Index
+	links  map[string]string // visible symlinks: path → target
+}
+
+// Merge stacks indexes in layer order (base layer first).
+func Merge(indexes []*Index) *Stack {
+	s := &Stack{layers: indexes}
+	s.links = map[string]string{}
+	for i, ix := range indexes {
+		for p, t := range ix.Symlinks {
+			if s.Visible(i, p) {
+				s.links[p] = t
+			}
+		}
+	}
+	return s
+}
+
+// Len is the number of layers.
+func (s *Stack) Len() int { return len(s.layers) }
+
+// Visible reports whether path p, as written by layer i, survives every
+// layer above i: not deleted by a whiteout of itself or an ancestor, not
+// under a directory made opaque, not replaced by another entry at p, and no
+// ancestor replaced by a non-directory.
+func (s *Stack) Visible(i int, p string) bool {
+	for j := i + 1; j < len(s.layers); j++ {
+		if s.touches(j, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// touches reports whether layer j replaces or hides what lower layers have
+// at p.
+func (s *Stack) touches(j int, p string) bool {
+	ix := s.layers[j]
+	if has(ix.Whiteouts, p) || has(ix.Others, p) || has(ix.Dirs, p) {
+		return true
+	}
+	for a := parent(p); a != ""; a = parent(a) {
+		if has(ix.Whiteouts, a) || has(ix.Opaques, a) || has(ix.Others, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// Introduced returns the lowest layer from which p held what layer top has
+// there, given same(i) which says whether layer i's version of p is
+// equivalent (for example holds the same package). Layers that leave p
+// alone are passed over.
+func (s *Stack) Introduced(top int, p string, same func(i int) bool) int {
+	best := top
+	for i := top - 1; i >= 0; i-- {
+		if !s.touches(i, p) && !has(s.layers[i].Others, p) {
+			continue
+		}
+		if !has(s.layers[i].Others, p) || !same(i) {
+			break
+		}
+		best = i
+	}
+	return best
+}
+
+// ErrLinkLoop is returned by Resolve for symlink cycles or chains longer
+// than 40 links (the Linux limit).
+var ErrLinkLoop = errors.New("too many levels of symbolic links")
+
+// Resolve follows symlinks in p, component by component, the way the
+// kernel would inside a chroot of the image: absolute targets start at the
+// image root and ".." never climbs above it. The result is a clean
+// root-relative path ("" for the root itself).
+func (s *Stack) Resolve(p string) (string, error) {
+	hops := 0
+	rest := strings.Split(strings.Trim(path.Clean("/"+p), "/"), "/")
+	var done []string
+	for len(rest) > 0 {
+		c := rest[0]
+		rest = rest[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) > 0 {
+				done = done[:len(done)-1]
+			}
+			continue
+		}
+		cur := strings.Join(append(done, c), "/")
+		target, ok := s.links[cur]
+		if !ok {
+			done = append(done, c)
+			continue
+		}
+		if hops++; hops > 40 {
+			return "", fmt.Errorf("layerfs: resolving %q: %w", p, ErrLinkLoop)
+		}
+		if strings.HasPrefix(target, "/") {
+			done = done[:0]
+		}
+		rest = append(strings.Split(target, "/"), rest...)
+	}
+	return strings.Join(done, "/"), nil
+}
+
+// Symlinks returns the visible symlinks (path → target as written).
+func (s *Stack) Symlinks() map[string]string { return s.links }
+
+func parent(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+func has(sorted []string, p string) bool {
+	_, ok := slices.BinarySearch(sorted, p)
+	return ok
+}

@@ -1,0 +1,196 @@
+// Package report is Bulwark's canonical scan result: the model every output
+// format renders from, and the `json` format itself (the public, versioned
+// contract documented in docs/report-schema.json).
+//
+// Renderers live in sub-packages, one per format, each a [Writer]. A report
+// is sorted once ([Report.Normalize]) so every format is deterministic.
+package report
+
+import (
+	"cmp"
+	"encoding/json"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/sbom"
+)
+
+// SchemaVersion is the version of the json report. Minor versions add
+// fields; a major version removes or changes one.
+//
+//	1.0.0  first version: target, os, coverage, packages, vulnerabilities
+const SchemaVersion = "1.0.0"
+
+// Report is one scan of one target.
+type Report struct {
+	SchemaVersion   string          `json:"schema_version"`
+	Tool            Tool            `json:"tool"`
+	CreatedAt       time.Time       `json:"created_at"`
+	Target          Target          `json:"target"`
+	OS              *OS             `json:"os"` // null: not identified
+	Coverage        Coverage        `json:"coverage"`
+	Packages        []sbom.Package  `json:"packages"`
+	Vulnerabilities []Vulnerability `json:"vulnerabilities"`
+	Database        *Database       `json:"database,omitempty"`
+	Summary         Summary         `json:"summary"`
+}
+
+// Tool names the producer.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Target describes what was scanned.
+type Target struct {
+	Name        string   `json:"name"`
+	Kind        string   `json:"kind"`
+	ID          string   `json:"id,omitempty"` // image configuration digest
+	RepoTags    []string `json:"repo_tags,omitempty"`
+	RepoDigests []string `json:"repo_digests,omitempty"`
+	Layers      []Layer  `json:"layers,omitempty"`
+}
+
+// Layer is one layer of the target, base first.
+type Layer struct {
+	DiffID    string `json:"diff_id"`
+	Digest    string `json:"digest,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+	CreatedBy string `json:"created_by,omitempty"`
+	Cached    bool   `json:"cached"` // result came from the layer cache
+}
+
+// OS is the detected distribution.
+type OS struct {
+	ID         string `json:"id"`
+	Version    string `json:"version"`
+	Codename   string `json:"codename,omitempty"`
+	PrettyName string `json:"pretty_name,omitempty"`
+	Source     string `json:"source,omitempty"` // file it was read from
+}
+
+// Coverage says what was and was not assessed, so "could not assess" never
+// reads as "clean".
+type Coverage struct {
+	// Assessed is false when Bulwark found nothing it could assess: no
+	// operating system identified and no package database or manifest.
+	Assessed         bool              `json:"assessed"`
+	OSDetected       bool              `json:"os_detected"`
+	PackageDatabases []string          `json:"package_databases"` // "path (cataloger)"
+	Catalogers       []string          `json:"catalogers"`
+	Unknowns         []catalog.Unknown `json:"unknowns,omitempty"` // files that could not be read
+	Files            int               `json:"files"`
+	// VulnerabilityData says whether findings were matched ("matched"),
+	// or why not ("skipped: ...").
+	VulnerabilityData string   `json:"vulnerability_data"`
+	Notes             []string `json:"notes,omitempty"`
+}
+
+// PackageRef identifies the package of a finding.
+type PackageRef struct {
+	Name    string    `json:"name"`
+	Version string    `json:"version"`
+	Type    sbom.Type `json:"type"`
+	PURL    string    `json:"purl"`
+	// Locations of the package (paths and layers).
+	Locations []sbom.Location `json:"locations,omitempty"`
+}
+
+// Vulnerability is one advisory matched to one package.
+type Vulnerability struct {
+	ID           string            `json:"id"`
+	Aliases      []string          `json:"aliases"`
+	Package      PackageRef        `json:"package"`
+	FixedVersion string            `json:"fixed_version"`
+	Severity     advisory.Severity `json:"severity"`
+	// SeveritySource says which statement the severity came from
+	// ("CVSS_V3 9.8", "URGENCY medium").
+	SeveritySource string          `json:"severity_source,omitempty"`
+	Status         advisory.Status `json:"status"`
+	DataSource     string          `json:"data_source"`
+	Title          string          `json:"title,omitempty"`
+	// Reachable is "true", "false" or "unknown" for Go code (symbol-level
+	// reachability in binaries); empty when not applicable.
+	Reachable string `json:"reachable,omitempty"`
+	// Match explains the decision: which record and range matched, by
+	// which version ordering.
+	Match Explanation `json:"match"`
+}
+
+// Explanation makes a finding auditable.
+type Explanation struct {
+	Advisory  string `json:"advisory"`  // record id in the data source
+	Ecosystem string `json:"ecosystem"` // "Debian:12", "Go", …
+	Package   string `json:"package"`   // name the record uses (source package for distros)
+	Ordering  string `json:"ordering"`  // version ordering used (dpkg, rpm, semver…)
+	Range     string `json:"range"`     // the matching range, as text
+}
+
+// Database describes the advisory database used.
+type Database struct {
+	Path    string    `json:"path,omitempty"`
+	BuiltAt time.Time `json:"built_at"`
+	Sources []string  `json:"sources,omitempty"`
+}
+
+// Summary counts for dashboards and gates.
+type Summary struct {
+	Packages        int            `json:"packages"`
+	PackagesByType  map[string]int `json:"packages_by_type"`
+	Vulnerabilities int            `json:"vulnerabilities"`
+	BySeverity      map[string]int `json:"by_severity"`
+}
+
+// Normalize sorts everything and recomputes the summary, so output is
+// deterministic and consistent.
+func (r *Report) Normalize() {
+	if r.Packages == nil {
+		r.Packages = []sbom.Package{}
+	}
+	if r.Vulnerabilities == nil {
+		r.Vulnerabilities = []Vulnerability{}
+	}
+	if r.Coverage.PackageDatabases == nil {
+		r.Coverage.PackageDatabases = []string{}
+	}
+	sbom.Sort(r.Packages)
+	SortVulnerabilities(r.Vulnerabilities)
+	r.Summary = Summary{
+		Packages:        len(r.Packages),
+		PackagesByType:  map[string]int{},
+		Vulnerabilities: len(r.Vulnerabilities),
+		BySeverity:      map[string]int{},
+	}
+	for _, p := range r.Packages {
+		r.Summary.PackagesByType[string(p.Type)]++
+	}
+	for _, v := range r.Vulnerabilities {
+		r.Summary.BySeverity[string(v.Severity)]++
+	}
+}
+
+// SortVulnerabilities orders findings by severity (highest first), then
+// id, package name, version, type.
+func SortVulnerabilities(vs []Vulnerability) {
+	slices.SortFunc(vs, func(a, b Vulnerability) int {
+		return cmp.Or(
+			-cmp.Compare(advisory.SeverityRank(a.Severity), advisory.SeverityRank(b.Severity)),
+			cmp.Compare(a.ID, b.ID),
+			cmp.Compare(a.Package.Name, b.Package.Name),
+			cmp.Compare(a.Package.Version, b.Package.Version),
+			cmp.Compare(a.Package.Type, b.Package.Type),
+			cmp.Compare(a.Package.PURL, b.Package.PURL),
+		)
+	})
+}
+
+// WriteJSON renders the json format.
+func WriteJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}

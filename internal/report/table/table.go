@@ -1,0 +1,132 @@
+// Package table renders a report for people: a summary, then findings (or
+// packages) in aligned columns. Colour only when the caller says the output
+// is a terminal.
+package table
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/report"
+)
+
+// Options choose what the table shows.
+type Options struct {
+	Color    bool // ANSI colours for severities
+	Packages bool // list packages instead of vulnerabilities
+}
+
+// Write renders r.
+func Write(w io.Writer, r *report.Report, o Options) error {
+	ew := &errWriter{w: w}
+	header(ew, r)
+	if o.Packages {
+		packages(ew, r)
+	} else {
+		vulnerabilities(ew, r, o)
+	}
+	return ew.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func header(w io.Writer, r *report.Report) {
+	fmt.Fprintf(w, "Target:   %s (%s)\n", r.Target.Name, r.Target.Kind)
+	if r.OS != nil {
+		name := r.OS.PrettyName
+		if name == "" {
+			name = strings.TrimSpace(r.OS.ID + " " + r.OS.Version)
+		}
+		fmt.Fprintf(w, "OS:       %s\n", name)
+	} else {
+		fmt.Fprintf(w, "OS:       not identified\n")
+	}
+	var kinds []string
+	for _, t := range sortedKeys(r.Summary.PackagesByType) {
+		kinds = append(kinds, fmt.Sprintf("%s %d", t, r.Summary.PackagesByType[t]))
+	}
+	fmt.Fprintf(w, "Packages: %d", r.Summary.Packages)
+	if len(kinds) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(kinds, ", "))
+	}
+	fmt.Fprintln(w)
+	if !r.Coverage.Assessed {
+		fmt.Fprintf(w, "Coverage: NOT ASSESSED — nothing identifiable in this image\n")
+	}
+	for _, n := range r.Coverage.Notes {
+		fmt.Fprintf(w, "Note:     %s\n", n)
+	}
+	fmt.Fprintln(w)
+}
+
+func packages(w io.Writer, r *report.Report) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tVERSION\tTYPE\tSOURCE\tLOCATION")
+	for _, p := range r.Packages {
+		src := ""
+		if p.SourceName != "" && (p.SourceName != p.Name || p.SourceVersion != p.Version) {
+			src = p.SourceName + " " + p.SourceVersion
+		}
+		loc := ""
+		if len(p.Locations) > 0 {
+			loc = p.Locations[0].Path
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, p.Version, p.Type, src, loc)
+	}
+	tw.Flush()
+}
+
+var colors = map[advisory.Severity]string{
+	advisory.Critical: "\x1b[1;31m",
+	advisory.High:     "\x1b[31m",
+	advisory.Medium:   "\x1b[33m",
+	advisory.Low:      "\x1b[36m",
+}
+
+func vulnerabilities(w io.Writer, r *report.Report, o Options) {
+	s := r.Summary.BySeverity
+	fmt.Fprintf(w, "Vulnerabilities: %d (critical %d, high %d, medium %d, low %d, unknown %d)\n",
+		r.Summary.Vulnerabilities, s["critical"], s["high"], s["medium"], s["low"], s["unknown"])
+	if !strings.HasPrefix(r.Coverage.VulnerabilityData, "matched") {
+		fmt.Fprintf(w, "Vulnerability matching: %s\n", r.Coverage.VulnerabilityData)
+	}
+	if len(r.Vulnerabilities) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PACKAGE\tVERSION\tID\tSEVERITY\tSTATUS\tFIXED IN\tTITLE")
+	for _, v := range r.Vulnerabilities {
+		sev := string(v.Severity)
+		if o.Color {
+			if c, ok := colors[v.Severity]; ok {
+				sev = c + sev + "\x1b[0m"
+			}
+		}
+		title := v.Title
+		if len(title) > 60 {
+			title = title[:57] + "..."
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, sev, v.Status, v.FixedVersion, title)
+	}
+	tw.Flush()
+}
+
+func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }

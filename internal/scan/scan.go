@@ -1,0 +1,244 @@
+// Package scan is the only package that knows the whole pipeline:
+//
+//	source.Open ─▶ layer cache lookup ─▶ ReadLayers (missing layers only)
+//	   ─▶ inventory.AnalyzeLayer ─▶ cache store ─▶ inventory.Assemble
+//	   ─▶ report.Report
+//
+// Layers are analysed concurrently; each result is stored in the layer
+// cache as soon as it exists, so an interrupted scan still leaves its
+// finished layers behind.
+package scan
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/builtin"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/layercache"
+	"github.com/bulwark-sec/bulwark/internal/layerfs"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/source"
+)
+
+// Progress receives coarse progress events; implementations must be safe
+// for concurrent use.
+type Progress interface {
+	// Layers announces how many layers will be read (cache misses).
+	Layers(total int)
+	// LayerDone reports one more layer analysed.
+	LayerDone()
+}
+
+// Options configure a scan. The zero value scans with the built-in
+// catalogers and no cache.
+type Options struct {
+	Source     source.Options
+	Cache      *layercache.Cache
+	Catalogers []catalog.Cataloger
+	Walk       layerfs.Options
+	Progress   Progress
+	Tool       report.Tool
+}
+
+// Result is an inventory scan of one target.
+type Result struct {
+	Report *report.Report
+	Image  *source.Image
+}
+
+// Inventory opens target and builds its report: packages, OS and
+// coverage, without vulnerability matching.
+func Inventory(ctx context.Context, target string, opts Options) (*report.Report, error) {
+	img, err := source.Open(ctx, target, opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	defer img.Close()
+	return InventoryImage(ctx, img, opts)
+}
+
+// InventoryImage is Inventory for an image already opened.
+func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*report.Report, error) {
+	started := time.Now()
+	cats := opts.Catalogers
+	if cats == nil {
+		cats = builtin.Catalogers()
+	}
+	an := &inventory.Analyzer{Catalogers: cats, Walk: opts.Walk}
+
+	var (
+		results []*inventory.LayerResult
+		digests []string
+		cached  []bool
+	)
+	if img.Kind == source.Dir {
+		if opts.Progress != nil {
+			opts.Progress.Layers(1)
+		}
+		r, err := an.AnalyzeDir(ctx, img.RootDir)
+		if err != nil {
+			return nil, fmt.Errorf("scanning %s: %w", img.Name, err)
+		}
+		if opts.Progress != nil {
+			opts.Progress.LayerDone()
+		}
+		results, digests, cached = []*inventory.LayerResult{r}, []string{""}, []bool{false}
+	} else {
+		var err error
+		results, cached, err = analyzeLayers(ctx, img, an, opts)
+		if err != nil {
+			return nil, fmt.Errorf("scanning %s: %w", img.Name, err)
+		}
+		for _, l := range img.Layers {
+			digests = append(digests, l.DiffID)
+		}
+		if len(results) == 0 {
+			return nil, fmt.Errorf("scanning %s: %w", img.Name, source.ErrNotImage)
+		}
+	}
+	inv, err := inventory.Assemble(results, digests)
+	if err != nil {
+		return nil, fmt.Errorf("scanning %s: %w", img.Name, err)
+	}
+	rep := buildReport(img, inv, cats, cached, opts.Tool)
+	slog.DebugContext(ctx, "inventory done", "target", img.Name, "packages", len(inv.Packages), "took", time.Since(started))
+	return rep, nil
+}
+
+// analyzeLayers returns one result per layer of img, from the cache where
+// possible. Identical layers (same diff ID) are analysed once.
+func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyzer, opts Options) ([]*inventory.LayerResult, []bool, error) {
+	fp := an.Fingerprint()
+	byDiff := map[string]*inventory.LayerResult{}
+	hit := map[string]bool{}
+	var missing []string
+	for _, l := range img.Layers {
+		if _, seen := byDiff[l.DiffID]; seen || slices.Contains(missing, l.DiffID) {
+			continue
+		}
+		if opts.Cache != nil {
+			if b, ok := opts.Cache.Get(layercache.Key(l.DiffID, fp)); ok {
+				if r, err := inventory.DecodeLayerResult(b); err == nil {
+					byDiff[l.DiffID], hit[l.DiffID] = r, true
+					continue
+				}
+			}
+		}
+		missing = append(missing, l.DiffID)
+	}
+	if opts.Progress != nil {
+		opts.Progress.Layers(len(missing))
+	}
+	var mu sync.Mutex
+	if len(missing) > 0 {
+		want := func(i int) bool { return slices.Contains(missing, img.Layers[i].DiffID) }
+		err := img.ReadLayers(ctx, want, func(ctx context.Context, i int, l layerfs.Layer) error {
+			r, err := an.AnalyzeLayer(ctx, l)
+			if err != nil {
+				return fmt.Errorf("layer %d (%s): %w", i, short(img.Layers[i].DiffID), err)
+			}
+			diff := img.Layers[i].DiffID
+			if opts.Cache != nil {
+				if b, err := r.Encode(); err == nil {
+					if err := opts.Cache.Put(layercache.Key(diff, fp), b); err != nil {
+						slog.WarnContext(ctx, "layer cache not updated", "err", err)
+					}
+				}
+			}
+			mu.Lock()
+			byDiff[diff] = r
+			mu.Unlock()
+			if opts.Progress != nil {
+				opts.Progress.LayerDone()
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	results := make([]*inventory.LayerResult, len(img.Layers))
+	cached := make([]bool, len(img.Layers))
+	for i, l := range img.Layers {
+		r, ok := byDiff[l.DiffID]
+		if !ok {
+			return nil, nil, fmt.Errorf("layer %d (%s) was not read", i, short(l.DiffID))
+		}
+		results[i], cached[i] = r, hit[l.DiffID]
+	}
+	return results, cached, nil
+}
+
+func short(d string) string {
+	if _, h, ok := strings.Cut(d, ":"); ok && len(h) > 12 {
+		return h[:12]
+	}
+	return d
+}
+
+func buildReport(img *source.Image, inv *inventory.Inventory, cats []catalog.Cataloger, cached []bool, tool report.Tool) *report.Report {
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          tool,
+		CreatedAt:     time.Now().UTC(),
+		Target: report.Target{Name: img.Name, Kind: string(img.Kind), ID: img.ID,
+			RepoTags: img.RepoTags, RepoDigests: img.RepoDigests},
+		Packages: inv.Packages,
+	}
+	history := layerHistory(img)
+	for i, l := range img.Layers {
+		rep.Target.Layers = append(rep.Target.Layers, report.Layer{DiffID: l.DiffID, Digest: l.Digest, Size: l.Size,
+			CreatedBy: history[i], Cached: cached[i]})
+	}
+	if d := inv.Distro; d != nil {
+		rep.OS = &report.OS{ID: d.ID, Version: d.VersionID, Codename: d.Codename, PrettyName: d.PrettyName, Source: d.Source}
+	}
+	cov := &rep.Coverage
+	cov.OSDetected = inv.Distro != nil
+	cov.PackageDatabases = inv.Databases
+	cov.Unknowns = inv.Unknowns
+	cov.Files = inv.Files
+	for _, c := range cats {
+		cov.Catalogers = append(cov.Catalogers, c.Name())
+	}
+	slices.Sort(cov.Catalogers)
+	cov.Assessed = cov.OSDetected || len(cov.PackageDatabases) > 0
+	if !cov.OSDetected {
+		cov.Notes = append(cov.Notes, "operating system not identified: no os-release or known release file")
+	}
+	if len(cov.PackageDatabases) == 0 {
+		cov.Notes = append(cov.Notes, "no package database or manifest found")
+	}
+	if len(inv.Unknowns) > 0 {
+		cov.Notes = append(cov.Notes, fmt.Sprintf("%d file(s) could not be read; see unknowns", len(inv.Unknowns)))
+	}
+	cov.VulnerabilityData = "skipped: not requested"
+	rep.Normalize()
+	return rep
+}
+
+// layerHistory pairs non-empty history entries with layers.
+func layerHistory(img *source.Image) []string {
+	out := make([]string, len(img.Layers))
+	if img.Config == nil {
+		return out
+	}
+	i := 0
+	for _, h := range img.Config.History {
+		if h.EmptyLayer {
+			continue
+		}
+		if i < len(out) {
+			out[i] = h.CreatedBy
+		}
+		i++
+	}
+	return out
+}

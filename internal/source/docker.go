@@ -1,0 +1,203 @@
+package source
+
+import (
+	"archive/tar"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/client"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/bulwark-sec/bulwark/internal/layerfs"
+)
+
+// dockerAPI is the part of the Engine API client this package uses.
+type dockerAPI interface {
+	ImageInspect(ctx context.Context, id string, opts ...client.ImageInspectOption) (image.InspectResponse, error)
+	ImageHistory(ctx context.Context, id string, opts ...client.ImageHistoryOption) ([]image.HistoryResponseItem, error)
+	ImageSave(ctx context.Context, ids []string, opts ...client.ImageSaveOption) (io.ReadCloser, error)
+	Close() error
+}
+
+var _ dockerAPI = (*client.Client)(nil)
+
+// NewDockerClient connects to the engine at host ("" = DOCKER_HOST or the
+// default socket), negotiating the API version so old engines work.
+func NewDockerClient(host string) (*client.Client, error) {
+	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
+	if host != "" {
+		opts = append(opts, client.WithHost(host))
+	}
+	return client.NewClientWithOpts(opts...)
+}
+
+// openDocker reads metadata through the Engine API. Layers are only pulled
+// out of the engine (image save) when ReadLayers asks for them, so a scan
+// whose layers are all cached never exports the image.
+func openDocker(ctx context.Context, name string, opts Options) (*Image, error) {
+	api, err := NewDockerClient(opts.DockerHost)
+	if err != nil {
+		return nil, fmt.Errorf("docker: %w", err)
+	}
+	img, err := loadDocker(ctx, api, name)
+	if err != nil {
+		api.Close()
+		return nil, err
+	}
+	return img, nil
+}
+
+func loadDocker(ctx context.Context, api dockerAPI, name string) (*Image, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	ins, err := api.ImageInspect(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("docker: inspecting %s: %w", name, err)
+	}
+	hist, err := api.ImageHistory(ctx, ins.ID)
+	if err != nil {
+		return nil, fmt.Errorf("docker: history of %s: %w", name, err)
+	}
+	cfg, err := configFromInspect(ins, hist)
+	if err != nil {
+		return nil, fmt.Errorf("docker: %s: %w", name, err)
+	}
+	img := &Image{Kind: Docker, Name: name, ID: ins.ID, RepoTags: ins.RepoTags, RepoDigests: ins.RepoDigests, Config: cfg}
+	for _, d := range cfg.RootFS.DiffIDs {
+		img.Layers = append(img.Layers, LayerRef{DiffID: d.String()})
+	}
+	img.read = &dockerLayers{api: api}
+	img.closer = api.Close
+	return img, nil
+}
+
+// configFromInspect rebuilds the image configuration from the inspect and
+// history answers (the raw configuration is only available inside an
+// image export). History entries without a layer are recognised by their
+// zero size.
+func configFromInspect(ins image.InspectResponse, hist []image.HistoryResponseItem) (*v1.ConfigFile, error) {
+	cfg := &v1.ConfigFile{Architecture: ins.Architecture, OS: ins.Os, Variant: ins.Variant}
+	if t, err := time.Parse(time.RFC3339Nano, ins.Created); err == nil {
+		cfg.Created = v1.Time{Time: t}
+	}
+	if ins.Config != nil {
+		b, err := json.Marshal(ins.Config)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, &cfg.Config); err != nil {
+			return nil, fmt.Errorf("image config: %w", err)
+		}
+	}
+	cfg.RootFS.Type = "layers"
+	for _, l := range ins.RootFS.Layers {
+		h, err := v1.NewHash(l)
+		if err != nil {
+			return nil, fmt.Errorf("layer id %q: %w", l, err)
+		}
+		cfg.RootFS.DiffIDs = append(cfg.RootFS.DiffIDs, h)
+	}
+	for i := len(hist) - 1; i >= 0; i-- { // the API lists newest first
+		h := hist[i]
+		cfg.History = append(cfg.History, v1.History{
+			Created:    v1.Time{Time: time.Unix(h.Created, 0).UTC()},
+			CreatedBy:  h.CreatedBy,
+			Comment:    h.Comment,
+			EmptyLayer: h.Size == 0,
+		})
+	}
+	return cfg, nil
+}
+
+type dockerLayers struct{ api dockerAPI }
+
+var legacyLayer = regexp.MustCompile(`^[0-9a-f]{64}/layer\.tar$`)
+
+// readLayers exports the image and walks the export as a stream. Layers
+// are found by name in the OCI form of `docker save` (blobs/sha256/<diff
+// ID>) and by order in the legacy form (<v1 id>/layer.tar, written base
+// first); legacy layers are hashed as they stream by and checked against
+// the diff ID, so an unexpected order is an error, never a wrong answer.
+func (d *dockerLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, fn LayerFunc) error {
+	rc, err := d.api.ImageSave(ctx, []string{img.ID})
+	if err != nil {
+		return fmt.Errorf("docker: exporting %s: %w", img.Name, err)
+	}
+	defer rc.Close()
+	byDiff := map[string]int{}
+	for i := len(img.Layers) - 1; i >= 0; i-- {
+		byDiff[img.Layers[i].DiffID] = i
+	}
+	done := map[string]bool{}
+	legacyNext := 0
+	tr := tar.NewReader(rc)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("docker: reading export of %s: %w", img.Name, err)
+		}
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+			continue
+		}
+		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
+		var (
+			i      int
+			verify bool
+		)
+		switch {
+		case strings.HasPrefix(name, "blobs/sha256/"):
+			var ok bool
+			if i, ok = byDiff["sha256:"+strings.TrimPrefix(name, "blobs/sha256/")]; !ok {
+				continue // config, manifests, or a compressed blob
+			}
+		case legacyLayer.MatchString(name):
+			if legacyNext >= len(img.Layers) {
+				return fmt.Errorf("docker: export of %s has more layers than the image", img.Name)
+			}
+			i, verify = legacyNext, true
+			legacyNext++
+		default:
+			continue
+		}
+		diff := img.Layers[i].DiffID
+		if done[diff] || !want(i) {
+			continue
+		}
+		done[diff] = true
+		var r io.Reader = tr
+		hash := sha256.New()
+		if verify {
+			r = io.TeeReader(tr, hash)
+		}
+		if err := fn(ctx, i, layerfs.Layer{R: r}); err != nil {
+			return err
+		}
+		if verify {
+			if _, err := io.Copy(hash, tr); err != nil {
+				return fmt.Errorf("docker: reading layer %d of %s: %w", i, img.Name, err)
+			}
+			if got := "sha256:" + hex.EncodeToString(hash.Sum(nil)); got != diff {
+				return fmt.Errorf("docker: export of %s: layer %d is %s, expected %s", img.Name, i, got, diff)
+			}
+		}
+	}
+	for i, l := range img.Layers {
+		if want(i) && !done[l.DiffID] {
+			return fmt.Errorf("docker: export of %s lacks layer %s", img.Name, l.DiffID)
+		}
+	}
+	return nil
+}

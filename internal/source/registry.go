@@ -1,0 +1,116 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulwark-sec/bulwark/internal/layerfs"
+)
+
+// openRegistry resolves a reference with go-containerregistry, using the
+// user's Docker credentials (~/.docker/config.json and credential helpers).
+// Loopback and private-network registries are spoken to over plain HTTP,
+// as the Docker CLI does.
+func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error) {
+	var nopts []name.Option
+	if opts.Insecure {
+		nopts = append(nopts, name.Insecure)
+	}
+	r, err := name.ParseReference(ref, nopts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnknownTarget, err)
+	}
+	platform := v1.Platform{OS: "linux", Architecture: runtime.GOARCH}
+	if opts.Platform != "" {
+		p, err := v1.ParsePlatform(opts.Platform)
+		if err != nil {
+			return nil, fmt.Errorf("registry: platform: %w", err)
+		}
+		platform = *p
+	}
+	ropts := []remote.Option{
+		remote.WithContext(ctx),
+		remote.WithAuthFromKeychain(authn.DefaultKeychain),
+		remote.WithPlatform(platform),
+	}
+	desc, err := remote.Get(r, ropts...)
+	if err != nil {
+		return nil, fmt.Errorf("registry: %s: %w", ref, err)
+	}
+	rimg, err := desc.Image()
+	if err != nil {
+		return nil, fmt.Errorf("registry: %s: %w", ref, err)
+	}
+	cfg, err := rimg.ConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("registry: %s: config: %w", ref, err)
+	}
+	cfgName, err := rimg.ConfigName()
+	if err != nil {
+		return nil, fmt.Errorf("registry: %s: %w", ref, err)
+	}
+	layers, err := rimg.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("registry: %s: layers: %w", ref, err)
+	}
+	if len(layers) != len(cfg.RootFS.DiffIDs) {
+		return nil, fmt.Errorf("%w: %s: config lists %d layers, manifest %d", ErrNotImage, ref, len(cfg.RootFS.DiffIDs), len(layers))
+	}
+	img := &Image{Kind: Registry, Name: r.Name(), ID: cfgName.String(), Config: cfg,
+		RepoDigests: []string{r.Context().Name() + "@" + desc.Digest.String()}}
+	for i, l := range layers {
+		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String()}
+		if d, err := l.Digest(); err == nil {
+			ref.Digest = d.String()
+		}
+		if s, err := l.Size(); err == nil {
+			ref.Size = s
+		}
+		if mt, err := l.MediaType(); err == nil {
+			ref.MediaType = string(mt)
+		}
+		img.Layers = append(img.Layers, ref)
+	}
+	img.read = &remoteLayers{layers: layers}
+	return img, nil
+}
+
+type remoteLayers struct{ layers []v1.Layer }
+
+// readLayers downloads wanted layers, three at a time. The blob reader of
+// go-containerregistry verifies the digest once read to the end, so each
+// stream is drained after the walk and its error checked.
+func (r *remoteLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, fn LayerFunc) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(3)
+	seen := map[string]bool{}
+	for i, l := range r.layers {
+		if !want(i) || seen[img.Layers[i].DiffID] {
+			continue
+		}
+		seen[img.Layers[i].DiffID] = true
+		g.Go(func() error {
+			rc, err := l.Compressed()
+			if err != nil {
+				return fmt.Errorf("registry: layer %d: %w", i, err)
+			}
+			defer rc.Close()
+			if err := fn(ctx, i, layerfs.Layer{R: rc, Size: img.Layers[i].Size}); err != nil {
+				return err
+			}
+			if _, err := io.Copy(io.Discard, rc); err != nil {
+				return fmt.Errorf("registry: layer %d: %w", i, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
