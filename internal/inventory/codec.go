@@ -41,4 +41,3 @@ func DecodeLayerResult(b []byte) (*LayerResult, error) {
 	}
 	return r, nil
 }
-

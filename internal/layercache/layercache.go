@@ -203,4 +203,3 @@ func (c *Cache) Stats() (entries int, size int64) {
 	})
 	return entries, size
 }
-

@@ -351,11 +351,11 @@ func checkSymlink(p, target string) error {
 // tarFile is the catalog.File for the current tar entry.
 type tarFile struct {
 	entry   *Entry
-	r       io.Reader     // the tar reader, positioned at the body
-	ra      io.ReaderAt   // section of the layer file; nil on streams
-	read    int64         // bytes consumed through Read
-	kept    bytes.Buffer  // first bytes consumed, for ReaderAt on streams
-	spilled *spillFile    // stream body copied for random access
+	r       io.Reader    // the tar reader, positioned at the body
+	ra      io.ReaderAt  // section of the layer file; nil on streams
+	read    int64        // bytes consumed through Read
+	kept    bytes.Buffer // first bytes consumed, for ReaderAt on streams
+	spilled *spillFile   // stream body copied for random access
 	tempDir string
 }
 

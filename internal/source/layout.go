@@ -10,8 +10,8 @@ import (
 // dirStore reads an OCI layout directory through os.Root, so names in the
 // index cannot lead outside it.
 type dirStore struct {
-	root *os.Root
-	mu   sync.Mutex
+	root  *os.Root
+	mu    sync.Mutex
 	files []*os.File
 }
 
