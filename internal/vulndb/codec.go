@@ -1,0 +1,340 @@
+package vulndb
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+)
+
+// The value codec: varint-prefixed strings and lists, hand-written because
+// lookups decode thousands of records per scan and encoding/json would cost
+// ten times more. Every read is bounds-checked; a corrupt value is an error.
+
+// errCorrupt is wrapped by every decoding failure.
+var errCorrupt = errors.New("vulndb: database is corrupt")
+
+type encoder struct{ b []byte }
+
+func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+
+func (e *encoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *encoder) strs(ss []string) {
+	e.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+// time stores seconds and nanoseconds; the zero time is one 0 byte.
+func (e *encoder) time(t time.Time) {
+	if t.IsZero() {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(1)
+	e.varint(t.Unix())
+	e.uvarint(uint64(t.Nanosecond()))
+}
+
+func (e *encoder) scores(ss []advisory.Score) {
+	e.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s.Type)
+		e.str(s.Score)
+	}
+}
+
+// advisory encodes the metadata of a (Affected is stored per package).
+func (e *encoder) advisory(a *advisory.Advisory) {
+	e.str(a.ID)
+	e.strs(a.Aliases)
+	e.str(a.Source)
+	e.str(a.Summary)
+	e.time(a.Published)
+	e.time(a.Modified)
+	e.time(a.Withdrawn)
+	e.scores(a.Severity)
+	e.strs(a.References)
+}
+
+// event kinds, one byte each.
+const (
+	evIntroduced = iota + 1
+	evFixed
+	evLastAffected
+	evLimit
+)
+
+// affected encodes one statement without its ecosystem and package, which
+// are the record's key.
+func (e *encoder) affected(id string, a *advisory.Affected) {
+	e.str(id)
+	e.str(string(a.Status))
+	e.uvarint(uint64(len(a.Ranges)))
+	for _, r := range a.Ranges {
+		e.str(r.Type)
+		e.uvarint(uint64(len(r.Events)))
+		for _, ev := range r.Events {
+			switch {
+			case ev.Introduced != "":
+				e.uvarint(evIntroduced)
+				e.str(ev.Introduced)
+			case ev.Fixed != "":
+				e.uvarint(evFixed)
+				e.str(ev.Fixed)
+			case ev.LastAffected != "":
+				e.uvarint(evLastAffected)
+				e.str(ev.LastAffected)
+			default:
+				e.uvarint(evLimit)
+				e.str(ev.Limit)
+			}
+		}
+	}
+	e.strs(a.Versions)
+	e.scores(a.Severity)
+	e.uvarint(uint64(len(a.Imports)))
+	for _, im := range a.Imports {
+		e.str(im.Path)
+		e.strs(im.Symbols)
+		e.strs(im.GOOS)
+		e.strs(im.GOARCH)
+	}
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: bad %s", errCorrupt, what)
+	}
+	d.b = nil
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("varint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail("varint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// count reads a list length; every element takes at least one byte, which
+// bounds allocations by the value's size.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail("list length")
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail("string length")
+		return nil
+	}
+	s := d.b[:n]
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) str() string { return string(d.bytes()) }
+
+func (d *decoder) strs() []string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
+
+func (d *decoder) time() time.Time {
+	switch d.uvarint() {
+	case 0:
+		return time.Time{}
+	case 1:
+		s := d.varint()
+		ns := d.uvarint()
+		if ns >= 1e9 {
+			d.fail("time")
+			return time.Time{}
+		}
+		return time.Unix(s, int64(ns)).UTC()
+	}
+	d.fail("time flag")
+	return time.Time{}
+}
+
+func (d *decoder) scores() []advisory.Score {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]advisory.Score, n)
+	for i := range out {
+		out[i] = advisory.Score{Type: d.str(), Score: d.str()}
+	}
+	return out
+}
+
+func (d *decoder) advisory() *advisory.Advisory {
+	a := &advisory.Advisory{ID: d.str()}
+	a.Aliases = d.strs()
+	a.Source = d.str()
+	a.Summary = d.str()
+	a.Published = d.time()
+	a.Modified = d.time()
+	a.Withdrawn = d.time()
+	a.Severity = d.scores()
+	a.References = d.strs()
+	return a
+}
+
+func (d *decoder) affected() (string, advisory.Affected) {
+	id := d.str()
+	a := advisory.Affected{Status: advisory.Status(d.str())}
+	if n := d.count(); n > 0 {
+		a.Ranges = make([]advisory.Range, n)
+		for i := range a.Ranges {
+			r := &a.Ranges[i]
+			r.Type = d.str()
+			m := d.count()
+			r.Events = make([]advisory.Event, m)
+			for j := range r.Events {
+				kind, v := d.uvarint(), d.str()
+				switch kind {
+				case evIntroduced:
+					r.Events[j].Introduced = v
+				case evFixed:
+					r.Events[j].Fixed = v
+				case evLastAffected:
+					r.Events[j].LastAffected = v
+				case evLimit:
+					r.Events[j].Limit = v
+				default:
+					d.fail("event kind")
+				}
+			}
+		}
+	}
+	a.Versions = d.strs()
+	a.Severity = d.scores()
+	if n := d.count(); n > 0 {
+		a.Imports = make([]advisory.Import, n)
+		for i := range a.Imports {
+			a.Imports[i] = advisory.Import{Path: d.str(), Symbols: d.strs(), GOOS: d.strs(), GOARCH: d.strs()}
+		}
+	}
+	return id, a
+}
+
+// A block is the unit of compression: entries sorted by key, each
+// "key, payload length, payload", so a lookup skips payloads it does not
+// want without decoding them.
+
+type blockWriter struct {
+	enc   encoder
+	n     int
+	first string
+}
+
+func (w *blockWriter) add(key string, payload []byte) {
+	if w.n == 0 {
+		w.first = key
+	}
+	w.n++
+	w.enc.str(key)
+	w.enc.uvarint(uint64(len(payload)))
+	w.enc.b = append(w.enc.b, payload...)
+}
+
+func (w *blockWriter) reset() { w.enc.b, w.n, w.first = w.enc.b[:0], 0, "" }
+
+// findInBlock returns the payload stored under key in an uncompressed block.
+func findInBlock(block []byte, key string) ([]byte, bool, error) {
+	d := decoder{b: block}
+	for len(d.b) > 0 {
+		k := d.bytes()
+		p := d.bytes()
+		if d.err != nil {
+			return nil, false, d.err
+		}
+		switch c := compareKey(k, key); {
+		case c == 0:
+			return p, true, nil
+		case c > 0:
+			return nil, false, nil // sorted: key is not here
+		}
+	}
+	return nil, false, nil
+}
+
+func compareKey(k []byte, key string) int {
+	n := min(len(k), len(key))
+	for i := 0; i < n; i++ {
+		if k[i] != key[i] {
+			if k[i] < key[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(k) < len(key):
+		return -1
+	case len(k) > len(key):
+		return 1
+	}
+	return 0
+}
+
+// eachInBlock calls fn for every entry of a block, for verification.
+func eachInBlock(block []byte, fn func(key, payload []byte) error) error {
+	d := decoder{b: block}
+	var prev []byte
+	for len(d.b) > 0 {
+		k := d.bytes()
+		p := d.bytes()
+		if d.err != nil {
+			return d.err
+		}
+		if prev != nil && compareKey(prev, string(k)) >= 0 {
+			return fmt.Errorf("%w: block keys out of order", errCorrupt)
+		}
+		prev = k
+		if err := fn(k, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,290 @@
+package vulndb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/alpine"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/debian"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/osv"
+)
+
+// DefaultPath is os.UserCacheDir()/bulwark/db/bulwark.db, or $BULWARK_DB.
+func DefaultPath() (string, error) {
+	if p := os.Getenv("BULWARK_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("vulndb: no cache directory (set BULWARK_DB or --db): %w", err)
+	}
+	return filepath.Join(dir, "bulwark", "db", "bulwark.db"), nil
+}
+
+// DownloadDir is the download cache kept next to the database at path.
+func DownloadDir(path string) string { return filepath.Join(filepath.Dir(path), "downloads") }
+
+// Report says what an Update or Import did.
+type Report struct {
+	Path    string
+	Meta    *Meta
+	Rebuilt bool
+	// Changed, Unchanged and Skipped list source names: downloaded anew,
+	// unchanged since the last build, and missing on the server (404).
+	Changed, Unchanged, Skipped []string
+}
+
+// ImportOptions configures Import.
+type ImportOptions struct {
+	// BuiltAt defaults to now.
+	BuiltAt time.Time
+}
+
+// Import builds the database at dbPath from local files: OSV all.zip files,
+// folders of OSV JSON records, single OSV records, Debian DSA/DLA lists and
+// tracker JSON, Alpine secdb files, or folders laid out like a mirror
+// (osv/<Ecosystem>/all.zip, debian/DSA/list, alpine/v3.N/main.json…). Any
+// file that fails to parse fails the import and leaves the old database.
+func Import(ctx context.Context, dbPath string, paths []string, opts ImportOptions) (*Report, error) {
+	unlock, err := lock(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	removeStaleTemps(dbPath)
+	var all []*parsed
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("vulndb: import: %w", err)
+		}
+		if fi.IsDir() {
+			if files, isLayout := scanLayout(p); isLayout {
+				if len(files) == 0 {
+					return nil, fmt.Errorf("vulndb: import: %s has no feed files", p)
+				}
+				for _, lf := range files {
+					ps, err := parseFile(ctx, filepath.Join(p, filepath.FromSlash(lf.rel)), lf.kind, lf.name)
+					if err != nil {
+						return nil, fmt.Errorf("vulndb: import: %w", err)
+					}
+					all = append(all, ps)
+				}
+				continue
+			}
+		}
+		kind, err := Detect(p)
+		if err != nil {
+			return nil, fmt.Errorf("vulndb: import: %w", &FileError{Path: p, Err: err})
+		}
+		ps, err := parseFile(ctx, p, kind, "")
+		if err != nil {
+			return nil, fmt.Errorf("vulndb: import: %w", err)
+		}
+		all = append(all, ps)
+	}
+	rep := &Report{Path: dbPath, Rebuilt: true}
+	for _, p := range all {
+		rep.Changed = append(rep.Changed, p.meta.Name)
+	}
+	rep.Meta, err = buildParsed(ctx, dbPath, all, opts.BuiltAt)
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func buildParsed(ctx context.Context, dbPath string, all []*parsed, builtAt time.Time) (*Meta, error) {
+	var sources []SourceMeta
+	for _, p := range all {
+		sources = append(sources, p.meta)
+	}
+	seq := func(yield func(*advisory.Advisory, error) bool) {
+		for _, p := range all {
+			for _, a := range p.advs {
+				if !yield(a, nil) {
+					return
+				}
+			}
+		}
+	}
+	return Build(ctx, dbPath, seq, BuildOptions{Sources: sources, BuiltAt: builtAt})
+}
+
+// UpdateOptions configures Update.
+type UpdateOptions struct {
+	// Mirror is the base URL of a mirror laid out like ../shared/advisories
+	// (osv/<Ecosystem>/all.zip, debian/DSA/list, debian/DLA/list,
+	// debian/tracker.json, alpine/v3.N/{main,community}.json). Empty means
+	// the publishers.
+	Mirror string
+	// Ecosystems are the OSV ecosystems to fetch (default osv.Ecosystems).
+	Ecosystems []string
+	// AlpineBranches default to alpine.Branches.
+	AlpineBranches []string
+	// NoDebianTracker leaves out the tracker JSON (large; the DSA/DLA lists
+	// cover released fixes).
+	NoDebianTracker bool
+	// Force rebuilds even when no feed changed.
+	Force bool
+	// Client, Attempts and Backoff configure downloads (see feed.Downloader).
+	Client   *http.Client
+	Attempts int
+	Backoff  time.Duration
+	// UserAgent is sent with every request.
+	UserAgent string
+}
+
+// fetchSource is one feed file to download and how to parse it.
+type fetchSource struct {
+	name    string
+	kind    Kind
+	fetcher *feed.HTTPFetcher
+}
+
+func (o *UpdateOptions) sources(d *feed.Downloader) []fetchSource {
+	osvBase, listBase, trackerURL, alpineBase := osv.PublisherURL, debian.ListBaseURL, debian.TrackerURL, alpine.PublisherURL
+	if m := strings.TrimRight(o.Mirror, "/"); m != "" {
+		osvBase, listBase, trackerURL, alpineBase = m+"/osv", m+"/debian", m+"/debian/tracker.json", m+"/alpine"
+	}
+	ecos := o.Ecosystems
+	if len(ecos) == 0 {
+		ecos = osv.Ecosystems
+	}
+	branches := o.AlpineBranches
+	if len(branches) == 0 {
+		branches = alpine.Branches
+	}
+	var out []fetchSource
+	for _, e := range ecos {
+		out = append(out, fetchSource{name: "osv/" + e, kind: KindOSVZip, fetcher: osv.NewFetcher(d, osvBase, e)})
+	}
+	for _, k := range []string{"DSA", "DLA"} {
+		out = append(out, fetchSource{name: "debian/" + k, kind: KindDebianList, fetcher: debian.ListFetcher(d, listBase, k)})
+	}
+	if !o.NoDebianTracker {
+		out = append(out, fetchSource{name: "debian/tracker", kind: KindDebianTracker, fetcher: debian.TrackerFetcher(d, trackerURL)})
+	}
+	for _, b := range branches {
+		for _, r := range alpine.Repos {
+			out = append(out, fetchSource{name: "alpine/" + b + "/" + r, kind: KindAlpineSecDB, fetcher: alpine.NewFetcher(d, alpineBase, b, r)})
+		}
+	}
+	return out
+}
+
+// Update downloads the feeds (conditionally, into the download cache next to
+// the database) and, when any changed, compiles a new database at dbPath.
+// Files the server lacks are skipped and reported. On any other failure
+// (network, corrupt or truncated feed) the old database stays in place.
+func Update(ctx context.Context, dbPath string, opts UpdateOptions) (*Report, error) {
+	unlock, err := lock(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	removeStaleTemps(dbPath)
+
+	prev := map[string]SourceMeta{}
+	if old, err := Open(ctx, dbPath); err == nil {
+		for _, s := range old.Meta().Sources {
+			prev[s.Name] = s
+		}
+		old.Close()
+	} else {
+		slog.DebugContext(ctx, "vulndb: no usable previous database; rebuilding", "err", err)
+	}
+	d := &feed.Downloader{Dir: DownloadDir(dbPath), Client: opts.Client, Attempts: opts.Attempts, Backoff: opts.Backoff, UserAgent: opts.UserAgent}
+	rep := &Report{Path: dbPath}
+	type fetched struct {
+		src fetchSource
+		fp  feed.Fingerprint
+		at  time.Time
+	}
+	var got []fetched
+	for _, s := range opts.sources(d) {
+		rc, fp, err := s.fetcher.Fetch(ctx, prev[s.name].Fingerprint)
+		switch {
+		case errors.Is(err, feed.ErrNotFound):
+			rep.Skipped = append(rep.Skipped, s.name)
+			continue
+		case errors.Is(err, feed.ErrUnchanged):
+			rep.Unchanged = append(rep.Unchanged, s.name)
+			got = append(got, fetched{src: s, fp: fp, at: prev[s.name].FetchedAt})
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("vulndb: update %s: %w", s.name, err)
+		}
+		rc.Close()
+		rep.Changed = append(rep.Changed, s.name)
+		got = append(got, fetched{src: s, fp: fp, at: time.Now().UTC()})
+	}
+	if len(got) == 0 {
+		return nil, fmt.Errorf("vulndb: update: the server has none of the %d feed files (wrong --mirror?)", len(rep.Skipped))
+	}
+	// The set of sources changes when a file appears or disappears.
+	sameSet := len(got) == len(prev)
+	for _, g := range got {
+		if _, ok := prev[g.src.name]; !ok {
+			sameSet = false
+		}
+	}
+	if len(rep.Changed) == 0 && sameSet && !opts.Force {
+		old, err := Open(ctx, dbPath)
+		if err == nil {
+			m := old.Meta()
+			old.Close()
+			rep.Meta = &m
+			return rep, nil
+		}
+	}
+	var all []*parsed
+	for _, g := range got {
+		ps, err := parseCached(ctx, g.src)
+		if err != nil {
+			// Drop the cached copy so the next update downloads it again
+			// instead of answering 304 for a file that cannot be parsed.
+			g.src.fetcher.Invalidate()
+			return nil, fmt.Errorf("vulndb: update: %w", err)
+		}
+		ps.meta.Fingerprint, ps.meta.FetchedAt = g.fp, g.at
+		all = append(all, ps)
+	}
+	rep.Meta, err = buildParsed(ctx, dbPath, all, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	rep.Rebuilt = true
+	return rep, nil
+}
+
+func parseCached(ctx context.Context, s fetchSource) (*parsed, error) {
+	rc, _, err := s.fetcher.Open()
+	if err != nil {
+		return nil, &FileError{Source: s.name, Path: s.fetcher.URL(), Err: err}
+	}
+	path := ""
+	if f, ok := rc.(*os.File); ok {
+		path = f.Name()
+	}
+	rc.Close()
+	if path == "" {
+		return nil, &FileError{Source: s.name, Path: s.fetcher.URL(), Err: io.ErrUnexpectedEOF}
+	}
+	ps, err := parseFile(ctx, path, s.kind, s.name)
+	if err != nil {
+		return nil, &FileError{Source: s.name, Path: s.fetcher.URL(), Err: errors.Unwrap(err)}
+	}
+	ps.meta.URL = s.fetcher.URL()
+	return ps, nil
+}
