@@ -1,0 +1,191 @@
+package checks
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/bench"
+	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+)
+
+func section4() []bench.Check {
+	return []bench.Check{
+		check("4.1", "Containers run as a non-root user", 1, true,
+			"Create an unprivileged user in the image (USER in the Dockerfile) or run the container with --user UID:GID.",
+			func(s *facts.Snapshot) bench.Outcome {
+				return perContainer(s, runningContainers, "run as root", func(c facts.Container) string {
+					if u := config(c).User; isRootUser(u) {
+						if u == "" {
+							return "no user set (root)"
+						}
+						return "user " + u
+					}
+					return ""
+				})
+			}),
+		manual("4.2", "Only trusted base images are used", 1,
+			"review where each image comes from (registry, publisher, signature) against your policy",
+			"Build only on base images from registries and publishers you trust; pin them by digest."),
+		manual("4.3", "No unnecessary packages in containers", 1,
+			"review the package inventory of each image (`bulwark sbom IMAGE`) for tools the service does not need",
+			"Start from minimal or distroless bases and install only what the service needs."),
+		manual("4.4", "Images are scanned and rebuilt with security patches", 1,
+			"scan every image for known vulnerabilities (`bulwark scan IMAGE`) and rebuild those with fixes available",
+			"Scan images in CI and on a schedule; rebuild and redeploy when fixes are published."),
+		check("4.5", "Content trust for Docker is enabled", 2, true,
+			"export DOCKER_CONTENT_TRUST=1 in the environment of every user and job that pulls or pushes images.",
+			contentTrust),
+		check("4.6", "HEALTHCHECK instructions are added to images", 1, true,
+			"Add a HEALTHCHECK instruction to each image's Dockerfile (or --health-cmd at run time).",
+			func(s *facts.Snapshot) bench.Outcome {
+				return perImage(s, "define no HEALTHCHECK", func(img facts.Image) string {
+					cfg := img.Inspect.Config
+					if cfg == nil || cfg.Healthcheck == nil || len(cfg.Healthcheck.Test) == 0 {
+						return "no healthcheck"
+					}
+					if strings.EqualFold(cfg.Healthcheck.Test[0], "NONE") {
+						return "healthcheck disabled (NONE)"
+					}
+					return ""
+				})
+			}),
+		check("4.7", "Package index updates are not run on their own", 1, false,
+			"Combine the index update with the install in one RUN (apt-get update && apt-get install -y …) so a cached layer never holds a stale index.",
+			func(s *facts.Snapshot) bench.Outcome {
+				return perHistory(s, "run a package index update on its own", standaloneUpdate)
+			}),
+		manual("4.8", "setuid and setgid permissions are removed", 2,
+			"list setuid/setgid files in each image (`docker run --rm IMAGE find / -perm /6000 -type f`) and keep only those the service needs",
+			"Remove the bits in the Dockerfile: RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +"),
+		check("4.9", "COPY is used instead of ADD", 1, false,
+			"Use COPY for local files; fetch remote files with a verified download in RUN instead of ADD URL.",
+			func(s *facts.Snapshot) bench.Outcome {
+				return perHistory(s, "use ADD beyond the base layer", usesAdd)
+			}),
+		check("4.10", "Secrets are not stored in images", 1, false,
+			"Pass secrets at run time (docker secrets, mounted files, --secret in BuildKit) instead of ENV, ARG or files in the image.",
+			secretEnv),
+		manual("4.11", "Only verified packages are installed", 2,
+			"review the build steps of each image for package signature verification (signed repositories, checked GPG keys and checksums)",
+			"Install packages only from signed repositories and verify checksums of downloaded artifacts in the Dockerfile."),
+		manual("4.12", "All signed artifacts are validated", 1,
+			"confirm that every artifact's signature is verified before it is used in a build or deployment",
+			"Verify signatures (cosign, Notary, GPG) of every image and artifact in the pipeline before use."),
+	}
+}
+
+// isRootUser reports whether a Config.User value means uid 0.
+func isRootUser(u string) bool {
+	user, _, _ := strings.Cut(strings.TrimSpace(u), ":")
+	return user == "" || user == "root" || strings.TrimLeft(user, "0") == "" && user != ""
+}
+
+func contentTrust(s *facts.Snapshot) bench.Outcome {
+	if s.Env.ContentTrust == "1" {
+		return pass("DOCKER_CONTENT_TRUST=1 in the audit's environment")
+	}
+	if !s.Env.ContentTrustSet {
+		return warn(nil, "DOCKER_CONTENT_TRUST is not set in the audit's environment (run bench with the variable of the shells that use docker)")
+	}
+	return warn(nil, "DOCKER_CONTENT_TRUST=%q in the audit's environment, want 1", s.Env.ContentTrust)
+}
+
+// perHistory judges the build steps of each image, newest first as the API
+// returns them; bad sees one step and says what is wrong with it.
+func perHistory(s *facts.Snapshot, what string, bad func(steps []string) []string) bench.Outcome {
+	o := perImage(s, what, func(img facts.Image) string {
+		if img.HistoryErr != "" {
+			return ""
+		}
+		steps := make([]string, 0, len(img.History))
+		for i := len(img.History) - 1; i >= 0; i-- { // oldest first
+			steps = append(steps, img.History[i].CreatedBy)
+		}
+		found := bad(steps)
+		if len(found) == 0 {
+			return ""
+		}
+		return strings.Join(found, " | ")
+	})
+	if o.Status == bench.Pass {
+		for _, img := range s.Engine.Images {
+			if img.HistoryErr != "" {
+				return skip("history of %s not readable: %s", img.Name(), img.HistoryErr)
+			}
+		}
+	}
+	return o
+}
+
+var (
+	updateRe  = regexp.MustCompile(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*update\b|\bapk\s+(-\S+\s+)*update\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*makecache\b|\bzypper\s+(-\S+\s+)*(refresh|ref)\b`)
+	installRe = regexp.MustCompile(`\b(install|upgrade|dist-upgrade|add)\b`)
+	addRe     = regexp.MustCompile(`(^|#\(nop\)\s+)ADD\s`)
+)
+
+func standaloneUpdate(steps []string) []string {
+	var out []string
+	for _, st := range steps {
+		if updateRe.MatchString(st) && !installRe.MatchString(st) {
+			out = append(out, shorten(st))
+		}
+	}
+	return out
+}
+
+// usesAdd skips the oldest step, which is how every base image adds its
+// root filesystem.
+func usesAdd(steps []string) []string {
+	var out []string
+	for i, st := range steps {
+		if i == 0 {
+			continue
+		}
+		if addRe.MatchString(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(st), "/bin/sh -c"))) {
+			out = append(out, shorten(st))
+		}
+	}
+	return out
+}
+
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 100 {
+		return s[:97] + "..."
+	}
+	return s
+}
+
+// secretNameRe matches environment variable names that usually hold
+// credentials. Names ending in _FILE or _PATH point at a secret elsewhere.
+var secretNameRe = regexp.MustCompile(`(?i)(passw(or)?d|secret|token|api_?key|access_?key|private_?key|credentials?)`)
+
+// secretEnv is a heuristic: it reports variable names, never values.
+func secretEnv(s *facts.Snapshot) bench.Outcome {
+	o := perImage(s, "carry secret-like environment variables", func(img facts.Image) string {
+		if img.Inspect.Config == nil {
+			return ""
+		}
+		var names []string
+		for _, kv := range img.Inspect.Config.Env {
+			k, v, _ := strings.Cut(kv, "=")
+			up := strings.ToUpper(k)
+			if v == "" || strings.HasSuffix(up, "_FILE") || strings.HasSuffix(up, "_PATH") || strings.HasSuffix(up, "_DIR") {
+				continue
+			}
+			if secretNameRe.MatchString(k) {
+				names = append(names, k)
+			}
+		}
+		slices.Sort(names)
+		if len(names) == 0 {
+			return ""
+		}
+		return "ENV " + strings.Join(names, ", ")
+	})
+	if o.Status == bench.Pass {
+		o = bench.Outcome{Status: bench.Note, Details: o.Details + "; review Dockerfiles and build arguments for other secrets"}
+	}
+	return o
+}
