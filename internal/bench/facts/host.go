@@ -213,7 +213,9 @@ func (h *host) daemon(ctx context.Context, dockerHost string) Daemon {
 		d.ArgsSource = fmt.Sprintf("/proc/%d/cmdline", p.pid)
 	} else if unit := h.unitFile("docker.service"); unit != "" {
 		if args := ParseExecStart(h.unitTexts("docker.service", unit)...); args != nil {
-			d.Args, d.ArgsSource = args, unit+" ExecStart"
+			// The unit stands in for an unreadable /proc (the audit runs in
+			// a container without the host's PID namespace).
+			d.Args, d.ArgsSource, d.ArgsErr = args, unit+" ExecStart", ""
 		}
 	}
 	if d.ArgsSource == "" && d.ArgsErr == "" {
