@@ -105,7 +105,13 @@ func Build(ctx context.Context, path string, advs iter.Seq2[*advisory.Advisory, 
 		return nil, fmt.Errorf("vulndb: build: %w", err)
 	}
 	tmpPath := tmp.Name()
+	// Every user of the machine may read the database, as with any cache.
+	err = tmp.Chmod(0o644)
 	tmp.Close()
+	if err != nil {
+		os.Remove(tmpPath)
+		return nil, fmt.Errorf("vulndb: build: %w", err)
+	}
 	done := false
 	defer func() {
 		if !done {
