@@ -270,7 +270,7 @@ func TestSwarmChecks(t *testing.T) {
 // An audit that could read nothing must not pass anything.
 func TestNothingReadableMeansNoPass(t *testing.T) {
 	s := &facts.Snapshot{
-		Host: facts.Host{MountsErr: "x", GroupsErr: "x", ListenersErr: "x", Audit: facts.Audit{Err: "x"}},
+		Host:   facts.Host{MountsErr: "x", GroupsErr: "x", ListenersErr: "x", Audit: facts.Audit{Err: "x"}},
 		Daemon: facts.Daemon{ArgsErr: "x", ConfigErr: "x"},
 		Engine: facts.Engine{Err: "connection refused"},
 	}
