@@ -104,3 +104,35 @@ func TestFileChecksWithoutTLSOrUnits(t *testing.T) {
 		t.Errorf("/etc/docker checks = %s/%s, want pass", st["3.5"], st["3.6"])
 	}
 }
+
+// icc, iptables and similar keys cannot be set on test engines (they need
+// iptables), so they are judged from daemon.json on a fake host root.
+func TestDaemonJSONOnFakeHostRoot(t *testing.T) {
+	unit := fakeFile{content: "[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n", mode: 0o644}
+	tests := []struct {
+		name, json string
+		want       map[string]bench.Status
+	}{
+		{"none", "", map[string]bench.Status{"2.2": bench.Warn, "2.4": bench.Pass, "2.8": bench.Info, "2.10": bench.Pass, "2.11": bench.Pass, "2.14": bench.Warn, "2.16": bench.Warn}},
+		{"hardened", `{"icc": false, "iptables": true, "default-ulimits": {"nofile": {"Name": "nofile", "Hard": 64000, "Soft": 64000}},
+			"no-new-privileges": true, "userland-proxy": false}`,
+			map[string]bench.Status{"2.2": bench.Pass, "2.4": bench.Pass, "2.8": bench.Pass, "2.10": bench.Pass, "2.11": bench.Pass, "2.14": bench.Pass, "2.16": bench.Pass}},
+		{"loosened", `{"icc": true, "iptables": false, "cgroup-parent": "/custom", "storage-opts": ["dm.basesize=50G"]}`,
+			map[string]bench.Status{"2.2": bench.Warn, "2.4": bench.Warn, "2.8": bench.Info, "2.10": bench.Warn, "2.11": bench.Warn, "2.14": bench.Warn, "2.16": bench.Warn}},
+		{"unreadable", `{"icc": false`,
+			map[string]bench.Status{"2.2": bench.Skip, "2.4": bench.Skip, "2.8": bench.Skip, "2.10": bench.Skip, "2.11": bench.Skip, "2.14": bench.Skip, "2.16": bench.Skip}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]fakeFile{"/lib/systemd/system/docker.service": unit}
+			if tt.json != "" {
+				files["/etc/docker/daemon.json"] = fakeFile{content: tt.json, mode: 0o644}
+			}
+			s := fakeRoot(t, files, facts.Options{})
+			got := statuses(t, s, Config{}, "2.2", "2.4", "2.8", "2.10", "2.11", "2.14", "2.16")
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
