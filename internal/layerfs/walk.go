@@ -371,7 +371,13 @@ func (f *tarFile) Mode() fs.FileMode { return f.entry.Mode }
 
 func (f *tarFile) Read(p []byte) (int, error) {
 	if f.spilled != nil {
-		return 0, errors.New("layerfs: Read after ReaderAt on a streamed file")
+		// The body now lives in the spill; continue from where Read was.
+		n, err := f.spilled.ReadAt(p, f.read)
+		f.read += int64(n)
+		if errors.Is(err, io.EOF) && n > 0 {
+			err = nil
+		}
+		return n, err
 	}
 	n, err := f.r.Read(p)
 	if f.ra == nil && f.read < keepLimit {

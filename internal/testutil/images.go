@@ -1,0 +1,199 @@
+package testutil
+
+import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"log"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+)
+
+// Entry is one member of a test layer. Type defaults to a regular file
+// (or a directory when Name ends in "/").
+type Entry struct {
+	Name string
+	Type byte
+	Body string
+	Link string
+	Mode int64
+	Size int64 // overrides len(Body) in the header (for hostile tests)
+}
+
+// LayerTar builds an uncompressed layer tarball.
+func LayerTar(t testing.TB, entries ...Entry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range entries {
+		h := &tar.Header{Name: e.Name, Typeflag: e.Type, Linkname: e.Link, Mode: e.Mode, Size: int64(len(e.Body)), Format: tar.FormatPAX}
+		if h.Typeflag == 0 {
+			h.Typeflag = tar.TypeReg
+			if strings.HasSuffix(e.Name, "/") {
+				h.Typeflag = tar.TypeDir
+			}
+		}
+		if h.Typeflag != tar.TypeReg {
+			h.Size = 0
+		}
+		if h.Mode == 0 {
+			h.Mode = 0o644
+			if h.Typeflag == tar.TypeDir {
+				h.Mode = 0o755
+			}
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			if _, err := io.WriteString(tw, e.Body); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// Image assembles an image from uncompressed layer tarballs with
+// go-containerregistry (layers are gzip-compressed as a registry would
+// store them).
+func Image(t testing.TB, layers ...[]byte) v1.Image {
+	t.Helper()
+	img := empty.Image
+	for _, l := range layers {
+		b := l
+		layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(b)), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err = mutate.AppendLayers(img, layer)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", "amd64"
+	img, err = mutate.ConfigFile(img, cf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// ImageFromTarFile makes a one-layer image from a rootfs tarball on disk.
+func ImageFromTarFile(t testing.TB, path string) v1.Image {
+	t.Helper()
+	layer, err := tarball.LayerFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := mutate.AppendLayers(empty.Image, layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, _ := img.ConfigFile()
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", "amd64"
+	img, err = mutate.ConfigFile(img, cf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// WriteDockerArchive writes img as a docker-archive (go-containerregistry's
+// tarball format, gzip layers) and returns its path.
+func WriteDockerArchive(t testing.TB, img v1.Image, tag string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "image.tar")
+	ref, err := name.NewTag(tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tarball.WriteToFile(p, ref, img); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// WriteOCILayout writes img into a new OCI layout directory.
+func WriteOCILayout(t testing.TB, img v1.Image, refName string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "layout")
+	lp, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opts []layout.Option
+	if refName != "" {
+		opts = append(opts, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": refName}))
+	}
+	if err := lp.AppendImage(img, opts...); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TarDir writes a tarball of dir's contents (an oci-archive when dir is an
+// OCI layout) and returns its path.
+func TarDir(t testing.TB, dir string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "dir.tar")
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tw := tar.NewWriter(f)
+	if err := tw.AddFS(os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Registry serves an in-process OCI registry on loopback and returns its
+// host:port.
+func Registry(t testing.TB) string {
+	t.Helper()
+	srv := httptest.NewServer(registry.New(registry.Logger(discardLogger())))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// Push uploads img to ref.
+func Push(t testing.TB, img v1.Image, ref string) {
+	t.Helper()
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
