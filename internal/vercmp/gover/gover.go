@@ -15,7 +15,10 @@
 // database uses for the standard library, as golang.org/x/vuln does:
 // go1.21rc2 → v1.21.0-rc.2, go1.20 → v1.20.0, go1.9.2-pre1 → v1.9.2-pre.1,
 // anything after a space (" X:boringcrypto") dropped. So "go1.21rc2" sorts
-// before "1.21.0" and equals "1.21.0-rc.2".
+// before "1.21.0" and equals "1.21.0-rc.2". The "go" may be omitted when
+// the rest is not semver ("1.21rc2"). Unlike go/version, which orders the
+// language version "1.21" before "1.21rc1", "1.21" here is "1.21.0", as in
+// x/vuln's mapping for the Go vulnerability database.
 //
 // Invalid versions sort before every valid one (as in x/mod/semver) and
 // bytewise among themselves.
@@ -39,9 +42,16 @@ func parse(s string) (version, bool) {
 		return parseGoTag(s)
 	}
 	if strings.HasPrefix(s, "v") {
-		s = s[1:]
+		return parseSemver(s[1:])
 	}
-	return parseSemver(s)
+	if p, ok := parseSemver(s); ok {
+		return p, true
+	}
+	// A toolchain version written without "go" ("1.21rc2").
+	if s != "" && isDigit(s[0]) {
+		return parseGoTag("go" + s)
+	}
+	return version{}, false
 }
 
 func parseSemver(s string) (p version, ok bool) {

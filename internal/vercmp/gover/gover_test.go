@@ -104,6 +104,8 @@ func TestCompare(t *testing.T) {
 		{"go1", "1.0.0", 0},
 		{"go1.9.2-pre1", "1.9.2-pre.1", 0},
 		{"go1.21", "go1.21rc1", 1},
+		{"1.21rc2", "go1.21rc2", 0},
+		{"1.21", "1.21rc1", 1},
 		// Invalid versions first, bytewise.
 		{"", "0.0.0", -1},
 		{"1.02.3", "0.0.1", -1},
