@@ -26,6 +26,7 @@ var (
 	bucketMeta = []byte("meta")
 	bucketPkg  = []byte("pkg")
 	bucketAdv  = []byte("adv")
+	bucketRef  = []byte("ref")
 	keySchema  = []byte("schema")
 	keyInfo    = []byte("info")
 )
@@ -187,7 +188,8 @@ func merge(a, b *advisory.Advisory) *advisory.Advisory {
 }
 
 type compiled struct {
-	ids  []string
+	ids    []string
+	refIDs []string // advisories with references
 	advs map[string]*advisory.Advisory
 	keys []string
 	pkgs map[string][]pkgEntry
@@ -222,6 +224,11 @@ func compile(byID map[string]*advisory.Advisory) *compiled {
 		}
 	}
 	sort.Strings(c.ids)
+	for _, id := range c.ids {
+		if len(byID[id].References) > 0 {
+			c.refIDs = append(c.refIDs, id)
+		}
+	}
 	for k, es := range c.pkgs {
 		c.keys = append(c.keys, k)
 		sort.SliceStable(es, func(i, j int) bool { return es[i].id < es[j].id })
@@ -265,6 +272,14 @@ func write(ctx context.Context, path string, c *compiled) error {
 			p.b = p.b[:0]
 			p.advisory(c.advs[c.ids[i]])
 			return c.ids[i], p.b
+		})
+		if err != nil {
+			return err
+		}
+		err = writeBlocks(ctx, tx, bucketRef, enc, &w, advBlockSize, len(c.refIDs), func(i int) (string, []byte) {
+			p.b = p.b[:0]
+			p.strs(c.advs[c.refIDs[i]].References)
+			return c.refIDs[i], p.b
 		})
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package vulndb
 
 import (
 	"encoding/binary"
+	"sort"
 	"errors"
 	"fmt"
 	"time"
@@ -52,7 +53,8 @@ func (e *encoder) scores(ss []advisory.Score) {
 	}
 }
 
-// advisory encodes the metadata of a (Affected is stored per package).
+// advisory encodes the metadata of a that matching needs. Affected is
+// stored per package and References apart, since lookups never read them.
 func (e *encoder) advisory(a *advisory.Advisory) {
 	e.str(a.ID)
 	e.strs(a.Aliases)
@@ -62,7 +64,6 @@ func (e *encoder) advisory(a *advisory.Advisory) {
 	e.time(a.Modified)
 	e.time(a.Withdrawn)
 	e.scores(a.Severity)
-	e.strs(a.References)
 }
 
 // event kinds, one byte each.
@@ -164,7 +165,29 @@ func (d *decoder) bytes() []byte {
 	return s
 }
 
-func (d *decoder) str() string { return string(d.bytes()) }
+// interned holds the short strings that recur in every record, so decoding
+// them allocates nothing (a map index by string(bytes) does not copy).
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{"", "0", "ECOSYSTEM", "SEMVER", "URGENCY", "CVSS_V2", "CVSS_V3", "CVSS_V4",
+		"affected", "fixed", "unfixed", "will-not-fix", "not-affected", "end-of-life",
+		"unimportant", "low", "medium", "high", "LOW", "MODERATE", "HIGH", "CRITICAL",
+		"osv-go", "osv-pypi", "osv-npm", "osv-maven", "osv-crates.io", "osv-rubygems", "osv-packagist", "osv-nuget",
+		"debian-dsa", "debian-dla", "debian-tracker", "alpine-secdb", "linux", "windows", "darwin", "amd64", "arm64"} {
+		m[s] = s
+	}
+	return m
+}()
+
+func (d *decoder) str() string {
+	b := d.bytes()
+	if len(b) <= 16 {
+		if s, ok := interned[string(b)]; ok {
+			return s
+		}
+	}
+	return string(b)
+}
 
 func (d *decoder) strs() []string {
 	n := d.count()
@@ -216,7 +239,6 @@ func (d *decoder) advisory() *advisory.Advisory {
 	a.Modified = d.time()
 	a.Withdrawn = d.time()
 	a.Severity = d.scores()
-	a.References = d.strs()
 	return a
 }
 
@@ -280,23 +302,73 @@ func (w *blockWriter) add(key string, payload []byte) {
 
 func (w *blockWriter) reset() { w.enc.b, w.n, w.first = w.enc.b[:0], 0, "" }
 
-// findInBlock returns the payload stored under key in an uncompressed block.
-func findInBlock(block []byte, key string) ([]byte, bool, error) {
-	d := decoder{b: block}
-	for len(d.b) > 0 {
-		k := d.bytes()
-		p := d.bytes()
-		if d.err != nil {
-			return nil, false, d.err
-		}
-		switch c := compareKey(k, key); {
-		case c == 0:
-			return p, true, nil
-		case c > 0:
-			return nil, false, nil // sorted: key is not here
-		}
+// block is a decompressed block with the position of every entry, so a
+// lookup binary-searches instead of scanning.
+type block struct {
+	data    []byte
+	entries []entry
+}
+
+type entry struct{ keyStart, keyEnd, payStart, payEnd uint32 }
+
+// indexBlock parses a decompressed block once, checking that it is well
+// formed and sorted.
+func indexBlock(data []byte) (*block, error) {
+	if len(data) > maxBlock {
+		return nil, fmt.Errorf("%w: block too large", errCorrupt)
 	}
-	return nil, false, nil
+	b := &block{data: data}
+	d := decoder{b: data}
+	pos := func() uint32 { return uint32(len(data) - len(d.b)) }
+	for len(d.b) > 0 {
+		var e entry
+		n := d.uvarint()
+		e.keyStart = pos()
+		if n > uint64(len(d.b)) {
+			d.fail("key length")
+		} else {
+			d.b = d.b[n:]
+		}
+		e.keyEnd = pos()
+		n = d.uvarint()
+		e.payStart = pos()
+		if n > uint64(len(d.b)) {
+			d.fail("payload length")
+		} else {
+			d.b = d.b[n:]
+		}
+		e.payEnd = pos()
+		if d.err != nil {
+			return nil, d.err
+		}
+		if k := len(b.entries); k > 0 && string(b.key(k-1)) >= string(data[e.keyStart:e.keyEnd]) {
+			return nil, fmt.Errorf("%w: block keys out of order", errCorrupt)
+		}
+		b.entries = append(b.entries, e)
+	}
+	return b, nil
+}
+
+func (b *block) key(i int) []byte {
+	e := b.entries[i]
+	return b.data[e.keyStart:e.keyEnd]
+}
+
+func (b *block) payload(i int) []byte {
+	e := b.entries[i]
+	return b.data[e.payStart:e.payEnd]
+}
+
+// cost is what the block holds in memory, for the cache bound.
+func (b *block) cost() int { return len(b.data) + 16*len(b.entries) }
+
+// find returns the payload stored under key.
+func (b *block) find(key string) ([]byte, bool) {
+	i, found := sort.Find(len(b.entries), func(i int) int { return -compareKey(b.key(i), key) })
+	if !found {
+		return nil, false
+	}
+	return b.payload(i), true
 }
 
 func compareKey(k []byte, key string) int {
@@ -319,20 +391,13 @@ func compareKey(k []byte, key string) int {
 }
 
 // eachInBlock calls fn for every entry of a block, for verification.
-func eachInBlock(block []byte, fn func(key, payload []byte) error) error {
-	d := decoder{b: block}
-	var prev []byte
-	for len(d.b) > 0 {
-		k := d.bytes()
-		p := d.bytes()
-		if d.err != nil {
-			return d.err
-		}
-		if prev != nil && compareKey(prev, string(k)) >= 0 {
-			return fmt.Errorf("%w: block keys out of order", errCorrupt)
-		}
-		prev = k
-		if err := fn(k, p); err != nil {
+func eachInBlock(data []byte, fn func(key, payload []byte) error) error {
+	b, err := indexBlock(data)
+	if err != nil {
+		return err
+	}
+	for i := range b.entries {
+		if err := fn(b.key(i), b.payload(i)); err != nil {
 			return err
 		}
 	}

@@ -19,6 +19,13 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 )
 
+// Cache bounds: decoded blocks by their bytes, so that one scan decompresses
+// each block at most once for databases up to that size; advisories by count.
+const (
+	blockCacheBytes      = 64 << 20
+	advisoryCacheEntries = 32768
+)
+
 // DB is an open, read-only database. Its methods are safe for concurrent use.
 type DB struct {
 	path string
@@ -27,7 +34,7 @@ type DB struct {
 	dec  *zstd.Decoder
 
 	mu     sync.Mutex
-	blocks *lru[[]byte]
+	blocks *lru[*block]
 	advs   *lru[*advisory.Advisory]
 }
 
@@ -51,7 +58,7 @@ func Open(ctx context.Context, path string) (db *DB, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("vulndb: open %s: not a usable database file: %w", path, err)
 	}
-	db = &DB{path: path, bolt: bdb, blocks: newLRU[[]byte](256), advs: newLRU[*advisory.Advisory](16384)}
+	db = &DB{path: path, bolt: bdb, blocks: newLRU[*block](blockCacheBytes), advs: newLRU[*advisory.Advisory](advisoryCacheEntries)}
 	defer func() {
 		if err != nil {
 			bdb.Close()
@@ -63,7 +70,7 @@ func Open(ctx context.Context, path string) (db *DB, err error) {
 			return fmt.Errorf("%w: file is truncated (%d bytes, pages in use reach %d)", errCorrupt, fi.Size(), hwm)
 		}
 		m := tx.Bucket(bucketMeta)
-		if m == nil || tx.Bucket(bucketPkg) == nil || tx.Bucket(bucketAdv) == nil {
+		if m == nil || tx.Bucket(bucketPkg) == nil || tx.Bucket(bucketAdv) == nil || tx.Bucket(bucketRef) == nil {
 			return errors.New("not a bulwark vulnerability database")
 		}
 		schema = append(schema, m.Get(keySchema)...)
@@ -131,27 +138,33 @@ func (db *DB) ByPackage(ctx context.Context, ecosystem, pkg string) (recs []Reco
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer recoverCorrupt(&err, db.path)
 	key := pkgKey(ecosystem, pkg)
-	payload, ok, err := db.find(bucketPkg, key)
-	if err != nil || !ok {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		payload, ok, err := db.find(tx, bucketPkg, key)
+		if err != nil || !ok {
+			return err
+		}
+		d := decoder{b: payload}
+		n := d.count()
+		recs = make([]Record, 0, n)
+		for range n {
+			id, aff := d.affected()
+			if d.err != nil {
+				return fmt.Errorf("vulndb: %s/%s: %w", ecosystem, pkg, d.err)
+			}
+			a, err := db.advisory(tx, id)
+			if err != nil {
+				return fmt.Errorf("vulndb: %s/%s: advisory %s: %w", ecosystem, pkg, id, err)
+			}
+			if !a.Withdrawn.IsZero() {
+				continue
+			}
+			aff.Ecosystem, aff.Package = ecosystem, pkg
+			recs = append(recs, Record{Advisory: a, Affected: aff})
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
-	}
-	d := decoder{b: payload}
-	n := d.count()
-	recs = make([]Record, 0, n)
-	for range n {
-		id, aff := d.affected()
-		if d.err != nil {
-			return nil, fmt.Errorf("vulndb: %s/%s: %w", ecosystem, pkg, d.err)
-		}
-		a, err := db.advisory(id)
-		if err != nil {
-			return nil, fmt.Errorf("vulndb: %s/%s: advisory %s: %w", ecosystem, pkg, id, err)
-		}
-		if !a.Withdrawn.IsZero() {
-			continue
-		}
-		aff.Ecosystem, aff.Package = ecosystem, pkg
-		recs = append(recs, Record{Advisory: a, Affected: aff})
 	}
 	return recs, nil
 }
@@ -164,22 +177,40 @@ func (db *DB) Advisory(ctx context.Context, id string) (a *advisory.Advisory, er
 	}
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer recoverCorrupt(&err, db.path)
-	shared, err := db.advisory(id)
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		shared, err := db.advisory(tx, id)
+		if err != nil {
+			return err
+		}
+		cp := *shared
+		refs, found, err := db.find(tx, bucketRef, id)
+		if err != nil {
+			return err
+		}
+		if found {
+			d := decoder{b: refs}
+			cp.References = d.strs()
+			if d.err != nil {
+				return fmt.Errorf("vulndb: advisory %s: references: %w", id, d.err)
+			}
+		}
+		a = &cp
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	cp := *shared
-	return &cp, nil
+	return a, nil
 }
 
-func (db *DB) advisory(id string) (*advisory.Advisory, error) {
+func (db *DB) advisory(tx *bolt.Tx, id string) (*advisory.Advisory, error) {
 	db.mu.Lock()
 	a, ok := db.advs.get(id)
 	db.mu.Unlock()
 	if ok {
 		return a, nil
 	}
-	payload, found, err := db.find(bucketAdv, id)
+	payload, found, err := db.find(tx, bucketAdv, id)
 	if err != nil {
 		return nil, err
 	}
@@ -192,54 +223,46 @@ func (db *DB) advisory(id string) (*advisory.Advisory, error) {
 		return nil, fmt.Errorf("vulndb: advisory %s: %w", id, d.err)
 	}
 	db.mu.Lock()
-	db.advs.put(id, a)
+	db.advs.put(id, a, 1)
 	db.mu.Unlock()
 	return a, nil
 }
 
 // find returns the payload under key: the block whose first key is the
 // greatest at or below key holds it, if anything does.
-func (db *DB) find(bucket []byte, key string) ([]byte, bool, error) {
-	var (
-		blockKey string
-		block    []byte
-		cached   bool
-	)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucket)
-		if b == nil {
-			return fmt.Errorf("%w: bucket %s missing", errCorrupt, bucket)
-		}
-		c := b.Cursor()
-		k, v := c.Seek([]byte(key))
-		if k == nil {
-			k, v = c.Last()
-		} else if string(k) != key {
-			k, v = c.Prev()
-		}
-		if k == nil {
-			return nil
-		}
-		blockKey = string(bucket) + "\x00" + string(k)
-		db.mu.Lock()
-		block, cached = db.blocks.get(blockKey)
-		db.mu.Unlock()
-		if cached {
-			return nil
-		}
-		var err error
-		block, err = db.decompress(v)
-		return err
-	})
-	if err != nil || block == nil {
-		return nil, false, err
+func (db *DB) find(tx *bolt.Tx, bucket []byte, key string) ([]byte, bool, error) {
+	b := tx.Bucket(bucket)
+	if b == nil {
+		return nil, false, fmt.Errorf("%w: bucket %s missing", errCorrupt, bucket)
 	}
+	c := b.Cursor()
+	k, v := c.Seek([]byte(key))
+	if k == nil {
+		k, v = c.Last()
+	} else if string(k) != key {
+		k, v = c.Prev()
+	}
+	if k == nil {
+		return nil, false, nil
+	}
+	blockKey := string(bucket) + "\x00" + string(k)
+	db.mu.Lock()
+	blk, cached := db.blocks.get(blockKey)
+	db.mu.Unlock()
 	if !cached {
+		data, err := db.decompress(v)
+		if err != nil {
+			return nil, false, err
+		}
+		if blk, err = indexBlock(data); err != nil {
+			return nil, false, err
+		}
 		db.mu.Lock()
-		db.blocks.put(blockKey, block)
+		db.blocks.put(blockKey, blk, blk.cost())
 		db.mu.Unlock()
 	}
-	return findInBlock(block, key)
+	p, ok := blk.find(key)
+	return p, ok, nil
 }
 
 func (db *DB) decompress(v []byte) ([]byte, error) {
@@ -280,6 +303,23 @@ func (db *DB) Verify(ctx context.Context) (err error) {
 					return fmt.Errorf("%w: advisory %q", errCorrupt, key)
 				}
 				ids[a.ID] = !a.Withdrawn.IsZero()
+				return nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+		err = tx.Bucket(bucketRef).ForEach(func(k, v []byte) error {
+			block, err := db.decompress(v)
+			if err != nil {
+				return err
+			}
+			return eachInBlock(block, func(key, payload []byte) error {
+				d := decoder{b: payload}
+				d.strs()
+				if _, ok := ids[string(key)]; !ok || d.err != nil || len(d.b) != 0 {
+					return fmt.Errorf("%w: references of %q", errCorrupt, key)
+				}
 				return nil
 			})
 		})
@@ -343,16 +383,18 @@ func cutNUL(s string) (string, string, bool) {
 	return s, "", false
 }
 
-// lru is a small least-recently-used cache; the caller locks.
+// lru is a least-recently-used cache bounded by the total cost of its
+// entries; the caller locks.
 type lru[V any] struct {
-	max   int
-	order *list.List
-	items map[string]*list.Element
+	max, used int
+	order     *list.List
+	items     map[string]*list.Element
 }
 
 type lruItem[V any] struct {
-	key string
-	val V
+	key  string
+	val  V
+	cost int
 }
 
 func newLRU[V any](max int) *lru[V] {
@@ -368,16 +410,21 @@ func (c *lru[V]) get(k string) (V, bool) {
 	return zero, false
 }
 
-func (c *lru[V]) put(k string, v V) {
+func (c *lru[V]) put(k string, v V, cost int) {
 	if e, ok := c.items[k]; ok {
-		e.Value.(*lruItem[V]).val = v
+		it := e.Value.(*lruItem[V])
+		c.used += cost - it.cost
+		it.val, it.cost = v, cost
 		c.order.MoveToFront(e)
-		return
+	} else {
+		c.items[k] = c.order.PushFront(&lruItem[V]{key: k, val: v, cost: cost})
+		c.used += cost
 	}
-	c.items[k] = c.order.PushFront(&lruItem[V]{key: k, val: v})
-	if c.order.Len() > c.max {
+	for c.used > c.max && c.order.Len() > 1 {
 		last := c.order.Back()
+		it := last.Value.(*lruItem[V])
 		c.order.Remove(last)
-		delete(c.items, last.Value.(*lruItem[V]).key)
+		delete(c.items, it.key)
+		c.used -= it.cost
 	}
 }

@@ -19,15 +19,18 @@
 // also work but brings a query layer we do not need; bbolt is what etcd and
 // several scanners, Trivy among them, keep their data in.)
 //
-// Three buckets:
+// Four buckets:
 //   - "meta": "schema" (SchemaVersion) and "info" (build time, sources with
 //     fingerprints and counts, per-ecosystem record counts), JSON.
 //   - "pkg": records keyed by "ecosystem NUL package", sorted, packed into
 //     blocks of a few KiB, each block zstd-compressed and stored under its
 //     first key. A lookup seeks to the block whose first key is at or
 //     below the wanted key and scans it.
-//   - "adv": advisory metadata (aliases, summary, severity, source, dates,
-//     references) stored once per id, packed and compressed the same way.
+//   - "adv": advisory metadata (aliases, summary, severity, source, dates)
+//     stored once per id, packed and compressed the same way.
+//   - "ref": each advisory's reference URLs, apart because only Advisory
+//     reads them and they are the bulk of OSV metadata: lookups would
+//     otherwise decompress them for nothing.
 //
 // Blocks rather than one value per key are what make the file smaller than
 // the zipped feeds it came from: zstd needs a few KiB of context to find

@@ -1,0 +1,272 @@
+package vulndb
+
+import (
+	"context"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
+
+// feedBytes sums the sizes of the feed files under dir, as published
+// (OSV zips compressed, Debian lists and Alpine JSON as served).
+func feedBytes(t testing.TB, dir string) (total, zips int64) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		total += fi.Size()
+		if strings.HasSuffix(p, ".zip") {
+			zips += fi.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return total, zips
+}
+
+func TestImportShared(t *testing.T) {
+	src := testutil.Shared(t, "advisories")
+	path := filepath.Join(t.TempDir(), "bulwark.db")
+	ctx := context.Background()
+	start := time.Now()
+	rep, err := Import(ctx, path, []string{src}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, zips := feedBytes(t, src)
+	t.Logf("built in %v: %d advisories, %d records; database %d bytes, feeds %d bytes (zips %d)",
+		elapsed, rep.Meta.Advisories, rep.Meta.Records, fi.Size(), total, zips)
+	if fi.Size() >= zips {
+		t.Errorf("database (%d bytes) is not smaller than the zipped OSV feeds alone (%d bytes)", fi.Size(), zips)
+	}
+
+	counts := map[string]int{}
+	for _, s := range rep.Meta.Sources {
+		counts[s.Name] = s.Count
+		if !strings.HasPrefix(string(s.Fingerprint), "sha256:") {
+			t.Errorf("%s: fingerprint %q", s.Name, s.Fingerprint)
+		}
+	}
+	for name, want := range map[string]int{"osv/Go": 4789, "osv/PyPI": 2661, "debian/DSA": 5406, "debian/DLA": 3534, "alpine/v3.11/main": 1124} {
+		if counts[name] != want {
+			t.Errorf("source %s: %d advisories, want %d", name, counts[name], want)
+		}
+	}
+	if len(rep.Meta.Sources) != 22 {
+		t.Errorf("%d sources, want 22 (2 OSV zips, 2 Debian lists, 18 secdb files)", len(rep.Meta.Sources))
+	}
+
+	db := open(t, path)
+	lookups := []struct {
+		eco, pkg, id string
+		check        func(t *testing.T, r Record)
+	}{
+		{"Debian:11", "openssl", "DSA-4963-1", func(t *testing.T, r Record) {
+			if got := r.Affected.Ranges[0].Events[1].Fixed; got != "1.1.1k-1+deb11u1" {
+				t.Errorf("fixed %s", got)
+			}
+			if diff := cmp.Diff([]string{"CVE-2021-3711", "CVE-2021-3712"}, r.Advisory.Aliases); diff != "" {
+				t.Errorf("aliases (-want +got):\n%s", diff)
+			}
+		}},
+		{"Debian:10", "openssl", "DSA-4963-1", func(t *testing.T, r Record) {
+			if got := r.Affected.Ranges[0].Events[1].Fixed; got != "1.1.1d-0+deb10u7" {
+				t.Errorf("fixed %s", got)
+			}
+		}},
+		{"Go", "github.com/gin-gonic/gin", "GO-2020-0001", func(t *testing.T, r Record) {
+			if len(r.Affected.Imports) != 1 || len(r.Affected.Imports[0].Symbols) != 5 {
+				t.Errorf("imports %+v", r.Affected.Imports)
+			}
+		}},
+		{"PyPI", "tornado", "PYSEC-2012-5", func(t *testing.T, r Record) {
+			if r.Advisory.Source != "osv-pypi" || len(r.Affected.Versions) != 10 {
+				t.Errorf("record %+v", r)
+			}
+		}},
+		{"Alpine:v3.11", "openssl", "ALPINE-CVE-2019-1549", func(t *testing.T, r Record) {
+			if r.Affected.Status != advisory.Fixed || r.Affected.Ranges[0].Events[1].Fixed != "1.1.1d-r1" {
+				t.Errorf("record %+v", r.Affected)
+			}
+		}},
+	}
+	for _, l := range lookups {
+		t.Run(l.eco+"/"+l.pkg, func(t *testing.T) {
+			recs, err := db.ByPackage(ctx, l.eco, l.pkg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range recs {
+				if i > 0 && recs[i-1].Advisory.ID > r.Advisory.ID {
+					t.Errorf("records not sorted by id")
+				}
+				if r.Advisory.ID == l.id {
+					l.check(t, r)
+					return
+				}
+			}
+			t.Errorf("%s not among %d records", l.id, len(recs))
+		})
+	}
+	// Withdrawn Go advisories are stored but never matched.
+	if a, err := db.Advisory(ctx, "GO-2022-0617"); err != nil || a.Withdrawn.IsZero() {
+		t.Errorf("GO-2022-0617: %v %+v", err, a)
+	}
+	recs, _ := db.ByPackage(ctx, "Go", "k8s.io/kubernetes")
+	for _, r := range recs {
+		if r.Advisory.ID == "GO-2022-0617" {
+			t.Error("withdrawn GO-2022-0617 returned by ByPackage")
+		}
+	}
+}
+
+// cpuTime is the process's user plus system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// packageKeys lists every (ecosystem, package) stored, for benchmarks.
+func packageKeys(t testing.TB, db *DB) [][2]string {
+	var keys [][2]string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPkg).ForEach(func(_, v []byte) error {
+			block, err := db.decompress(v)
+			if err != nil {
+				return err
+			}
+			return eachInBlock(block, func(k, _ []byte) error {
+				e, p, _ := cutNUL(string(k))
+				keys = append(keys, [2]string{e, p})
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+var sharedDB struct {
+	path string
+	dir  string
+}
+
+func sharedDatabase(b *testing.B) string {
+	src := testutil.Shared(b, "advisories")
+	if sharedDB.path == "" {
+		dir, err := os.MkdirTemp("", "vulndb-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		sharedDB.dir, sharedDB.path = dir, filepath.Join(dir, "bulwark.db")
+		if _, err := Import(context.Background(), sharedDB.path, []string{src}, ImportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return sharedDB.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedDB.dir != "" {
+		os.RemoveAll(sharedDB.dir)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkBuild compiles all of ../shared/advisories (parse + build +
+// verify + rename) and reports the database and feed sizes.
+func BenchmarkBuild(b *testing.B) {
+	src := testutil.Shared(b, "advisories")
+	dir := b.TempDir()
+	path := filepath.Join(dir, "bulwark.db")
+	for b.Loop() {
+		if _, err := Import(context.Background(), path, []string{src}, ImportOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fi, _ := os.Stat(path)
+	total, zips := feedBytes(b, src)
+	b.ReportMetric(float64(fi.Size()), "db-bytes")
+	b.ReportMetric(float64(total), "feed-bytes")
+	b.ReportMetric(float64(zips), "zip-bytes")
+}
+
+// BenchmarkByPackage2000 times one scan's worth of lookups: 2,000 random
+// (ecosystem, package) pairs, three in four stored and one in four not, on
+// a freshly opened database (cold caches) each round.
+func BenchmarkByPackage2000(b *testing.B) {
+	path := sharedDatabase(b)
+	ctx := context.Background()
+	db0, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := packageKeys(b, db0)
+	db0.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	queries := make([][2]string, 2000)
+	for i := range queries {
+		k := keys[rng.IntN(len(keys))]
+		if i%4 == 3 {
+			k[1] += "-missing"
+		}
+		queries[i] = k
+	}
+	records, rounds := 0, 0
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		before := cpuTime()
+		records = 0
+		for _, q := range queries {
+			recs, err := db.ByPackage(ctx, q[0], q[1])
+			if err != nil {
+				b.Fatal(err)
+			}
+			records += len(recs)
+		}
+		cpu += cpuTime() - before
+		rounds++
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(records), "records/op")
+	// CPU time, unlike wall time, does not depend on what else the shared
+	// machine is running.
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(rounds), "cpu-ms/op")
+}
