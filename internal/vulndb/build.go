@@ -190,10 +190,10 @@ func merge(a, b *advisory.Advisory) *advisory.Advisory {
 type compiled struct {
 	ids    []string
 	refIDs []string // advisories with references
-	advs map[string]*advisory.Advisory
-	keys []string
-	pkgs map[string][]pkgEntry
-	info info
+	advs   map[string]*advisory.Advisory
+	keys   []string
+	pkgs   map[string][]pkgEntry
+	info   info
 }
 
 type pkgEntry struct {

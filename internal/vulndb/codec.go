@@ -2,9 +2,9 @@ package vulndb
 
 import (
 	"encoding/binary"
-	"sort"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"

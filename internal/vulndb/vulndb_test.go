@@ -46,7 +46,7 @@ func fixtures() []*advisory.Advisory {
 		{ID: "DSA-5000-1", Source: "debian-dsa", Summary: "openssl - security update", Aliases: []string{"CVE-2024-1", "CVE-2024-2"}, Published: t0, Modified: t0,
 			Affected: []advisory.Affected{
 				{Ecosystem: "Debian:12", Package: "openssl", Status: advisory.Fixed,
-					Ranges: []advisory.Range{{Type: "ECOSYSTEM", Events: []advisory.Event{{Introduced: "0"}, {Fixed: "3.0.13-1~deb12u1"}}}},
+					Ranges:   []advisory.Range{{Type: "ECOSYSTEM", Events: []advisory.Event{{Introduced: "0"}, {Fixed: "3.0.13-1~deb12u1"}}}},
 					Severity: []advisory.Score{{Type: "URGENCY", Score: "high"}}},
 				{Ecosystem: "Debian:11", Package: "openssl", Status: advisory.NotAffected},
 			}},
