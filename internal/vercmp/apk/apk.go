@@ -4,16 +4,16 @@
 //
 //	digit{.digit}...{letter}{_suffix{number}}...{~hash}{-r#}
 //
-// The tokenizer walks the string and each token is compared with the token
-// at the same position of the other version: the first number and the
-// suffix, hash-free numbers numerically (as unsigned 64-bit values, wrapping
-// like apk's parser), later dotted numbers numerically unless either has a
-// leading zero (then as strings, like Gentoo), letters by byte, suffixes by
-// rank (_alpha < _beta < _pre < _rc < none < _cvs < _svn < _git < _hg < _p),
-// commit hashes (~hex) as strings. When the token kinds differ, a pre-release
-// suffix sorts first; otherwise the version whose next token is of a "later"
-// kind sorts first, so "1.0" < "1.0.1", "1.0_rc1" < "1.0" < "1.0_p1",
-// "1.0" < "1.0-r1".
+// Each token is compared with the token at the same position of the other
+// version. The first number, suffix numbers and the revision compare
+// numerically (as unsigned 64-bit values, wrapping like apk's parser); later
+// dotted numbers numerically too unless either has a leading zero (then as
+// strings, as Gentoo does); letters by byte; suffixes by rank (_alpha <
+// _beta < _pre < _rc < none < _cvs < _svn < _git < _hg < _p); commit hashes
+// (~hex) as strings. When the token kinds differ, a pre-release suffix sorts
+// first; otherwise the version whose next token is of a "later" kind in the
+// grammar sorts first, so "1.0" < "1.0.1", "1.0_rc1" < "1.0" < "1.0_p1",
+// "1.0" < "1.0-r1" < "1.0~abc".
 //
 // Invalid versions. apk compares invalid strings too: tokens are compared up
 // to the point where a string stops being a version, and that point counts as
