@@ -15,7 +15,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
@@ -136,29 +135,26 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 	if opts.Progress != nil {
 		opts.Progress.Layers(len(missing))
 	}
-	var mu sync.Mutex
 	if len(missing) > 0 {
 		want := func(i int) bool { return slices.Contains(missing, img.Layers[i].DiffID) }
-		err := img.ReadLayers(ctx, want, func(ctx context.Context, i int, l layerfs.Layer) error {
+		analyze := func(ctx context.Context, l layerfs.Layer) (any, error) {
 			r, err := an.AnalyzeLayer(ctx, l)
-			if err != nil {
-				return fmt.Errorf("layer %d (%s): %w", i, short(img.Layers[i].DiffID), err)
-			}
-			diff := img.Layers[i].DiffID
-			if opts.Cache != nil {
-				if b, err := r.Encode(); err == nil {
-					if err := opts.Cache.Put(layercache.Key(diff, fp), b); err != nil {
-						slog.WarnContext(ctx, "layer cache not updated", "err", err)
-					}
-				}
-			}
-			mu.Lock()
-			byDiff[diff] = r
-			mu.Unlock()
-			if opts.Progress != nil {
+			if opts.Progress != nil && err == nil {
 				opts.Progress.LayerDone()
 			}
-			return nil
+			return r, err
+		}
+		err := img.ReadLayers(ctx, want, analyze, func(diff string, res any) {
+			r := res.(*inventory.LayerResult)
+			byDiff[diff] = r
+			if opts.Cache == nil || hit[diff] {
+				return
+			}
+			if b, err := r.Encode(); err == nil {
+				if err := opts.Cache.Put(layercache.Key(diff, fp), b); err != nil {
+					slog.WarnContext(ctx, "layer cache not updated", "err", err)
+				}
+			}
 		})
 		if err != nil {
 			return nil, nil, err

@@ -403,20 +403,36 @@ type storeLayers struct {
 	paths []string
 }
 
-func (s *storeLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, fn LayerFunc) error {
+func (s *storeLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, analyze LayerFunc, done DoneFunc) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
+	seen := map[string]bool{}
 	for i, p := range s.paths {
-		if !want(i) {
+		diff := img.Layers[i].DiffID
+		if !want(i) || seen[diff] {
 			continue
 		}
+		seen[diff] = true
 		g.Go(func() error {
 			ra, size, err := s.st.open(p)
 			if err != nil {
 				return fmt.Errorf("source: layer %d: %w", i, err)
 			}
-			return fn(ctx, i, layerfs.Layer{RA: ra, Size: size})
+			r, err := analyze(ctx, layerfs.Layer{RA: ra, Size: size})
+			if err != nil {
+				return fmt.Errorf("layer %d (%s): %w", i, short(diff), err)
+			}
+			done(diff, r)
+			return nil
 		})
 	}
 	return g.Wait()
+}
+
+// short abbreviates a digest for messages.
+func short(d string) string {
+	if _, h, ok := strings.Cut(d, ":"); ok && len(h) > 12 {
+		return h[:12]
+	}
+	return d
 }

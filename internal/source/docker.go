@@ -123,23 +123,23 @@ type dockerLayers struct{ api dockerAPI }
 
 var legacyLayer = regexp.MustCompile(`^[0-9a-f]{64}/layer\.tar$`)
 
-// readLayers exports the image and walks the export as a stream. Layers
-// are found by name in the OCI form of `docker save` (blobs/sha256/<diff
-// ID>) and by order in the legacy form (<v1 id>/layer.tar, written base
-// first); legacy layers are hashed as they stream by and checked against
-// the diff ID, so an unexpected order is an error, never a wrong answer.
-func (d *dockerLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, fn LayerFunc) error {
+// readLayers exports the image and walks the export as a stream. In the
+// OCI form of `docker save` (Docker 25+) a layer's name is its diff ID. The
+// legacy form names layers by v1 IDs and writes them in name order, not
+// layer order, so each legacy layer is hashed as it streams by and
+// identified by its digest afterwards; all of them are analysed, since
+// which one is coming cannot be known in advance.
+func (d *dockerLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, analyze LayerFunc, done DoneFunc) error {
 	rc, err := d.api.ImageSave(ctx, []string{img.ID})
 	if err != nil {
 		return fmt.Errorf("docker: exporting %s: %w", img.Name, err)
 	}
 	defer rc.Close()
-	byDiff := map[string]int{}
+	index := map[string]int{}
 	for i := len(img.Layers) - 1; i >= 0; i-- {
-		byDiff[img.Layers[i].DiffID] = i
+		index[img.Layers[i].DiffID] = i
 	}
-	done := map[string]bool{}
-	legacyNext := 0
+	got := map[string]bool{}
 	tr := tar.NewReader(rc)
 	for {
 		h, err := tr.Next()
@@ -153,50 +153,41 @@ func (d *dockerLayers) readLayers(ctx context.Context, img *Image, want func(int
 			continue
 		}
 		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
-		var (
-			i      int
-			verify bool
-		)
 		switch {
 		case strings.HasPrefix(name, "blobs/sha256/"):
-			var ok bool
-			if i, ok = byDiff["sha256:"+strings.TrimPrefix(name, "blobs/sha256/")]; !ok {
-				continue // config, manifests, or a compressed blob
+			diff := "sha256:" + strings.TrimPrefix(name, "blobs/sha256/")
+			i, ok := index[diff]
+			if !ok || got[diff] || !want(i) {
+				continue // config, manifests, or a layer not asked for
 			}
+			res, err := analyze(ctx, layerfs.Layer{R: tr})
+			if err != nil {
+				return fmt.Errorf("layer %d (%s): %w", i, short(diff), err)
+			}
+			got[diff] = true
+			done(diff, res)
 		case legacyLayer.MatchString(name):
-			if legacyNext >= len(img.Layers) {
-				return fmt.Errorf("docker: export of %s has more layers than the image", img.Name)
+			hash := sha256.New()
+			res, err := analyze(ctx, layerfs.Layer{R: io.TeeReader(tr, hash)})
+			if err != nil {
+				return fmt.Errorf("layer %s: %w", path.Dir(name)[:12], err)
 			}
-			i, verify = legacyNext, true
-			legacyNext++
-		default:
-			continue
-		}
-		diff := img.Layers[i].DiffID
-		if done[diff] || !want(i) {
-			continue
-		}
-		done[diff] = true
-		var r io.Reader = tr
-		hash := sha256.New()
-		if verify {
-			r = io.TeeReader(tr, hash)
-		}
-		if err := fn(ctx, i, layerfs.Layer{R: r}); err != nil {
-			return err
-		}
-		if verify {
 			if _, err := io.Copy(hash, tr); err != nil {
-				return fmt.Errorf("docker: reading layer %d of %s: %w", i, img.Name, err)
+				return fmt.Errorf("docker: reading export of %s: %w", img.Name, err)
 			}
-			if got := "sha256:" + hex.EncodeToString(hash.Sum(nil)); got != diff {
-				return fmt.Errorf("docker: export of %s: layer %d is %s, expected %s", img.Name, i, got, diff)
+			diff := "sha256:" + hex.EncodeToString(hash.Sum(nil))
+			if _, ok := index[diff]; !ok {
+				return fmt.Errorf("docker: export of %s holds a layer %s the image does not list", img.Name, short(diff))
+			}
+			if !got[diff] {
+				got[diff] = true
+				done(diff, res)
 			}
 		}
 	}
 	for i, l := range img.Layers {
-		if want(i) && !done[l.DiffID] {
-			return fmt.Errorf("docker: export of %s lacks layer %s", img.Name, l.DiffID)
+		if want(i) && !got[l.DiffID] {
+			return fmt.Errorf("docker: export of %s lacks layer %s", img.Name, short(l.DiffID))
 		}
 	}
 	return nil

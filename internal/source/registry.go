@@ -88,27 +88,30 @@ type remoteLayers struct{ layers []v1.Layer }
 // readLayers downloads wanted layers, three at a time. The blob reader of
 // go-containerregistry verifies the digest once read to the end, so each
 // stream is drained after the walk and its error checked.
-func (r *remoteLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, fn LayerFunc) error {
+func (r *remoteLayers) readLayers(ctx context.Context, img *Image, want func(int) bool, analyze LayerFunc, done DoneFunc) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(3)
 	seen := map[string]bool{}
 	for i, l := range r.layers {
-		if !want(i) || seen[img.Layers[i].DiffID] {
+		diff := img.Layers[i].DiffID
+		if !want(i) || seen[diff] {
 			continue
 		}
-		seen[img.Layers[i].DiffID] = true
+		seen[diff] = true
 		g.Go(func() error {
 			rc, err := l.Compressed()
 			if err != nil {
 				return fmt.Errorf("registry: layer %d: %w", i, err)
 			}
 			defer rc.Close()
-			if err := fn(ctx, i, layerfs.Layer{R: rc, Size: img.Layers[i].Size}); err != nil {
-				return err
+			res, err := analyze(ctx, layerfs.Layer{R: rc, Size: img.Layers[i].Size})
+			if err != nil {
+				return fmt.Errorf("layer %d (%s): %w", i, short(diff), err)
 			}
 			if _, err := io.Copy(io.Discard, rc); err != nil {
 				return fmt.Errorf("registry: layer %d: %w", i, err)
 			}
+			done(diff, res)
 			return nil
 		})
 	}

@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -76,19 +77,33 @@ type Image struct {
 
 // layerReader is what each storage implements.
 type layerReader interface {
-	readLayers(ctx context.Context, img *Image, want func(i int) bool, fn LayerFunc) error
+	readLayers(ctx context.Context, img *Image, want func(i int) bool, analyze LayerFunc, done DoneFunc) error
 }
 
-// LayerFunc receives layer i. It may be called concurrently for different
-// layers, and must consume what it needs of l before returning.
-type LayerFunc func(ctx context.Context, i int, l layerfs.Layer) error
+// LayerFunc analyses one layer's content. It may be called concurrently for
+// different layers and must consume what it needs of l before returning.
+type LayerFunc func(ctx context.Context, l layerfs.Layer) (any, error)
 
-// ReadLayers calls fn for every layer i with want(i) true.
-func (img *Image) ReadLayers(ctx context.Context, want func(i int) bool, fn LayerFunc) error {
+// DoneFunc receives the result of a LayerFunc together with the layer's
+// diff ID, once per distinct layer. Calls are serialised.
+type DoneFunc func(diffID string, result any)
+
+// ReadLayers analyses every distinct layer i with want(i) true and hands
+// each result to done. Some storages cannot tell which layer a stream is
+// before reading it (the legacy form of a Docker engine export); they
+// analyse every layer they stream and report those too, so want is a hint
+// that saves work where it can.
+func (img *Image) ReadLayers(ctx context.Context, want func(i int) bool, analyze LayerFunc, done DoneFunc) error {
 	if img.read == nil {
 		return nil
 	}
-	return img.read.readLayers(ctx, img, want, fn)
+	var mu sync.Mutex
+	serial := func(diffID string, result any) {
+		mu.Lock()
+		defer mu.Unlock()
+		done(diffID, result)
+	}
+	return img.read.readLayers(ctx, img, want, analyze, serial)
 }
 
 // Close releases open files and connections.
