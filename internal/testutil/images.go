@@ -3,6 +3,10 @@ package testutil
 import (
 	"archive/tar"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net/http/httptest"
@@ -197,3 +201,39 @@ func Push(t testing.TB, img v1.Image, ref string) {
 }
 
 func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// DockerArchive writes a docker-archive in the legacy `docker save` form
+// (uncompressed <n>/layer.tar members, config, manifest.json) from raw
+// layer blobs, which may be anything (hostile tests). Diff IDs are the
+// digests of the blobs as given.
+func DockerArchive(t testing.TB, tag string, layers ...[]byte) string {
+	t.Helper()
+	var diffIDs, paths []string
+	for i, l := range layers {
+		diffIDs = append(diffIDs, "sha256:"+sha256Hex(l))
+		paths = append(paths, fmt.Sprintf("%d/layer.tar", i))
+	}
+	cfg := fmt.Sprintf(`{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":%s}}`, jsonList(diffIDs))
+	cfgName := sha256Hex([]byte(cfg)) + ".json"
+	manifest := fmt.Sprintf(`[{"Config":%q,"RepoTags":[%q],"Layers":%s}]`, cfgName, tag, jsonList(paths))
+	members := []Entry{{Name: cfgName, Body: cfg}}
+	for i, l := range layers {
+		members = append(members, Entry{Name: paths[i], Body: string(l)})
+	}
+	members = append(members, Entry{Name: "manifest.json", Body: manifest})
+	p := filepath.Join(t.TempDir(), "archive.tar")
+	if err := os.WriteFile(p, LayerTar(t, members...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func jsonList(ss []string) string {
+	b, _ := json.Marshal(ss)
+	return string(b)
+}

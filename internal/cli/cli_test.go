@@ -1,0 +1,184 @@
+package cli_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "bulwark-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "bulwark")
+	out, err := exec.Command("go", "build", "-o", binary, "../../cmd/bulwark").CombinedOutput()
+	if err != nil {
+		os.Stderr.Write(out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run executes the real binary with a private HOME and cache.
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "HOME="+home, "BULWARK_CACHE_DIR="+filepath.Join(home, "cache"), "DOCKER_HOST=unix:///nonexistent.sock")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// TestHostileInput is acceptance 5 of the scan foundation: every kind of
+// bad input ends with one line on stderr and exit code 2, and nothing is
+// written outside the cache.
+func TestHostileInput(t *testing.T) {
+	escape := filepath.Join(t.TempDir(), "escaped")
+	rel := "../../../../../../../../.." + escape
+	bomb := func() []byte {
+		// 1.5 GiB of zeros in one tar member: ~1.5 MiB of gzip, beyond
+		// the 1 GiB / 100× decompression limit.
+		var raw bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&raw, gzip.BestSpeed)
+		tw := tar.NewWriter(zw)
+		tw.WriteHeader(&tar.Header{Name: "zeros", Mode: 0o644, Size: 3 << 29, Typeflag: tar.TypeReg})
+		chunk := make([]byte, 1<<20)
+		for range 3 << 9 {
+			tw.Write(chunk)
+		}
+		tw.Close()
+		zw.Close()
+		return raw.Bytes()
+	}()
+	valid := testutil.DockerArchive(t, "ok:1", testutil.LayerTar(t, testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"}))
+	validBytes, _ := os.ReadFile(valid)
+	truncated := filepath.Join(t.TempDir(), "truncated.tar")
+	os.WriteFile(truncated, validBytes[:len(validBytes)/2], 0o644)
+	notImage := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(notImage, []byte("just some text, not an image\n"), 0o644)
+	plainDir := t.TempDir()
+	os.WriteFile(filepath.Join(plainDir, "README"), []byte("hello"), 0o644)
+	plainTar := testutil.TarDir(t, plainDir)
+
+	tests := []struct {
+		name, target, wantMsg string
+	}{
+		{"dotdot entry", testutil.DockerArchive(t, "x:1", testutil.LayerTar(t, testutil.Entry{Name: rel, Body: "pwned"})), "leaves the image root"},
+		{"absolute entry", testutil.DockerArchive(t, "x:1", testutil.LayerTar(t, testutil.Entry{Name: escape, Body: "pwned"})), "absolute name"},
+		{"symlink escape", testutil.DockerArchive(t, "x:1", testutil.LayerTar(t, testutil.Entry{Name: "etc/os-release", Type: tar.TypeSymlink, Link: "../../../../etc/os-release"})), "leaves the image root"},
+		{"hardlink escape", testutil.DockerArchive(t, "x:1", testutil.LayerTar(t, testutil.Entry{Name: "etc/passwd", Type: tar.TypeLink, Link: "../../../etc/passwd"})), "hard link"},
+		{"gzip bomb", testutil.DockerArchive(t, "x:1", bomb), "decompression limit"},
+		{"truncated archive", truncated, "truncated.tar"},
+		{"not an image", notImage, "not a container image"},
+		{"tar without image", plainTar, "no manifest.json or index.json"},
+		{"unknown scheme", "oci-layout:" + t.TempDir(), "index.json"},
+		{"missing path", "./no/such/image.tar", "no such file"},
+		{"layer not a tar", testutil.DockerArchive(t, "x:1", []byte("garbage, not a tar")), "not a tar"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, "scan", "--format", "json", tt.target)
+			if r.code != 2 {
+				t.Errorf("exit code %d, want 2; stderr: %s", r.code, r.stderr)
+			}
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "bulwark: ") {
+				t.Errorf("stderr is not one bulwark: line:\n%s", r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.wantMsg) {
+				t.Errorf("stderr %q does not mention %q", r.stderr, tt.wantMsg)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout not empty: %q", r.stdout)
+			}
+			if _, err := os.Lstat(escape); err == nil {
+				t.Fatalf("%s was created outside the image", escape)
+			}
+		})
+	}
+}
+
+func TestScanJSONAndGates(t *testing.T) {
+	img := testutil.DockerArchive(t, "demo:1", testutil.LayerTar(t,
+		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"},
+		testutil.Entry{Name: "var/lib/dpkg/status", Body: "Package: a\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: all\n\n"},
+	))
+	r := run(t, "scan", "--format", "json", img)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.SchemaVersion != report.SchemaVersion || len(rep.Packages) != 1 || rep.OS == nil || rep.OS.ID != "debian" {
+		t.Fatalf("unexpected report: %+v", rep)
+	}
+
+	empty := testutil.DockerArchive(t, "empty:1", testutil.LayerTar(t, testutil.Entry{Name: "app/run.sh", Body: "#!/bin/sh\n"}))
+	r = run(t, "scan", "--format", "json", "--fail-on", "critical,unassessed", empty)
+	if r.code != 1 || !strings.Contains(r.stderr, "could not be assessed") {
+		t.Errorf("unassessed image: exit %d, stderr %q; want 1", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, `"assessed": false`) {
+		t.Errorf("report does not say not assessed")
+	}
+	r = run(t, "scan", "--format", "json", "--fail-on", "critical", empty)
+	if r.code != 0 {
+		t.Errorf("severity gate alone tripped on an empty image: %d %s", r.code, r.stderr)
+	}
+
+	out := filepath.Join(t.TempDir(), "report.json")
+	r = run(t, "sbom", "--output", out, img)
+	if r.code != 0 || r.stdout != "" {
+		t.Fatalf("sbom --output: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte(`"purl": "pkg:deb/debian/a@1.0-1?arch=all&distro=debian-12"`)) {
+		t.Errorf("sbom output: %v\n%s", err, b)
+	}
+
+	for _, args := range [][]string{{"scan"}, {"scan", "--format", "xml", img}, {"scan", "--fail-on", "huge", img}, {"nosuchcommand"}} {
+		if r := run(t, args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, r.code)
+		}
+	}
+	if r := run(t, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "bulwark ") {
+		t.Errorf("version: %d %q", r.code, r.stdout)
+	}
+}
