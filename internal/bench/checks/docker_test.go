@@ -237,6 +237,28 @@ func TestContainersOnRealEngine(t *testing.T) {
 		})
 	}
 
+	// Without the host's /proc (an empty host root), process lists come
+	// from the Engine API's top instead, with the same verdict.
+	api, err := facts.Connect(facts.ConnectOptions{Host: "unix://" + sock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer api.Close()
+	noProc, err := facts.Gather(context.Background(), api, facts.Options{HostRoot: t.TempDir(), DockerHost: api.DaemonHost()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range noProc.Engine.Containers {
+		if c.Name() != prefix+"sshd" {
+			continue
+		}
+		one := *noProc
+		one.Engine.Containers = []facts.Container{c}
+		if st := statuses(t, &one, Config{}, "5.7")["5.7"]; st != bench.Warn {
+			t.Errorf("5.7 from top = %s (processes %q, %s), want warn", st, c.Processes, c.ProcessesErr)
+		}
+	}
+
 	// The whole engine: every violating container is named in its check.
 	rep := bench.Run(All(Config{}), bench.Selection{Include: []string{"5.4", "5.16", "5.32"}}, s)
 	for _, r := range rep.Results {

@@ -3,6 +3,8 @@ package facts
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
@@ -67,7 +69,7 @@ func Connect(o ConnectOptions) (*client.Client, error) {
 }
 
 // engine asks the Engine API for everything checks read. Containers and
-// images are inspected by workers goroutines at once.
+// images are inspected by opt.Workers goroutines at once.
 func engine(ctx context.Context, api EngineAPI, opt Options) Engine {
 	e := Engine{Host: opt.DockerHost, Containers: []Container{}, Images: []Image{}, Networks: []network.Summary{}}
 	var err error
@@ -142,16 +144,6 @@ func containers(ctx context.Context, api EngineAPI, opt Options, e *Engine) {
 			return
 		}
 		c := Container{Inspect: ins}
-		if c.Running() && !opt.NoProcesses {
-			// ps's comm column: the executable name, not arguments that could
-			// carry secrets.
-			top, err := api.ContainerTop(ctx, ids[i], []string{"-o", "pid,comm"})
-			if err != nil {
-				c.ProcessesErr = err.Error()
-			} else {
-				c.Processes = topCommands(top)
-			}
-		}
 		out[i] = c
 	})
 	var missing []string
@@ -250,4 +242,50 @@ func swarmState(ctx context.Context, api EngineAPI, e *Engine) {
 	} else {
 		e.Secrets = len(s)
 	}
+}
+
+// processes fills the process lists of running containers. One pass over
+// the host's /proc, matching each process's cgroup to a container id, costs
+// a few milliseconds; the Engine API's top runs ps(1) on the host once per
+// container, which takes seconds on a busy host. Containers whose processes
+// are not visible in /proc (the audit runs without the host's PID namespace)
+// fall back to top.
+func processes(ctx context.Context, h *host, api EngineAPI, opt Options, e *Engine) {
+	running := map[string]int{}
+	for i, c := range e.Containers {
+		if c.Running() {
+			running[c.Inspect.ID] = i
+		}
+	}
+	if len(running) == 0 {
+		return
+	}
+	ids := make(map[string]bool, len(running))
+	for id := range running {
+		ids[id] = true
+	}
+	seen, err := h.containerProcesses(ids)
+	if err != nil {
+		slog.DebugContext(ctx, "facts: process table not readable, using the Engine API", "err", err)
+	}
+	var rest []int
+	for id, i := range running {
+		if procs, ok := seen[id]; ok {
+			e.Containers[i].Processes = procs
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	slices.Sort(rest)
+	forEach(len(rest), opt.Workers, func(k int) {
+		c := &e.Containers[rest[k]]
+		// ps's comm column: the executable name, not arguments that could
+		// carry secrets.
+		top, err := api.ContainerTop(ctx, c.Inspect.ID, []string{"-o", "pid,comm"})
+		if err != nil {
+			c.ProcessesErr = err.Error()
+			return
+		}
+		c.Processes = topCommands(top)
+	})
 }

@@ -99,6 +99,9 @@ func Gather(ctx context.Context, api EngineAPI, opt Options) (*Snapshot, error) 
 	}
 
 	<-done
+	if api != nil && !opt.NoProcesses {
+		processes(ctx, h, api, opt, &s.Engine)
+	}
 	targets(h, s)
 	return s, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -139,4 +140,43 @@ func TestGatherBadRoot(t *testing.T) {
 	if _, err := Gather(context.Background(), nil, Options{HostRoot: filepath.Join(t.TempDir(), "missing")}); err == nil {
 		t.Error("missing host root: no error")
 	}
+}
+
+func TestContainerProcessesFromProc(t *testing.T) {
+	idA := strings.Repeat("a", 64)
+	idB := strings.Repeat("b", 64)
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"/proc/10/cgroup": "0::/system.slice/docker-" + idA + ".scope\n",
+		"/proc/10/comm":   "app\n",
+		"/proc/11/cgroup": "4:memory:/docker/" + idA + "\n1:cpu:/docker/" + idA + "\n",
+		"/proc/11/comm":   "sshd\n",
+		"/proc/12/cgroup": "0::/docker/" + idB + "b\n", // not an id: 65 hex digits
+		"/proc/12/comm":   "other\n",
+		"/proc/13/cgroup": "0::/\n",
+		"/proc/13/comm":   "init\n",
+	})
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := (&host{root: r}).containerProcesses(map[string]bool{idA: true, idB: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string][]string{idA: {"app", "sshd"}}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func FuzzHexIDs(f *testing.F) {
+	f.Add("0::/docker/" + strings.Repeat("f", 64) + "\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, id := range hexIDs(s) {
+			if len(id) != 64 || !strings.Contains(s, id) {
+				t.Fatalf("hexIDs returned %q", id)
+			}
+		}
+	})
 }

@@ -383,3 +383,61 @@ func (h *host) walk(dir string, files map[string]File, limit int) {
 		}
 	}
 }
+
+// containerProcesses maps each container id in ids to the command names of
+// the host processes whose cgroup path names it (cgroupfs "/docker/ID",
+// systemd "docker-ID.scope", nested or namespaced paths alike).
+func (h *host) containerProcesses(ids map[string]bool) (map[string][]string, error) {
+	d, err := h.root.Open("proc")
+	if err != nil {
+		return nil, err
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, n := range names {
+		if _, err := strconv.Atoi(n); err != nil {
+			continue
+		}
+		cg, err := h.read("/proc/" + n + "/cgroup")
+		if err != nil {
+			continue // the process ended
+		}
+		for _, id := range hexIDs(string(cg)) {
+			if !ids[id] {
+				continue
+			}
+			if comm, err := h.read("/proc/" + n + "/comm"); err == nil {
+				out[id] = append(out[id], strings.TrimSpace(string(comm)))
+			}
+			break
+		}
+	}
+	for id := range out {
+		slices.Sort(out[id])
+	}
+	return out, nil
+}
+
+// hexIDs returns the runs of exactly 64 lower-case hex digits in s: the
+// container ids in a cgroup file.
+func hexIDs(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		hex := i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f')
+		switch {
+		case hex && start < 0:
+			start = i
+		case !hex && start >= 0:
+			if i-start == 64 {
+				out = append(out, s[start:i])
+			}
+			start = -1
+		}
+	}
+	return out
+}
