@@ -17,6 +17,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/report/table"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
 func init() { subcommands = append(subcommands, newScanCmd, newSBOMCmd) }
@@ -31,6 +32,7 @@ type targetFlags struct {
 	dockerHost   string
 	platform     string
 	insecure     bool
+	offline      bool
 }
 
 func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
@@ -75,7 +77,7 @@ func cacheRoot(flag string) (string, error) {
 
 func (f *targetFlags) scanOptions(s *streams) (scan.Options, func(), error) {
 	opts := scan.Options{
-		Source: source.Options{DockerHost: f.dockerHost, Platform: f.platform, Insecure: f.insecure},
+		Source: source.Options{DockerHost: f.dockerHost, Platform: f.platform, Insecure: f.insecure, Offline: f.offline},
 		Tool:   report.Tool{Name: "bulwark", Version: Version()},
 	}
 	if !f.noCache {
@@ -152,9 +154,40 @@ func plural(n int, one, many string) string {
 
 var scanFormats = []string{"table", "json"}
 
+// vulnFlags select the advisory database for matching.
+type vulnFlags struct {
+	db      string
+	explain bool
+}
+
+// openDB opens the advisory database, or returns (nil, nil) when there is
+// none and the caller can do without one.
+func (v *vulnFlags) openDB(cmd *cobra.Command, required bool) (*vulndb.DB, error) {
+	path := v.db
+	if path == "" {
+		p, err := vulndb.DefaultPath()
+		if err != nil {
+			return nil, usageErrorf("vulnerability database: %v", err)
+		}
+		path = p
+	}
+	if _, err := os.Stat(path); err != nil {
+		if !required {
+			return nil, nil
+		}
+		return nil, usageErrorf("no vulnerability database at %s: run `bulwark db update`, or `bulwark db import DIR` offline", path)
+	}
+	db, err := vulndb.Open(cmd.Context(), path)
+	if err != nil {
+		return nil, &exitError{code: ExitInput, err: err}
+	}
+	return db, nil
+}
+
 func newScanCmd(s *streams) *cobra.Command {
 	var (
 		tf     targetFlags
+		vf     vulnFlags
 		failOn string
 	)
 	cmd := &cobra.Command{
@@ -182,6 +215,13 @@ TARGET is one of:
 			if err != nil {
 				return err
 			}
+			db, err := vf.openDB(cmd, gate.severity != "")
+			if err != nil {
+				return err
+			}
+			if db != nil {
+				defer db.Close()
+			}
 			opts, done, err := tf.scanOptions(s)
 			if err != nil {
 				return err
@@ -190,6 +230,14 @@ TARGET is one of:
 			done()
 			if err != nil {
 				return inputError(err)
+			}
+			if db != nil {
+				if err := scan.Match(cmd.Context(), rep, db, vf.explain); err != nil {
+					return inputError(err)
+				}
+			} else {
+				rep.Coverage.VulnerabilityData = "skipped: no vulnerability database (run `bulwark db update`)"
+				rep.Coverage.Notes = append(rep.Coverage.Notes, "vulnerabilities not checked: no vulnerability database")
 			}
 			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {
 				return render(w, rep, format, false)
@@ -200,6 +248,9 @@ TARGET is one of:
 		},
 	}
 	tf.register(cmd, scanFormats)
+	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
+	cmd.Flags().BoolVar(&vf.explain, "explain", false, "also report advisories that named a package but do not apply, and why")
+	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" to also fail when nothing could be assessed")
 	return cmd
 }

@@ -35,7 +35,19 @@ type Report struct {
 	Packages        []sbom.Package  `json:"packages"`
 	Vulnerabilities []Vulnerability `json:"vulnerabilities"`
 	Database        *Database       `json:"database,omitempty"`
-	Summary         Summary         `json:"summary"`
+	// Dropped lists advisories that named a package but were not reported,
+	// with the reason; only with --explain.
+	Dropped []Dropped `json:"dropped,omitempty"`
+	Summary Summary   `json:"summary"`
+}
+
+// Dropped is a candidate advisory that matched a package by name but does
+// not apply to it.
+type Dropped struct {
+	ID         string     `json:"id"`
+	Package    PackageRef `json:"package"`
+	Reason     string     `json:"reason"`
+	DataSource string     `json:"data_source"`
 }
 
 // Tool names the producer.

@@ -125,7 +125,13 @@ type Options struct {
 	// Insecure allows plain HTTP for registries that are not loopback or
 	// private addresses (those always may use it).
 	Insecure bool
+	// Offline refuses registry targets, and bare names are looked up in
+	// the local engine only.
+	Offline bool
 }
+
+// ErrOffline: a registry was needed but Options.Offline forbids it.
+var ErrOffline = errors.New("registry access refused in offline mode")
 
 // Open resolves target to an image. A bare argument is detected: an
 // existing file is an archive (docker or OCI, by content), a directory
@@ -157,6 +163,9 @@ func open(ctx context.Context, target string, opts Options) (*Image, error) {
 		case Docker:
 			return openDocker(ctx, rest, opts)
 		case Registry:
+			if opts.Offline {
+				return nil, fmt.Errorf("%s: %w", target, ErrOffline)
+			}
 			return openRegistry(ctx, rest, opts)
 		}
 	}
@@ -179,6 +188,10 @@ func open(ctx context.Context, target string, opts Options) (*Image, error) {
 	img, derr := openDocker(ctx, target, opts)
 	if derr == nil {
 		return img, nil
+	}
+	if opts.Offline {
+		return nil, fmt.Errorf("%w: %s: not a file or directory, not in the local Docker engine (%v), and registries are off in offline mode",
+			ErrUnknownTarget, target, derr)
 	}
 	img, rerr := openRegistry(ctx, target, opts)
 	if rerr == nil {

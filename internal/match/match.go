@@ -1,0 +1,328 @@
+// Package match decides which advisories affect which packages.
+//
+// # Data flow
+//
+//	package ──Matcher.Query──▶ (ecosystem, name, version, ordering)
+//	        ──Source.ByPackage──▶ records
+//	        ──evaluate──▶ candidates (affected, or dropped with a reason)
+//	        ──group by alias──▶ one finding per package and vulnerability
+//
+// A [Matcher] only says how a package is looked up: distribution packages
+// by their source package and source version in "Debian:12" or
+// "Alpine:v3.19", language packages by their normalised name in their OSV
+// ecosystem. Evaluation is shared: a distribution's status and fixed
+// version, or OSV ranges (ECOSYSTEM and SEMVER events, last_affected,
+// explicit versions), always with the ecosystem's own version ordering
+// (package vercmp). Records of one package whose ids and aliases overlap
+// are one vulnerability and are reported once. Go modules and the standard
+// library also get symbol-level reachability from the binary's symbols.
+//
+// The result is deterministic: the same inventory and database give the
+// same findings in the same order.
+package match
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/cvss"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/sbom"
+	"github.com/bulwark-sec/bulwark/internal/vercmp"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
+)
+
+// Source is the advisory data matching reads (a *vulndb.DB).
+type Source interface {
+	ByPackage(ctx context.Context, ecosystem, pkg string) ([]vulndb.Record, error)
+}
+
+var _ Source = (*vulndb.DB)(nil)
+
+// Query is how one package is looked up and compared.
+type Query struct {
+	Ecosystem string // "Debian:12", "PyPI", "Go"…
+	Package   string // name as the ecosystem's advisories spell it
+	Version   string // installed version to evaluate
+	Scheme    string // vercmp scheme for ECOSYSTEM ranges and fixed versions
+}
+
+// Matcher turns a package into a Query, or declines it.
+type Matcher interface {
+	Name() string
+	Query(p *sbom.Package, d *sbom.Distro) (Query, bool)
+}
+
+// Result is the outcome of matching an inventory.
+type Result struct {
+	Vulnerabilities []report.Vulnerability
+	Dropped         []report.Dropped
+	// Unmatched lists ecosystems that packages needed but the database has
+	// no data for ("Debian:13 (88 packages)").
+	Unmatched []string
+}
+
+// Engine matches packages against a Source.
+type Engine struct {
+	Source   Source
+	Matchers []Matcher
+	// Ecosystems, when set, lists what the database holds, so packages of
+	// an ecosystem without data are reported as not assessed.
+	Ecosystems map[string]int
+}
+
+// NewEngine returns an engine with the built-in matchers.
+func NewEngine(src Source, ecosystems map[string]int) *Engine {
+	return &Engine{Source: src, Matchers: DefaultMatchers(), Ecosystems: ecosystems}
+}
+
+// Match evaluates every package.
+func (e *Engine) Match(ctx context.Context, pkgs []sbom.Package, d *sbom.Distro) (*Result, error) {
+	res := &Result{}
+	missing := map[string]int{}
+	for i := range pkgs {
+		p := &pkgs[i]
+		for _, m := range e.Matchers {
+			q, ok := m.Query(p, d)
+			if !ok {
+				continue
+			}
+			if e.Ecosystems != nil && e.Ecosystems[q.Ecosystem] == 0 {
+				missing[q.Ecosystem]++
+				break
+			}
+			if err := e.matchOne(ctx, p, q, res); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	for eco, n := range missing {
+		res.Unmatched = append(res.Unmatched, fmt.Sprintf("%s (%d package%s)", eco, n, map[bool]string{true: "", false: "s"}[n == 1]))
+	}
+	slices.Sort(res.Unmatched)
+	report.SortVulnerabilities(res.Vulnerabilities)
+	slices.SortFunc(res.Dropped, func(a, b report.Dropped) int {
+		return cmp.Or(cmp.Compare(a.Package.Name, b.Package.Name), cmp.Compare(a.Package.Version, b.Package.Version), cmp.Compare(a.ID, b.ID))
+	})
+	return res, nil
+}
+
+// candidate is one record's verdict on one package.
+type candidate struct {
+	rec    vulndb.Record
+	status advisory.Status
+	fixed  string
+	rng    string
+}
+
+func (e *Engine) matchOne(ctx context.Context, p *sbom.Package, q Query, res *Result) error {
+	recs, err := e.Source.ByPackage(ctx, q.Ecosystem, q.Package)
+	if err != nil {
+		return fmt.Errorf("match: %s %s: %w", q.Ecosystem, q.Package, err)
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	cmpr, ok := vercmp.For(q.Scheme)
+	if !ok {
+		return fmt.Errorf("match: no version ordering %q", q.Scheme)
+	}
+	ref := report.PackageRef{Name: p.Name, Version: p.Version, Type: p.Type, PURL: p.PURL, Locations: p.Locations}
+	var hits []candidate
+	for _, r := range recs {
+		c, reason := evaluate(r, q, cmpr)
+		if reason != "" {
+			res.Dropped = append(res.Dropped, report.Dropped{ID: r.Advisory.ID, Package: ref, Reason: reason, DataSource: r.Advisory.Source})
+			continue
+		}
+		hits = append(hits, c)
+	}
+	for _, g := range group(hits) {
+		res.Vulnerabilities = append(res.Vulnerabilities, finding(p, ref, q, g))
+	}
+	return nil
+}
+
+// evaluate returns the candidate for an affected package, or the reason the
+// record does not apply.
+func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, string) {
+	a := r.Affected
+	cand := candidate{rec: r}
+	switch a.Status {
+	case advisory.NotAffected:
+		return cand, fmt.Sprintf("%s states %s is not affected", r.Advisory.Source, q.Ecosystem)
+	case advisory.Unfixed, advisory.WillNotFix, advisory.EndOfLife:
+		cand.status, cand.rng = a.Status, string(a.Status)+" in "+q.Ecosystem
+		return cand, ""
+	}
+	if len(a.Ranges) == 0 && len(a.Versions) == 0 {
+		if a.Status == advisory.Fixed {
+			return cand, "fixed without a version"
+		}
+		// A record naming the package without ranges affects every
+		// version (OSV: "all versions affected").
+		cand.status, cand.rng = advisory.StatusAffected, "all versions"
+		return cand, ""
+	}
+	in, fixed, rng := affects(a, q.Version, c)
+	if !in {
+		if fixed != "" {
+			return cand, fmt.Sprintf("installed %s is not below the fix %s (%s)", q.Version, fixed, q.Scheme)
+		}
+		return cand, fmt.Sprintf("installed %s is outside every affected range (%s)", q.Version, q.Scheme)
+	}
+	cand.rng, cand.fixed = rng, fixed
+	cand.status = advisory.StatusAffected
+	if fixed != "" {
+		cand.status = advisory.Fixed
+	}
+	return cand, ""
+}
+
+// sourceRank orders the records of one vulnerability: the advisory that
+// names it (DSA, GO-, PYSEC-, the secdb entry) before tracker CVE records.
+func sourceRank(src string) int {
+	switch {
+	case src == "debian-tracker":
+		return 2
+	case src == "debian-dla":
+		return 1
+	}
+	return 0
+}
+
+// group merges records whose ids and aliases overlap (union-find), so a
+// CVE is reported once per package.
+func group(cs []candidate) [][]candidate {
+	parent := make([]int, len(cs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	owner := map[string]int{}
+	for i, c := range cs {
+		for _, id := range append([]string{c.rec.Advisory.ID}, c.rec.Advisory.Aliases...) {
+			if j, ok := owner[id]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				owner[id] = i
+			}
+		}
+	}
+	byRoot := map[int][]candidate{}
+	var roots []int
+	for i, c := range cs {
+		r := find(i)
+		if _, ok := byRoot[r]; !ok {
+			roots = append(roots, r)
+		}
+		byRoot[r] = append(byRoot[r], c)
+	}
+	out := make([][]candidate, 0, len(roots))
+	for _, r := range roots {
+		g := byRoot[r]
+		slices.SortFunc(g, func(a, b candidate) int {
+			return cmp.Or(cmp.Compare(sourceRank(a.rec.Advisory.Source), sourceRank(b.rec.Advisory.Source)),
+				cmp.Compare(a.rec.Advisory.ID, b.rec.Advisory.ID))
+		})
+		out = append(out, g)
+	}
+	return out
+}
+
+// finding renders one vulnerability group for one package.
+func finding(p *sbom.Package, ref report.PackageRef, q Query, g []candidate) report.Vulnerability {
+	prim := g[0]
+	adv := prim.rec.Advisory
+	v := report.Vulnerability{
+		ID:         adv.ID,
+		Package:    ref,
+		Status:     prim.status,
+		DataSource: adv.Source,
+		Title:      adv.Summary,
+		Match: report.Explanation{Advisory: adv.ID, Ecosystem: q.Ecosystem, Package: q.Package,
+			Ordering: q.Scheme, Range: prim.rng},
+	}
+	ids := map[string]bool{}
+	var scores []advisory.Score
+	for _, c := range g {
+		ids[c.rec.Advisory.ID] = true
+		for _, a := range c.rec.Advisory.Aliases {
+			ids[a] = true
+		}
+		// The most specific statement first: a distribution's own rating
+		// of its package, then the advisory's.
+		scores = append(scores, c.rec.Affected.Severity...)
+	}
+	if len(scores) == 0 {
+		for _, c := range g {
+			scores = append(scores, c.rec.Advisory.Severity...)
+		}
+	}
+	delete(ids, v.ID)
+	v.Aliases = slices.Sorted(mapsKeys(ids))
+	v.Severity, v.SeveritySource = cvss.Severity(scores)
+	if v.Title == "" {
+		for _, c := range g {
+			if c.rec.Advisory.Summary != "" {
+				v.Title = c.rec.Advisory.Summary
+				break
+			}
+		}
+	}
+	// The fix for the whole group is the highest fixed version any of its
+	// records requires.
+	if cmpr, ok := vercmp.For(q.Scheme); ok {
+		for _, c := range g {
+			if c.fixed != "" && (v.FixedVersion == "" || cmpr.Compare(c.fixed, v.FixedVersion) > 0) {
+				v.FixedVersion = c.fixed
+			}
+		}
+	}
+	if v.FixedVersion != "" && v.Status == advisory.StatusAffected {
+		v.Status = advisory.Fixed
+	}
+	if p.Type == sbom.GoModule || p.Type == sbom.GoStdlib {
+		v.Reachable = reachable(p, g)
+	}
+	return v
+}
+
+func mapsKeys(m map[string]bool) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// rangeText renders events for explanations: "[1.2.0, 1.2.5)".
+func rangeText(typ, lo, hi string, closed bool) string {
+	if lo == "" || lo == "0" {
+		lo = "0"
+	}
+	var b strings.Builder
+	b.WriteString(typ + " [" + lo + ", ")
+	if hi == "" {
+		b.WriteString("∞)")
+	} else if closed {
+		b.WriteString(hi + "]")
+	} else {
+		b.WriteString(hi + ")")
+	}
+	return b.String()
+}
