@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -183,6 +184,7 @@ func (db *DB) Advisory(ctx context.Context, id string) (a *advisory.Advisory, er
 			return err
 		}
 		cp := *shared
+		cp.Aliases, cp.Severity = slices.Clone(shared.Aliases), slices.Clone(shared.Severity)
 		refs, found, err := db.find(tx, bucketRef, id)
 		if err != nil {
 			return err
