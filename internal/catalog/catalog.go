@@ -61,6 +61,14 @@ type Cataloger interface {
 	Parse(ctx context.Context, f File) ([]sbom.Package, error)
 }
 
+// DatabaseReader is implemented by catalogers whose wanted files are
+// package databases by their path (dpkg status, rpmdb, apk installed):
+// reading one assesses the image even when it lists nothing. Files of other
+// catalogers (any executable, say) count only when they yield packages.
+type DatabaseReader interface {
+	ReadsDatabases() bool
+}
+
 // Unknown is a file that a cataloger wanted but could not read; the report
 // lists these so that "could not assess" never looks like "clean".
 type Unknown struct {

@@ -161,7 +161,9 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 				r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Cataloger: c.Name(), Reason: err.Error()})
 				continue
 			}
-			r.Databases = append(r.Databases, e.Path+" ("+c.Name()+")")
+			if dr, ok := c.(catalog.DatabaseReader); len(pkgs) > 0 || ok && dr.ReadsDatabases() {
+				r.Databases = append(r.Databases, e.Path+" ("+c.Name()+")")
+			}
 			if len(pkgs) > 0 {
 				r.Packages[e.Path] = append(r.Packages[e.Path], pkgs...)
 				parsed[e.Path] = fileMeta{e.Mode, e.Size}

@@ -3,12 +3,18 @@ package builtin
 
 import (
 	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/apk"
 	"github.com/bulwark-sec/bulwark/internal/catalog/dpkg"
+	"github.com/bulwark-sec/bulwark/internal/catalog/gobinary"
+	"github.com/bulwark-sec/bulwark/internal/catalog/rpm"
 )
 
 // Catalogers returns a fresh instance of every built-in cataloger.
 func Catalogers() []catalog.Cataloger {
 	return []catalog.Cataloger{
 		dpkg.New(),
+		apk.New(),
+		rpm.New(),
+		gobinary.New(),
 	}
 }

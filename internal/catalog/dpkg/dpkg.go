@@ -185,3 +185,8 @@ func (s *stanza) pkg() (sbom.Package, bool, error) {
 	}
 	return p, true, nil
 }
+
+// ReadsDatabases marks status files as package databases.
+func (*Cataloger) ReadsDatabases() bool { return true }
+
+var _ catalog.DatabaseReader = (*Cataloger)(nil)
