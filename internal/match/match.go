@@ -25,6 +25,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -272,7 +273,10 @@ func finding(p *sbom.Package, ref report.PackageRef, q Query, g []candidate) rep
 		}
 	}
 	delete(ids, v.ID)
-	v.Aliases = slices.Sorted(mapsKeys(ids))
+	v.Aliases = slices.Sorted(maps.Keys(ids))
+	if v.Aliases == nil {
+		v.Aliases = []string{} // the report contract has a list, never null
+	}
 	v.Severity, v.SeveritySource = cvss.Severity(scores)
 	if v.Title == "" {
 		for _, c := range g {
@@ -298,16 +302,6 @@ func finding(p *sbom.Package, ref report.PackageRef, q Query, g []candidate) rep
 		v.Reachable = reachable(p, g)
 	}
 	return v
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // rangeText renders events for explanations: "[1.2.0, 1.2.5)".
