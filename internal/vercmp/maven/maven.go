@@ -1,18 +1,28 @@
-// Package maven orders Maven artifact versions as Maven's ComparableVersion
-// does (maven-artifact 3.8, the implementation Maven resolves version ranges
-// with).
+// Package maven orders Maven artifact versions like Maven's
+// ComparableVersion (maven-artifact 3.8, the implementation Maven resolves
+// version ranges with), made into a total order.
 //
 // A version is lower-cased and split into items: '.' separates items, '-'
 // starts a sub-list, and a change between digits and letters also separates
 // (and, after a qualifier or when it is not the first item, starts a
-// sub-list): "1.0-alpha1" is [1, [alpha, [1]]]. Numbers compare by value;
-// qualifiers in the order alpha (or "a" before a digit) < beta ("b") <
-// milestone ("m") < rc (cr) < snapshot < "" (ga, final, release) < sp <
-// every other qualifier, the others alphabetically. Trailing "null" items (0,
-// "", empty lists) are dropped, so "1" == "1.0" == "1.0.0" == "1-ga". Across
-// kinds, at the same position: number > sub-list > qualifier, and a missing
-// item compares as described by each kind's null comparison (1.1 > 1,
-// 1-sp > 1 > 1-rc, 1-1 > 1).
+// sub-list): "1.0-alpha1" is [1, [alpha, [1]]]; since Maven 3.8 a trailing
+// ".X" or ".X1" is read as "-X" ("1.0.0.RC1" == "1.0.0-RC1"). Numbers compare
+// by value; qualifiers in the order alpha (or "a" before a digit) < beta
+// ("b") < milestone ("m") < rc (cr) < snapshot < "" (ga, final, release) <
+// sp < every other qualifier, the others alphabetically. Trailing "null"
+// items (0, "", empty lists) are dropped, so "1" == "1.0" == "1.0.0" ==
+// "1-ga". A missing item (the end of the shorter version) compares with an
+// item as Maven does (1.1 > 1, 1-sp > 1 > 1-rc, 1-1 > 1); items of
+// different kinds compare as number > sub-list > qualifier.
+//
+// Maven's own comparison is not transitive, because those last two rules
+// contradict each other: "1.0.alpha.1" < "1" < "1-sp" < "1.0.alpha.1", and
+// "1.rc" < "1" < "1.foo.bar" < "1.rc". Compare resolves this by ranking
+// items first by how they compare with a missing item (below: pre-release
+// qualifiers, and sub-lists and zeros followed by one; null; above:
+// everything else) and only then by kind. On versions shaped like those of
+// Maven Central it agrees with Maven except where Maven's order has such a
+// cycle; the tests measure this against the maven-artifact jar.
 //
 // Maven accepts every string, so Compare has no invalid case and Valid only
 // rejects what is clearly not a version (empty, white space or control
@@ -230,8 +240,10 @@ func compareNullTail(t []token) int {
 	return 0
 }
 
-// compareTokens compares two lists given as token sequences.
-func compareTokens(a, b []token) int {
+// compareExact compares two lists exactly as Maven's ListItem.compareTo
+// does. It is not transitive (see the package documentation); Compare uses
+// compareTotal and the tests use this to show where the two differ.
+func compareExact(a, b []token) int {
 	for i := 0; ; i++ {
 		switch {
 		case i >= len(a) && i >= len(b):
@@ -265,6 +277,70 @@ func compareTokens(a, b []token) int {
 	}
 }
 
+// compareTotal is Maven's comparison made transitive. Maven compares an
+// item with a missing one (the end of the shorter version) by whether the
+// item is "more" or "less" than nothing, but compares items of different
+// kinds by kind alone (number > sub-list > qualifier), and the two rules
+// contradict each other: "1.0.alpha.1" < "1" < "1-sp" < "1.0.alpha.1".
+//
+// Here every item at a position first gets a tier from how Maven compares
+// it with a missing item: below (a pre-release qualifier; a sub-list whose
+// first non-null item is below; a 0 whose following items are below), null
+// (missing, an empty qualifier) or above (everything else). Items of
+// different tiers compare by tier. Within a tier Maven's rules apply:
+// qualifier < sub-list < number, qualifiers by rank, numbers by value,
+// sub-lists recursively; null items let the next position decide.
+func compareTotal(a, b []token) int {
+	for i := 0; ; i++ {
+		if i >= len(a) && i >= len(b) {
+			return 0
+		}
+		ta, tb := tier(a, i), tier(b, i)
+		if ta != tb {
+			return sign(ta - tb)
+		}
+		if ta == tierNull {
+			continue
+		}
+		x, y := a[i], b[i]
+		if x.kind == kindList && y.kind == kindList {
+			// Both sub-lists run to the end: compare them instead.
+			a, b, i = a[i+1:], b[i+1:], -1
+			continue
+		}
+		if c := compareItems(x, y); c != 0 {
+			return c
+		}
+	}
+}
+
+// Tiers of compareTotal.
+const (
+	tierBelow = iota
+	tierNull
+	tierAbove
+)
+
+// tier places the item at position i of t (missing past the end).
+func tier(t []token, i int) int {
+	if i >= len(t) {
+		return tierNull
+	}
+	switch tok := t[i]; tok.kind {
+	case kindNum:
+		if tok.text != "0" {
+			return tierAbove
+		}
+		return tierNull + compareNullTail(t[i+1:])
+	case kindList:
+		return tierNull + compareNullTail(t[i+1:])
+	default:
+		return tierNull + compareQualifiers(tok.text, "")
+	}
+}
+
+// compareItems compares two items that are not both sub-lists (Maven's
+// Item.compareTo for those kinds).
 func compareItems(a, b token) int {
 	switch a.kind {
 	case kindNum:
@@ -293,7 +369,7 @@ func Compare(a, b string) int {
 		return 0
 	}
 	var ba, bb [16]token
-	return compareTokens(parse(a, ba[:]), parse(b, bb[:]))
+	return compareTotal(parse(a, ba[:]), parse(b, bb[:]))
 }
 
 // Canonical returns Maven's canonical form of a version ("1.0.0-GA" → "1").
@@ -301,9 +377,13 @@ func Compare(a, b string) int {
 // has written something (an empty qualifier writes nothing).
 func Canonical(v string) string {
 	var buf [16]token
+	return render(parse(v, buf[:]))
+}
+
+func render(ts []token) string {
 	var b strings.Builder
 	start := 0 // where the current list's text began
-	for _, t := range parse(v, buf[:]) {
+	for _, t := range ts {
 		if b.Len() > start {
 			if t.kind == kindList {
 				b.WriteByte('-')
