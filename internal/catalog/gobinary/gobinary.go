@@ -137,7 +137,9 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, path string) ([]sbom.P
 			continue
 		}
 		// What is compiled in is the replacement's code: report its path
-		// and version. A replacement by a local directory has no version.
+		// and version. A replacement by a local directory keeps the
+		// directory ("../fork") and "(devel)": no advisory names it, which
+		// is right, since nothing says which upstream code it holds.
 		name, version := d.Path, d.Version
 		if d.Replace != nil {
 			name, version = d.Replace.Path, d.Replace.Version
@@ -235,7 +237,7 @@ func attribute(pkgs []sbom.Package, byPath map[string]int, stdlib int, mainPath 
 					idx = byPath[mainPath]
 				}
 			case own.of(pkg) != "":
-				idx = byPath[own.of(pkg)]
+				idx = byPath[own.of(pkg)] // cached per import path
 			case isStdlib(pkg):
 				idx = stdlib
 			}

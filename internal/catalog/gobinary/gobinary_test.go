@@ -83,6 +83,7 @@ import (
 	"os"
 
 	"example.com/greet"
+	"example.com/local"
 	"example.com/orig"
 	"example.com/pseudo/sub"
 )
@@ -90,7 +91,7 @@ import (
 func main() {
 	t := greet.New(os.Args[0])
 	fmt.Println(t.Name(), greet.Hello("x"), greet.Small(len(os.Args)),
-		greet.Map([]int{1, 2}, func(i int) int { return i * 2 }), orig.Version(), sub.Answer())
+		greet.Map([]int{1, 2}, func(i int) int { return i * 2 }), orig.Version(), sub.Answer(), local.Where())
 }
 `
 
@@ -100,11 +101,14 @@ go 1.21
 
 require (
 	example.com/greet v1.2.3
+	example.com/local v1.0.0
 	example.com/orig v1.0.0
 	example.com/pseudo v0.0.0-20240102030405-abcdefabcdef
 )
 
 replace example.com/orig v1.0.0 => example.org/fork v0.1.0
+
+replace example.com/local => ./local
 `
 
 // writeProxy lays out a GOPROXY=file:// tree (the module proxy protocol:
@@ -181,6 +185,10 @@ func buildFixtures(t *testing.T) string {
 		must(t, os.MkdirAll(app, 0o755))
 		must(t, os.WriteFile(filepath.Join(app, "go.mod"), []byte(fixtureGoMod), 0o644))
 		must(t, os.WriteFile(filepath.Join(app, "main.go"), []byte(fixtureMain), 0o644))
+		// A replacement by a local directory, recorded as "(devel)".
+		must(t, os.MkdirAll(filepath.Join(app, "local"), 0o755))
+		must(t, os.WriteFile(filepath.Join(app, "local", "go.mod"), []byte("module example.com/local\n\ngo 1.21\n"), 0o644))
+		must(t, os.WriteFile(filepath.Join(app, "local", "local.go"), []byte("package local\n\n//go:noinline\nfunc Where() string { return \"here\" }\n"), 0o644))
 		base := append(os.Environ(),
 			"GOPROXY=file://"+filepath.ToSlash(filepath.Join(dir, "proxy")),
 			"GOSUMDB=off", "GOFLAGS=-mod=mod -modcacherw -buildvcs=false", "GOWORK=off",
@@ -272,6 +280,7 @@ func TestParseBuiltBinaries(t *testing.T) {
 				"example.com/greet":  {"example.com/greet.Hello", "example.com/greet.Map", "example.com/greet.New", "example.com/greet.Small", "example.com/greet.T.Name"},
 				"example.com/pseudo": {"example.com/pseudo/sub.Answer"},
 				"example.org/fork":   {"example.com/orig.Version"},
+				"./local":            {"example.com/local.Where"},
 				"stdlib":             {"fmt.Println", "os.init", "runtime.main", "strings.ToUpper"},
 			}
 			for mod, want := range wantSyms {
@@ -282,9 +291,14 @@ func TestParseBuiltBinaries(t *testing.T) {
 				}
 			}
 			// Nothing of a module may leak into another package.
+			importPath := map[string]string{"example.org/fork": "example.com/orig", "./local": "example.com/local"}
 			for mod, ss := range syms {
+				prefix := mod
+				if p, ok := importPath[mod]; ok {
+					prefix = p
+				}
 				for _, s := range ss {
-					if mod != "stdlib" && mod != "example.com/app" && !strings.HasPrefix(s, strings.Replace(mod, "example.org/fork", "example.com/orig", 1)) {
+					if mod != "stdlib" && mod != "example.com/app" && !strings.HasPrefix(s, prefix+".") && !strings.HasPrefix(s, prefix+"/") {
 						t.Errorf("%s holds foreign symbol %s", mod, s)
 					}
 				}
@@ -304,6 +318,7 @@ func TestPURLs(t *testing.T) {
 		purls = append(purls, sbom.PURL(&got[i], nil))
 	}
 	want := []string{
+		"pkg:golang/./local@%28devel%29", // a local directory, as the binary records it
 		"pkg:golang/example.com/app@%28devel%29",
 		"pkg:golang/example.com/greet@v1.2.3",
 		"pkg:golang/example.com/pseudo@v0.0.0-20240102030405-abcdefabcdef",

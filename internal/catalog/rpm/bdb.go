@@ -161,8 +161,8 @@ func (db *bdb) hashPage(pg uint32, p []byte, fn func([]byte) error) error {
 
 // overflow reads a value of length n from the chain starting at pg.
 func (db *bdb) overflow(pg uint32, n int64) ([]byte, error) {
-	if n > maxBlob {
-		return nil, fmt.Errorf("value of %d bytes", n)
+	if n > maxBlob || n > int64(db.nPages)*(db.pageSize-bdbPageHeader) {
+		return nil, fmt.Errorf("value of %d bytes cannot fit in the file", n)
 	}
 	if db.budget -= n; db.budget < 0 {
 		return nil, errors.New("overflow chains hold more than the file")

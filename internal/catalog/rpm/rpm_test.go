@@ -507,3 +507,29 @@ func TestSmallSeeds(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParse reads each checked-in database (35 headers, one of them
+// 24 KiB) through an in-memory ReaderAt.
+func BenchmarkParse(b *testing.B) {
+	for _, db := range []string{"var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "var/lib/rpm/Packages.db"} {
+		b.Run(filepath.Base(db), func(b *testing.B) {
+			var data []byte
+			if db == "var/lib/rpm/Packages.db" {
+				data = writeNDB(fixtureBlobs(b))
+			} else {
+				var err error
+				if data, err = os.ReadFile("testdata/" + db); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				pkgs, err := New().Parse(context.Background(), catalog.NewBytesFile(db, data))
+				if err != nil || len(pkgs) != 34 {
+					b.Fatalf("Parse = %d packages, %v", len(pkgs), err)
+				}
+			}
+		})
+	}
+}

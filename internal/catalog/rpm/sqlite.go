@@ -178,6 +178,11 @@ func (db *sqliteDB) leafPayload(cell []byte) ([]byte, error) {
 	if int64(len(cell)) < local+4 {
 		return nil, errors.New("overflow pointer runs past the page")
 	}
+	// The claimed length must fit in the file's pages before anything is
+	// allocated for it.
+	if total-local > int64(db.nPages)*(u-4) {
+		return nil, fmt.Errorf("payload of %d bytes cannot fit in %d pages", total, db.nPages)
+	}
 	out := make([]byte, 0, total)
 	out = append(out, cell[:local]...)
 	next := binary.BigEndian.Uint32(cell[local:])
