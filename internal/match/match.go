@@ -185,6 +185,16 @@ func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, string) {
 	return cand, ""
 }
 
+// displayID is the id users know a finding by: Alpine's secdb names CVEs,
+// stored as ALPINE-<CVE> records so they do not collide with other
+// sources' records of the same CVE.
+func displayID(id string) string {
+	if rest, ok := strings.CutPrefix(id, "ALPINE-"); ok && rest != "" {
+		return rest
+	}
+	return id
+}
+
 // sourceRank orders the records of one vulnerability: the advisory that
 // names it (DSA, GO-, PYSEC-, the secdb entry) before tracker CVE records.
 func sourceRank(src string) int {
@@ -248,7 +258,7 @@ func finding(p *sbom.Package, ref report.PackageRef, q Query, g []candidate) rep
 	prim := g[0]
 	adv := prim.rec.Advisory
 	v := report.Vulnerability{
-		ID:         adv.ID,
+		ID:         displayID(adv.ID),
 		Package:    ref,
 		Status:     prim.status,
 		DataSource: adv.Source,
@@ -273,6 +283,7 @@ func finding(p *sbom.Package, ref report.PackageRef, q Query, g []candidate) rep
 		}
 	}
 	delete(ids, v.ID)
+	delete(ids, adv.ID)
 	v.Aliases = slices.Sorted(maps.Keys(ids))
 	if v.Aliases == nil {
 		v.Aliases = []string{} // the report contract has a list, never null
