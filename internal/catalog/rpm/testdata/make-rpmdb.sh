@@ -3,8 +3,8 @@
 #
 #   make-rpmdb.sh OUTDIR
 #
-# With Debian's rpm tools (apt-get install rpm; db5.3-util for the Berkeley
-# DB copy) it builds a set of small packages from a spec written here
+# With Debian's rpm tools (apt-get install rpm; sqlite3 and db5.3-util for
+# the Berkeley DB copy and the fuzz seeds) it builds a set of small packages from a spec written here
 # (several subpackages, one noarch, one with an epoch, one with a file list
 # large enough to spill into overflow pages, a subpackage whose source
 # package has another name), installs them with `rpm -i --justdb` into a
@@ -15,7 +15,7 @@
 #   OUTDIR/var/lib/rpm/Packages       the same headers in a Berkeley DB hash
 #                                     database written by db5.3_load, keyed by
 #                                     header number as rpm did (only when
-#                                     db5.3_load is installed)
+#                                     db5.3_load and sqlite3 are installed)
 #   OUTDIR/expected.txt               `rpm -qa` of the sqlite database
 #   OUTDIR/expected-bdb.txt           `rpm -qa` of the Berkeley DB copy, read
 #                                     by rpm's own bdb_ro backend
@@ -122,7 +122,7 @@ mkdir -p "$out/var/lib/rpm"
 rpm --dbpath "$db" --define '_db_backend sqlite' -qa --qf "$qf" | LC_ALL=C sort >"$out/expected.txt"
 cp "$db/rpmdb.sqlite" "$out/var/lib/rpm/rpmdb.sqlite"
 
-if command -v db5.3_load >/dev/null; then
+if command -v db5.3_load >/dev/null && command -v sqlite3 >/dev/null; then
   # db_load's bytevalue format: each key and value as a line of hex digits.
   # rpm keyed Packages by the header number in the host's byte order.
   {
