@@ -31,7 +31,7 @@ func fixtures() []*advisory.Advisory {
 	return []*advisory.Advisory{
 		{ID: "GO-2024-0002", Source: "osv-go", Summary: "second", Aliases: []string{"CVE-2024-2"}, Published: t0, Modified: t1,
 			References: []string{"https://go.dev/issue/1", "https://example.invalid/fix"},
-			Severity: []advisory.Score{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}},
+			Severity:   []advisory.Score{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}},
 			Affected: []advisory.Affected{{Ecosystem: "Go", Package: "example.com/mod", Ranges: semver("0", "1.2.0"),
 				Imports: []advisory.Import{{Path: "example.com/mod/pkg", Symbols: []string{"F", "T.M"}, GOOS: []string{"linux"}}}}}},
 		{ID: "GO-2024-0001", Source: "osv-go", Summary: "first", Modified: t0,
@@ -150,7 +150,7 @@ func TestAdvisory(t *testing.T) {
 	}
 	want := &advisory.Advisory{ID: "GO-2024-0002", Source: "osv-go", Summary: "second", Aliases: []string{"CVE-2024-2"}, Published: t0, Modified: t1,
 		References: []string{"https://go.dev/issue/1", "https://example.invalid/fix"},
-		Severity: []advisory.Score{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}}
+		Severity:   []advisory.Score{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Advisory (-want +got):\n%s", diff)
 	}
