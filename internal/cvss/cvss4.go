@@ -124,17 +124,46 @@ var levels4 = map[string]map[string]float64{
 // distanceMetrics is the order the reference calculator computes them in.
 var distanceMetrics = [...]string{"AV", "PR", "UI", "AC", "AT", "VC", "VI", "VA", "SC", "SI", "SA", "CR", "IR", "AR"}
 
-// parseMax turns "AV:N/PR:N/UI:N" into a map.
-func parseMax(parts ...string) map[string]string {
-	out := map[string]string{}
-	for _, p := range parts {
-		for kv := range strings.SplitSeq(p, "/") {
-			if k, v, ok := strings.Cut(kv, ":"); ok {
-				out[k] = v
+// maxParts holds every fragment of the max-vector tables parsed once:
+// "AV:N/PR:N/UI:N" → {AV: N, PR: N, UI: N}.
+var maxParts = func() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	add := func(frags []string) {
+		for _, f := range frags {
+			m := map[string]string{}
+			for kv := range strings.SplitSeq(f, "/") {
+				if k, v, ok := strings.Cut(kv, ":"); ok {
+					m[k] = v
+				}
 			}
+			out[f] = m
 		}
 	}
+	for _, l := range maxEQ1 {
+		add(l)
+	}
+	for _, l := range maxEQ2 {
+		add(l)
+	}
+	for _, row := range maxEQ3Q6 {
+		for _, l := range row {
+			add(l)
+		}
+	}
+	for _, l := range maxEQ4 {
+		add(l)
+	}
 	return out
+}()
+
+// maxValue finds a metric's value in the fragments of one max vector.
+func maxValue(metric string, frags ...string) string {
+	for _, f := range frags {
+		if v, ok := maxParts[f][metric]; ok {
+			return v
+		}
+	}
+	return ""
 }
 
 func score4(m map[string]string) float64 {
@@ -175,16 +204,20 @@ func score4(m map[string]string) float64 {
 
 	// The first highest-severity vector of the MacroVector that the scored
 	// vector does not exceed, and the distances to it.
-	var dist map[string]float64
+	var (
+		mine [len(distanceMetrics)]float64 // the scored vector's levels
+		dist = map[string]float64{}
+	)
+	for k, metric := range distanceMetrics {
+		mine[k] = levels4[metric][e(metric)]
+	}
 	for _, m1 := range maxEQ1[eq[0]] {
 		for _, m2 := range maxEQ2[eq[1]] {
 			for _, m36 := range maxEQ3Q6[eq[2]][eq[5]] {
 				for _, m4 := range maxEQ4[eq[3]] {
-					max := parseMax(m1, m2, m36, m4)
-					dist = make(map[string]float64, len(distanceMetrics))
 					fits := true
-					for _, metric := range distanceMetrics {
-						d := levels4[metric][e(metric)] - levels4[metric][max[metric]]
+					for k, metric := range distanceMetrics {
+						d := mine[k] - levels4[metric][maxValue(metric, m1, m2, m36, m4)]
 						dist[metric] = d
 						if d < 0 {
 							fits = false
