@@ -158,8 +158,12 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 				if ctxErr := ctx.Err(); ctxErr != nil {
 					return ctxErr
 				}
+				// Partial results are data: keep what was read, and say
+				// what was not.
 				r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Cataloger: c.Name(), Reason: err.Error()})
-				continue
+				if len(pkgs) == 0 {
+					continue
+				}
 			}
 			if dr, ok := c.(catalog.DatabaseReader); len(pkgs) > 0 || ok && dr.ReadsDatabases() {
 				r.Databases = append(r.Databases, e.Path+" ("+c.Name()+")")

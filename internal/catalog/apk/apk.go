@@ -233,3 +233,8 @@ func SplitLicense(field string) []string {
 	emit(strings.Join(cur, " "))
 	return out
 }
+
+// ReadsDatabases marks the installed database as a package database.
+func (*Cataloger) ReadsDatabases() bool { return true }
+
+var _ catalog.DatabaseReader = (*Cataloger)(nil)

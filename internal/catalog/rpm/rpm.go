@@ -167,3 +167,8 @@ func readPackages(ctx context.Context, read reader, r io.ReaderAt, size int64, p
 	sbom.Sort(pkgs)
 	return pkgs, errors.Join(skipped...)
 }
+
+// ReadsDatabases marks rpmdb files as package databases.
+func (*Cataloger) ReadsDatabases() bool { return true }
+
+var _ catalog.DatabaseReader = (*Cataloger)(nil)
