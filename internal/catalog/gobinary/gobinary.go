@@ -29,6 +29,7 @@ package gobinary
 import (
 	"context"
 	"debug/buildinfo"
+	"debug/elf"
 	"fmt"
 	"io"
 	"io/fs"
@@ -103,6 +104,9 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, path string) ([]sbom.P
 		kind = sniff(head[:])
 	}
 	if kind == notExe {
+		return nil, nil
+	}
+	if kind == elfExe && !maybeGoELF(r) {
 		return nil, nil
 	}
 	bi, err := buildinfo.Read(r)
@@ -247,4 +251,27 @@ func attribute(pkgs []sbom.Package, byPath map[string]int, stdlib int, mainPath 
 			pkgs[idx].Symbols = append(pkgs[idx].Symbols, pkg+"."+sym)
 		}
 	}
+}
+
+// maybeGoELF rules out ELF files that cannot be Go programs before
+// debug/buildinfo searches them: without a .go.buildinfo section it scans
+// the whole writable data segment for the build-info magic, which on a
+// typical distribution image means reading megabytes of C libraries for
+// nothing. Every Go toolchain since 1.13 emits the section and strip keeps
+// it; files without section headers at all (sstrip) still get the search.
+func maybeGoELF(r io.ReaderAt) bool {
+	f, err := elf.NewFile(r)
+	if err != nil {
+		return true // let buildinfo decide and report
+	}
+	if len(f.Sections) == 0 {
+		return true
+	}
+	for _, s := range f.Sections {
+		switch s.Name {
+		case ".go.buildinfo", ".gopclntab", ".note.go.buildid":
+			return true
+		}
+	}
+	return false
 }
