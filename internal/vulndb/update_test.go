@@ -349,11 +349,13 @@ func TestUpdateKilled(t *testing.T) {
 				stillOld = db.Meta().BuiltAt.Equal(old.BuiltAt)
 				db.Close()
 			}
+			metas, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*.meta"))
+			moreMetas, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*", "*.meta"))
 			switch {
 			case len(parts)+len(moreParts) > 0:
 				killedDownloading++
-			case stillOld:
-				// Past the downloads, before the new file was installed.
+			case stillOld && len(metas)+len(moreMetas) == 22:
+				// Every feed downloaded, the new file not yet installed.
 				killedCompiling++
 			}
 		}
