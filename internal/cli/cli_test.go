@@ -152,16 +152,38 @@ func TestScanJSONAndGates(t *testing.T) {
 	}
 
 	empty := testutil.DockerArchive(t, "empty:1", testutil.LayerTar(t, testutil.Entry{Name: "app/run.sh", Body: "#!/bin/sh\n"}))
-	r = run(t, "scan", "--format", "json", "--fail-on", "critical,unassessed", empty)
+	r = run(t, "scan", "--format", "json", "--fail-on", "unassessed", empty)
 	if r.code != 1 || !strings.Contains(r.stderr, "could not be assessed") {
 		t.Errorf("unassessed image: exit %d, stderr %q; want 1", r.code, r.stderr)
 	}
 	if !strings.Contains(r.stdout, `"assessed": false`) {
 		t.Errorf("report does not say not assessed")
 	}
+	// A severity gate needs advisory data: without a database it is an
+	// error, never a silent pass.
 	r = run(t, "scan", "--format", "json", "--fail-on", "critical", empty)
+	if r.code != 2 || !strings.Contains(r.stderr, "no vulnerability database") {
+		t.Errorf("severity gate without a database: exit %d, stderr %q; want 2", r.code, r.stderr)
+	}
+	db := filepath.Join(t.TempDir(), "bulwark.db")
+	osvDir := t.TempDir()
+	os.WriteFile(filepath.Join(osvDir, "DSA-9999-1.json"), []byte(`{"id":"DEBIAN-TEST-1","modified":"2024-01-01T00:00:00Z",
+		"severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+		"affected":[{"package":{"ecosystem":"Debian:12","name":"a"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.0-2"}]}]}]}`), 0o644)
+	if r := run(t, "db", "import", "--db", db, osvDir); r.code != 0 {
+		t.Fatalf("db import: %d %s", r.code, r.stderr)
+	}
+	r = run(t, "scan", "--format", "json", "--db", db, "--fail-on", "critical", empty)
 	if r.code != 0 {
-		t.Errorf("severity gate alone tripped on an empty image: %d %s", r.code, r.stderr)
+		t.Errorf("severity gate on an empty image: exit %d %s", r.code, r.stderr)
+	}
+	r = run(t, "scan", "--format", "json", "--db", db, "--fail-on", "critical", img)
+	if r.code != 1 || !strings.Contains(r.stdout, `"fixed_version": "1.0-2"`) {
+		t.Errorf("critical finding: exit %d, stderr %q; want 1", r.code, r.stderr)
+	}
+	r = run(t, "scan", "--format", "json", "--db", db, "--fail-on", "critical", "--offline", "registry:127.0.0.1:1/x")
+	if r.code != 2 || !strings.Contains(r.stderr, "offline") {
+		t.Errorf("offline registry: exit %d %q", r.code, r.stderr)
 	}
 
 	out := filepath.Join(t.TempDir(), "report.json")

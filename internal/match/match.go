@@ -185,12 +185,15 @@ func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, string) {
 	return cand, ""
 }
 
-// displayID is the id users know a finding by: Alpine's secdb names CVEs,
-// stored as ALPINE-<CVE> records so they do not collide with other
-// sources' records of the same CVE.
+// displayID is the id users know a finding by. Alpine's secdb and the
+// Debian tracker describe CVEs; their records are stored as ALPINE-<CVE>
+// and DEBIAN-<CVE> (the ids OSV.dev gives them) so they do not collide
+// with other sources' records of the same CVE, but the finding is the CVE.
 func displayID(id string) string {
-	if rest, ok := strings.CutPrefix(id, "ALPINE-"); ok && rest != "" {
-		return rest
+	for _, prefix := range []string{"ALPINE-", "DEBIAN-"} {
+		if rest, ok := strings.CutPrefix(id, prefix); ok && rest != "" {
+			return rest
+		}
 	}
 	return id
 }
