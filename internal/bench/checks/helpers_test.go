@@ -2,6 +2,8 @@ package checks
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,7 +64,7 @@ func fakeRoot(t *testing.T, files map[string]fakeFile, opt facts.Options) *facts
 			t.Fatal(err)
 		}
 		if f.dir {
-			if err := os.Mkdir(full, 0o700); err != nil && !os.IsExist(err) {
+			if err := os.Mkdir(full, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 				t.Fatal(err)
 			}
 		} else if err := os.WriteFile(full, []byte(f.content), 0o600); err != nil {
