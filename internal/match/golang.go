@@ -1,6 +1,7 @@
 package match
 
 import (
+	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"slices"
 	"strings"
 
@@ -40,4 +41,22 @@ func reachable(p *sbom.Package, g []candidate) string {
 		return "unknown"
 	}
 	return "false"
+}
+
+// forPlatform keeps the affected Go packages that apply to a binary built
+// for platform ("linux/amd64"), as govulncheck does: an import with GOOS or
+// GOARCH lists applies only where they match. ok is false when the record
+// listed packages and none apply: the binary is not affected at all.
+func forPlatform(imports []advisory.Import, platform string) (kept []advisory.Import, ok bool) {
+	goos, goarch, _ := strings.Cut(platform, "/")
+	for _, imp := range imports {
+		if matchesAny(goos, imp.GOOS) && matchesAny(goarch, imp.GOARCH) {
+			kept = append(kept, imp)
+		}
+	}
+	return kept, len(kept) > 0
+}
+
+func matchesAny(v string, list []string) bool {
+	return v == "" || len(list) == 0 || slices.Contains(list, v)
 }

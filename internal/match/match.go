@@ -136,6 +136,14 @@ func (e *Engine) matchOne(ctx context.Context, p *sbom.Package, q Query, res *Re
 	ref := report.PackageRef{Name: p.Name, Version: p.Version, Type: p.Type, PURL: p.PURL, Locations: p.Locations}
 	var hits []candidate
 	for _, r := range recs {
+		if p.Platform != "" && len(r.Affected.Imports) > 0 {
+			var ok bool
+			if r.Affected.Imports, ok = forPlatform(r.Affected.Imports, p.Platform); !ok {
+				res.Dropped = append(res.Dropped, report.Dropped{ID: r.Advisory.ID, Package: ref, DataSource: r.Advisory.Source,
+					Reason: "affects only other platforms than " + p.Platform})
+				continue
+			}
+		}
 		c, reason := evaluate(r, q, cmpr)
 		if reason != "" {
 			res.Dropped = append(res.Dropped, report.Dropped{ID: r.Advisory.ID, Package: ref, Reason: reason, DataSource: r.Advisory.Source})

@@ -61,6 +61,9 @@ type Package struct {
 	// for modules), and whether this module is the binary's main module.
 	GoVersion string `json:"go_version,omitempty"`
 	Main      bool   `json:"main,omitempty"`
+	// Platform is the "os/arch" a binary was built for (Go binaries), so
+	// that advisories limited to other platforms can be set aside.
+	Platform string `json:"platform,omitempty"`
 	// Symbols lists the functions a Go binary contains from this module
 	// ("import/path.Func", "import/path.Type.Method"); matchers use it for
 	// reachability. Empty means unknown (for example a stripped binary).

@@ -241,3 +241,7 @@ func belowAPK(fix string) string {
 	}
 	return base + "_alpha-r0"
 }
+
+func scanMatch(rep *report.Report, db *vulndb.DB) error {
+	return scan.Match(context.Background(), rep, db, false)
+}

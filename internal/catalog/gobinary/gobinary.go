@@ -61,7 +61,7 @@ var _ catalog.Cataloger = (*Cataloger)(nil)
 func (*Cataloger) Name() string { return "gobinary" }
 
 // Version implements [catalog.Cataloger].
-func (*Cataloger) Version() string { return "1" }
+func (*Cataloger) Version() string { return "2" }
 
 // Wants implements [catalog.Cataloger]: executable regular files of a size a
 // Go program can have.
@@ -118,6 +118,7 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, path string) ([]sbom.P
 	}
 
 	goVersion := bi.GoVersion
+	platform := platformOf(bi)
 	loc := []sbom.Location{{Path: path}}
 	var pkgs []sbom.Package
 	// byPath maps the module path that function names use (the original,
@@ -133,7 +134,7 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, path string) ([]sbom.P
 	if bi.Main.Path != "" {
 		add(bi.Main.Path, sbom.Package{
 			Name: bi.Main.Path, Version: bi.Main.Version, Type: sbom.GoModule,
-			GoVersion: goVersion, Main: true, Locations: loc,
+			GoVersion: goVersion, Platform: platform, Main: true, Locations: loc,
 		})
 	}
 	for _, d := range bi.Deps {
@@ -150,13 +151,13 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, path string) ([]sbom.P
 		}
 		add(d.Path, sbom.Package{
 			Name: name, Version: version, Type: sbom.GoModule,
-			GoVersion: goVersion, Locations: loc,
+			GoVersion: goVersion, Platform: platform, Locations: loc,
 		})
 	}
 	stdlib := len(pkgs)
 	pkgs = append(pkgs, sbom.Package{
 		Name: "stdlib", Version: stdlibVersion(goVersion), Type: sbom.GoStdlib,
-		GoVersion: goVersion, Locations: loc,
+		GoVersion: goVersion, Platform: platform, Locations: loc,
 	})
 
 	syms, err := functionNames(ctx, r, size, kind)
@@ -176,6 +177,24 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, path string) ([]sbom.P
 	}
 	sbom.Sort(pkgs)
 	return pkgs, nil
+}
+
+// platformOf returns "GOOS/GOARCH" from the build settings, or "" when the
+// binary does not record them (toolchains before Go 1.18).
+func platformOf(bi *buildinfo.BuildInfo) string {
+	var goos, goarch string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "GOOS":
+			goos = s.Value
+		case "GOARCH":
+			goarch = s.Value
+		}
+	}
+	if goos == "" || goarch == "" {
+		return ""
+	}
+	return goos + "/" + goarch
 }
 
 // stdlibVersion turns "go1.22.3" (possibly followed by build settings such
