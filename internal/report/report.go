@@ -9,8 +9,11 @@ package report
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
@@ -22,7 +25,12 @@ import (
 // fields; a major version removes or changes one.
 //
 //	1.0.0  first version: target, os, coverage, packages, vulnerabilities
-const SchemaVersion = "1.0.0"
+//	1.1.0  suppressed (findings accepted by an ignore file or a VEX
+//	       statement, with vulnerabilities[].suppression saying why),
+//	       vulnerabilities[].suppression for expired ignore entries,
+//	       filters (what --severity, --ignore-unfixed, --ignore-file and
+//	       --vex did), summary.suppressed and summary.filtered
+const SchemaVersion = "1.1.0"
 
 // Report is one scan of one target.
 type Report struct {
@@ -38,7 +46,52 @@ type Report struct {
 	// Dropped lists advisories that named a package but were not reported,
 	// with the reason; only with --explain.
 	Dropped []Dropped `json:"dropped,omitempty"`
-	Summary Summary   `json:"summary"`
+	// Suppressed holds findings an ignore file or a VEX statement
+	// accepted; each has a Suppression. They do not count for --fail-on.
+	Suppressed []Vulnerability `json:"suppressed,omitempty"`
+	// Filters records the triage applied to Vulnerabilities.
+	Filters *Filters `json:"filters,omitempty"`
+	Summary Summary  `json:"summary"`
+}
+
+// Filters says which triage options shaped the findings, so a report read
+// later explains why it lists fewer findings than the database holds.
+type Filters struct {
+	Severities    []advisory.Severity `json:"severities,omitempty"` // only these were kept
+	IgnoreUnfixed bool                `json:"ignore_unfixed,omitempty"`
+	IgnoreFile    string              `json:"ignore_file,omitempty"`
+	VEX           []string            `json:"vex,omitempty"` // documents read
+	// Filtered counts findings removed by the severity and unfixed
+	// filters (suppressed findings are kept in Suppressed instead).
+	Filtered int `json:"filtered"`
+}
+
+// Suppression kinds.
+const (
+	SuppressedByIgnore = "ignore" // an entry of an ignore file
+	SuppressedByVEX    = "vex"    // an OpenVEX statement
+)
+
+// Suppression says why a finding is accepted, or, with Expired, that an
+// ignore entry matched but no longer applies.
+type Suppression struct {
+	Kind string `json:"kind"` // "ignore" or "vex"
+	// Reason is the ignore entry's reason, or the VEX statement's impact
+	// statement or action statement.
+	Reason string `json:"reason,omitempty"`
+	// Status and Justification are the VEX statement's (not_affected,
+	// fixed; component_not_present, vulnerable_code_not_in_execute_path…).
+	Status        string `json:"status,omitempty"`
+	Justification string `json:"justification,omitempty"`
+	// Source is the file the decision came from; Statement the VEX
+	// document's @id.
+	Source    string `json:"source,omitempty"`
+	Statement string `json:"statement,omitempty"`
+	// Expires is the last day (YYYY-MM-DD) an ignore entry applies.
+	Expires string `json:"expires,omitempty"`
+	// Expired is true for an ignore entry past its date: the finding is
+	// reported and counts again.
+	Expired bool `json:"expired,omitempty"`
 }
 
 // Dropped is a candidate advisory that matched a package by name but does
@@ -130,6 +183,9 @@ type Vulnerability struct {
 	// Match explains the decision: which record and range matched, by
 	// which version ordering.
 	Match Explanation `json:"match"`
+	// Suppression is set on suppressed findings, and on reported ones
+	// whose ignore entry has expired.
+	Suppression *Suppression `json:"suppression,omitempty"`
 }
 
 // Explanation makes a finding auditable.
@@ -154,6 +210,8 @@ type Summary struct {
 	PackagesByType  map[string]int `json:"packages_by_type"`
 	Vulnerabilities int            `json:"vulnerabilities"`
 	BySeverity      map[string]int `json:"by_severity"`
+	Suppressed      int            `json:"suppressed"`
+	Filtered        int            `json:"filtered"`
 }
 
 // Normalize sorts everything and recomputes the summary, so output is
@@ -170,11 +228,16 @@ func (r *Report) Normalize() {
 	}
 	sbom.Sort(r.Packages)
 	SortVulnerabilities(r.Vulnerabilities)
+	SortVulnerabilities(r.Suppressed)
 	r.Summary = Summary{
 		Packages:        len(r.Packages),
 		PackagesByType:  map[string]int{},
 		Vulnerabilities: len(r.Vulnerabilities),
 		BySeverity:      map[string]int{},
+		Suppressed:      len(r.Suppressed),
+	}
+	if r.Filters != nil {
+		r.Summary.Filtered = r.Filters.Filtered
 	}
 	for _, p := range r.Packages {
 		r.Summary.PackagesByType[string(p.Type)]++
@@ -205,4 +268,41 @@ func WriteJSON(w io.Writer, r *Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
+}
+
+// maxJSONSize bounds a report read back; real reports of large images are
+// tens of megabytes.
+const maxJSONSize = 1 << 30
+
+// ErrNotReport: the document is not a Bulwark json report.
+var ErrNotReport = errors.New("not a bulwark json report")
+
+// ReadJSON reads a json report written by this or an older version with the
+// same major schema version.
+func ReadJSON(rd io.Reader) (*Report, error) {
+	b, err := io.ReadAll(io.LimitReader(rd, maxJSONSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("report: reading: %w", err)
+	}
+	if len(b) > maxJSONSize {
+		return nil, fmt.Errorf("report: larger than %d bytes", maxJSONSize)
+	}
+	var probe struct {
+		SchemaVersion string          `json:"schema_version"`
+		Tool          json.RawMessage `json:"tool"`
+		Target        json.RawMessage `json:"target"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil || probe.SchemaVersion == "" || probe.Target == nil {
+		return nil, ErrNotReport
+	}
+	major, _, _ := strings.Cut(probe.SchemaVersion, ".")
+	if want, _, _ := strings.Cut(SchemaVersion, "."); major != want {
+		return nil, fmt.Errorf("report: schema version %s is not readable by this version (%s)", probe.SchemaVersion, SchemaVersion)
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("report: decoding: %w", err)
+	}
+	r.Normalize()
+	return &r, nil
 }

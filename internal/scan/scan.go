@@ -23,6 +23,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/sbomread"
 	"github.com/bulwark-sec/bulwark/internal/source"
 )
 
@@ -53,8 +54,13 @@ type Result struct {
 }
 
 // Inventory opens target and builds its report: packages, OS and
-// coverage, without vulnerability matching.
+// coverage, without vulnerability matching. A target "sbom:FILE" is a
+// stored SBOM (CycloneDX or SPDX JSON, or a json report) read back by
+// package sbomread instead of an image.
 func Inventory(ctx context.Context, target string, opts Options) (*report.Report, error) {
+	if path, ok := strings.CutPrefix(target, "sbom:"); ok {
+		return sbomread.Inventory(ctx, path, opts.Tool)
+	}
 	img, err := source.Open(ctx, target, opts.Source)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,305 @@
+// Package findings is the format-neutral layer between a report and the
+// formats that present results as rules and outcomes (SARIF, JUnit, HTML):
+//
+//	report.Report ──FromScan──▶ Document{Rules, Results} ──▶ sarif / junit / html
+//	bench report  ──(a FromBench beside it)──▶ Document  ──▶ the same writers
+//
+// A Document knows nothing of vulnerabilities or CIS checks: a rule is
+// something that can be violated (an advisory, a check), a result is one
+// violation or verdict with a severity label, a level, cells for a table
+// and an optional suppression. The writers only read Documents, so a new
+// report kind needs one converter, not three renderers.
+package findings
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/report"
+)
+
+// Level is how strongly a result asks for attention, in SARIF's words.
+type Level string
+
+const (
+	Error   Level = "error"
+	Warning Level = "warning"
+	Note    Level = "note"
+	None    Level = "none" // a pass, or purely informational
+)
+
+// Outcome is a result's verdict for test-style formats (JUnit).
+type Outcome string
+
+const (
+	Fail Outcome = "fail"
+	Pass Outcome = "pass"
+	Skip Outcome = "skip"
+)
+
+// Label is one value of the severity scale a document uses, in display
+// order (most severe first), with a colour for charts.
+type Label struct {
+	Name  string
+	Color string // CSS colour
+}
+
+// Document is a list of rules and results.
+type Document struct {
+	Tool    report.Tool
+	Kind    string // "vulnerabilities", "benchmark"
+	Title   string
+	Subject string // what was examined (target name, host)
+	Created time.Time
+	// Scale orders the Severity labels of results (summary chart, sort).
+	Scale []Label
+	// Columns head the cells of each result in tables.
+	Columns []string
+	// SeverityColumn is the index of the column that holds the severity
+	// label (sorted by scale rank, not alphabetically); -1 when none.
+	SeverityColumn int
+	Notes          []string
+	Rules          []Rule
+	Results        []Result
+}
+
+// Rule is something a result can violate.
+type Rule struct {
+	ID          string
+	Title       string
+	Description string
+	HelpURI     string
+	Help        string
+	Tags        []string
+	// Score is a 0–10 figure for dashboards that rank by number
+	// (SARIF security-severity); 0 means none.
+	Score float64
+	Level Level
+}
+
+// Result is one outcome.
+type Result struct {
+	RuleID    string
+	Severity  string // a Scale label
+	Level     Level
+	Outcome   Outcome
+	Group     string // JUnit suite: package, CIS section
+	Name      string // JUnit test case
+	Message   string
+	Locations []string
+	Cells     []string
+	// Suppressed explains why the result is accepted ("" when it is not).
+	Suppressed string
+	// Note is shown with the result (an expired ignore entry, say).
+	Note string
+	// Fingerprint identifies the result across runs.
+	Fingerprint string
+	Properties  map[string]string
+}
+
+// Rank is the position of label in d's scale, 0 for the most severe and
+// len(Scale) for labels outside it.
+func (d *Document) Rank(label string) int {
+	for i, l := range d.Scale {
+		if l.Name == label {
+			return i
+		}
+	}
+	return len(d.Scale)
+}
+
+// Counts returns the number of unsuppressed results per scale label, in
+// scale order.
+func (d *Document) Counts() []int {
+	n := make([]int, len(d.Scale))
+	for _, r := range d.Results {
+		if r.Suppressed != "" {
+			continue
+		}
+		if i := d.Rank(r.Severity); i < len(n) {
+			n[i]++
+		}
+	}
+	return n
+}
+
+// SeverityScale is the scale of vulnerability reports.
+var SeverityScale = []Label{
+	{"critical", "#7b1113"}, {"high", "#d1343a"}, {"medium", "#e8a33d"}, {"low", "#3b82c4"}, {"unknown", "#8a8f98"},
+}
+
+// securitySeverity follows GitHub code scanning's reading of the SARIF
+// security-severity property: >9 critical, 7–8.9 high, 4–6.9 medium,
+// 0.1–3.9 low.
+var securitySeverity = map[advisory.Severity]float64{
+	advisory.Critical: 9.5, advisory.High: 8.0, advisory.Medium: 5.5, advisory.Low: 2.0,
+}
+
+func levelOf(s advisory.Severity) Level {
+	switch s {
+	case advisory.Critical, advisory.High:
+		return Error
+	case advisory.Medium:
+		return Warning
+	}
+	return Note
+}
+
+// FromScan converts a scan report: one rule per advisory id, one result
+// per finding (suppressed ones included and marked).
+func FromScan(r *report.Report) *Document {
+	d := &Document{
+		Tool:           r.Tool,
+		Kind:           "vulnerabilities",
+		Title:          "Vulnerabilities in " + r.Target.Name,
+		Subject:        r.Target.Name,
+		Created:        r.CreatedAt,
+		Scale:          SeverityScale,
+		Columns:        []string{"Package", "Version", "Type", "Vulnerability", "Severity", "Status", "Fixed in", "Title"},
+		SeverityColumn: 4,
+		Notes:          slices.Clone(r.Coverage.Notes),
+	}
+	if r.OS != nil {
+		d.Notes = append([]string{"OS: " + cmp.Or(r.OS.PrettyName, strings.TrimSpace(r.OS.ID+" "+r.OS.Version))}, d.Notes...)
+	}
+	rules := map[string]*Rule{}
+	add := func(v report.Vulnerability, suppressed bool) {
+		rule, ok := rules[v.ID]
+		if !ok {
+			rule = &Rule{ID: v.ID, Title: v.Title, HelpURI: helpURI(v.ID), Tags: []string{"security", "vulnerability"}}
+			rules[v.ID] = rule
+		}
+		// A rule is as severe as its most severe finding.
+		if s := securitySeverity[v.Severity]; s > rule.Score || rule.Level == "" {
+			rule.Score, rule.Level = max(s, rule.Score), levelOf(v.Severity)
+		}
+		if rule.Title == "" {
+			rule.Title = v.Title
+		}
+		res := Result{
+			RuleID:   v.ID,
+			Severity: string(v.Severity),
+			Level:    levelOf(v.Severity),
+			Outcome:  Fail,
+			Group:    v.Package.Name + " " + v.Package.Version + " (" + string(v.Package.Type) + ")",
+			Name:     v.ID,
+			Message:  message(v),
+			Cells: []string{v.Package.Name, v.Package.Version, string(v.Package.Type), v.ID, string(v.Severity),
+				string(v.Status), v.FixedVersion, v.Title},
+			Fingerprint: v.ID + "|" + v.Package.PURL,
+			Properties: map[string]string{"purl": v.Package.PURL, "severity": string(v.Severity),
+				"status": string(v.Status), "data_source": v.DataSource},
+		}
+		if v.FixedVersion != "" {
+			res.Properties["fixed_version"] = v.FixedVersion
+		}
+		if v.Reachable != "" {
+			res.Properties["reachable"] = v.Reachable
+		}
+		for _, l := range v.Package.Locations {
+			if l.Path != "" && !slices.Contains(res.Locations, l.Path) {
+				res.Locations = append(res.Locations, l.Path)
+			}
+		}
+		if s := v.Suppression; s != nil {
+			if suppressed {
+				res.Suppressed = SuppressionText(s)
+				res.Outcome = Skip
+			} else if s.Expired {
+				res.Note = SuppressionText(s)
+			}
+		}
+		d.Results = append(d.Results, res)
+	}
+	for _, v := range r.Vulnerabilities {
+		add(v, false)
+	}
+	for _, v := range r.Suppressed {
+		add(v, true)
+	}
+	for _, id := range sortedKeys(rules) {
+		rule := rules[id]
+		rule.Description = rule.Title
+		if rule.Description == "" {
+			rule.Description = id
+		}
+		rule.Help = fmt.Sprintf("%s. See %s", rule.Description, rule.HelpURI)
+		d.Rules = append(d.Rules, *rule)
+	}
+	return d
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func message(v report.Vulnerability) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (%s) is affected by %s (%s)", v.Package.Name, v.Package.Version, v.Package.Type, v.ID, v.Severity)
+	if v.FixedVersion != "" {
+		fmt.Fprintf(&b, "; fixed in %s", v.FixedVersion)
+	} else {
+		fmt.Fprintf(&b, "; %s", v.Status)
+	}
+	if v.Title != "" {
+		b.WriteString(": " + v.Title)
+	}
+	return b.String()
+}
+
+// SuppressionText is the one-line explanation of a suppression.
+func SuppressionText(s *report.Suppression) string {
+	var b strings.Builder
+	switch s.Kind {
+	case report.SuppressedByVEX:
+		b.WriteString("VEX " + s.Status)
+		if s.Justification != "" {
+			b.WriteString(" (" + s.Justification + ")")
+		}
+	default:
+		if s.Expired {
+			b.WriteString("ignore entry expired on " + s.Expires)
+		} else {
+			b.WriteString("ignored")
+			if s.Expires != "" {
+				b.WriteString(" until " + s.Expires)
+			}
+		}
+	}
+	if s.Reason != "" {
+		b.WriteString(": " + s.Reason)
+	}
+	if s.Source != "" {
+		b.WriteString(" [" + s.Source + "]")
+	}
+	return b.String()
+}
+
+// helpURI links an advisory id to its publisher's page.
+func helpURI(id string) string {
+	switch {
+	case strings.HasPrefix(id, "CVE-"):
+		return "https://www.cve.org/CVERecord?id=" + id
+	case strings.HasPrefix(id, "GO-"):
+		return "https://pkg.go.dev/vuln/" + id
+	case strings.HasPrefix(id, "GHSA-"):
+		return "https://github.com/advisories/" + id
+	case strings.HasPrefix(id, "DSA-"), strings.HasPrefix(id, "DLA-"):
+		// The tracker names advisories without their revision (DSA-5417).
+		base := id
+		if parts := strings.Split(id, "-"); len(parts) == 3 {
+			base = parts[0] + "-" + parts[1]
+		}
+		return "https://security-tracker.debian.org/tracker/" + base
+	}
+	return "https://osv.dev/vulnerability/" + id
+}
