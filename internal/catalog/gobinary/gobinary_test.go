@@ -229,6 +229,7 @@ func goVersionM(t *testing.T, bin, loc string) []sbom.Package {
 	lines := strings.Split(string(out), "\n")
 	_, goVersion, _ := strings.Cut(lines[0], ": ")
 	var pkgs []sbom.Package
+	settings := map[string]string{}
 	for _, l := range lines[1:] {
 		f := strings.Split(strings.TrimPrefix(l, "\t"), "\t")
 		if len(f) < 2 {
@@ -244,10 +245,19 @@ func goVersionM(t *testing.T, bin, loc string) []sbom.Package {
 				GoVersion: goVersion, Main: f[0] == "mod", Locations: []sbom.Location{{Path: loc}}})
 		case "=>":
 			pkgs[len(pkgs)-1].Name, pkgs[len(pkgs)-1].Version = f[1], version
+		case "build":
+			if k, v, ok := strings.Cut(f[1], "="); ok && (k == "GOOS" || k == "GOARCH") {
+				settings[k] = v
+			}
 		}
 	}
 	pkgs = append(pkgs, sbom.Package{Name: "stdlib", Version: strings.TrimPrefix(goVersion, "go"),
 		Type: sbom.GoStdlib, GoVersion: goVersion, Locations: []sbom.Location{{Path: loc}}})
+	if settings["GOOS"] != "" && settings["GOARCH"] != "" {
+		for i := range pkgs {
+			pkgs[i].Platform = settings["GOOS"] + "/" + settings["GOARCH"]
+		}
+	}
 	sbom.Sort(pkgs)
 	return pkgs
 }
