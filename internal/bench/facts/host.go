@@ -329,10 +329,13 @@ func (h *host) audit(ctx context.Context, files []string) Audit {
 		rules = append(rules, ruleLines(string(data))...)
 	}
 	src := strings.Join(read, ", ")
-	if src == "" {
+	switch {
+	case src == "" && ctlErr != "":
+		// auditctl exists, so auditd may hold rules we cannot see.
+		return Audit{Source: "auditctl -l", Rules: []string{}, Err: ctlErr + ", and no rules files under /etc/audit"}
+	case src == "":
 		src = "no auditctl and no rules files under /etc/audit"
-	}
-	if ctlErr != "" {
+	case ctlErr != "":
 		src += " (" + ctlErr + ")"
 	}
 	return Audit{Source: src, Rules: nonNil(rules)}
