@@ -5,9 +5,26 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/ignore"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/cyclonedx"
+	"github.com/bulwark-sec/bulwark/internal/report/findings"
+	"github.com/bulwark-sec/bulwark/internal/report/html"
+	"github.com/bulwark-sec/bulwark/internal/report/junit"
+	"github.com/bulwark-sec/bulwark/internal/report/sarif"
+	"github.com/bulwark-sec/bulwark/internal/report/spdx"
+	"github.com/bulwark-sec/bulwark/internal/report/table"
+	reporttemplate "github.com/bulwark-sec/bulwark/internal/report/template"
+	"github.com/bulwark-sec/bulwark/internal/triage"
+	"github.com/bulwark-sec/bulwark/internal/vex"
 )
 
 // isTerminal reports whether w is an interactive terminal.
@@ -101,4 +118,107 @@ func (p *progressBar) finish() {
 	if p.total > 0 {
 		fmt.Fprintf(p.w, "\r\x1b[K")
 	}
+}
+
+// reportFlags are the triage and rendering flags of commands that report
+// findings.
+type reportFlags struct {
+	template      string
+	severities    []string
+	ignoreUnfixed bool
+	ignoreFile    string
+	vex           []string
+}
+
+func (f *reportFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.template, "template", "", "Go text/template FILE for --format template (the json report's fields; see docs)")
+	fl.StringSliceVar(&f.severities, "severity", nil, "report only these severities (comma-separated: critical,high,medium,low,unknown)")
+	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "leave out findings that have no fixed version")
+	fl.StringVar(&f.ignoreFile, "ignore-file", "", "ignore file of accepted findings (default: "+ignore.DefaultFile+" in the working directory, when present)")
+	fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected and fixed statements suppress findings (repeatable)")
+}
+
+// outputPlan is a validated format with everything it needs, prepared
+// before the scan so that bad flags fail fast.
+type outputPlan struct {
+	format   string
+	template *reporttemplate.Template
+	triage   triage.Options
+}
+
+func (f *reportFlags) prepare(format string) (*outputPlan, error) {
+	p := &outputPlan{format: format}
+	switch {
+	case format == "template" && f.template == "":
+		return nil, usageErrorf("--format template needs --template FILE")
+	case format != "template" && f.template != "":
+		return nil, usageErrorf("--template is only used with --format template")
+	case format == "template":
+		t, err := reporttemplate.Load(f.template)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		p.template = t
+	}
+	for _, s := range f.severities {
+		sev := advisory.Severity(strings.ToLower(strings.TrimSpace(s)))
+		switch sev {
+		case advisory.Critical, advisory.High, advisory.Medium, advisory.Low, advisory.UnknownSeverity:
+			if !slices.Contains(p.triage.Severities, sev) {
+				p.triage.Severities = append(p.triage.Severities, sev)
+			}
+		default:
+			return nil, usageErrorf("--severity: unknown value %q (want critical, high, medium, low, unknown)", s)
+		}
+	}
+	p.triage.IgnoreUnfixed = f.ignoreUnfixed
+	path := f.ignoreFile
+	if path == "" {
+		if _, err := os.Stat(ignore.DefaultFile); err == nil {
+			path = ignore.DefaultFile
+		}
+	}
+	if path != "" {
+		l, err := ignore.Load(path)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		p.triage.Ignore = l
+	}
+	for _, v := range f.vex {
+		d, err := vex.Load(v)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		p.triage.VEX = append(p.triage.VEX, d)
+	}
+	return p, nil
+}
+
+// render writes rep in the plan's format; packages lists packages rather
+// than findings where the format has the choice (sbom).
+func (p *outputPlan) render(w io.Writer, rep *report.Report, packages bool) error {
+	switch p.format {
+	case "json":
+		return report.WriteJSON(w, rep)
+	case "table":
+		return table.Write(w, rep, table.Options{Color: isTerminal(w) && os.Getenv("NO_COLOR") == "", Packages: packages})
+	case "sarif":
+		return sarif.Write(w, findings.FromScan(rep))
+	case "junit":
+		return junit.Write(w, findings.FromScan(rep))
+	case "html":
+		return html.Write(w, findings.FromScan(rep))
+	case "cyclonedx":
+		return cyclonedx.Write(w, rep, cyclonedx.Options{NoVulnerabilities: packages})
+	case "spdx-json":
+		return spdx.Write(w, rep, spdx.Options{NoVulnerabilities: packages})
+	case "template":
+		if p.template == nil {
+			return usageErrorf("--format template needs --template FILE")
+		}
+		return p.template.Write(w, rep)
+	}
+	return usageErrorf("unknown format %q", p.format)
 }

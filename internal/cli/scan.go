@@ -14,9 +14,9 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/report"
-	"github.com/bulwark-sec/bulwark/internal/report/table"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source"
+	"github.com/bulwark-sec/bulwark/internal/triage"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
@@ -152,7 +152,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-var scanFormats = []string{"table", "json"}
+var scanFormats = []string{"table", "json", "sarif", "cyclonedx", "spdx-json", "junit", "html", "template"}
 
 // vulnFlags select the advisory database for matching.
 type vulnFlags struct {
@@ -188,13 +188,14 @@ func newScanCmd(s *streams) *cobra.Command {
 	var (
 		tf     targetFlags
 		vf     vulnFlags
+		rf     reportFlags
 		failOn string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan TARGET",
-		Short: "Inventory an image and report what it contains",
-		Long: `Scan an image: every OS package, the operating system, and what could not
-be assessed.
+		Short: "Inventory an image, match known vulnerabilities and report them",
+		Long: `Scan an image: every OS and language package, the operating system, the
+vulnerabilities that affect them, and what could not be assessed.
 
 TARGET is one of:
   docker-archive:PATH   a "docker save" tarball
@@ -203,8 +204,18 @@ TARGET is one of:
   dir:PATH              an unpacked root filesystem
   docker:NAME[:TAG]     an image in the local Docker engine
   registry:REF          an image in a registry (credentials from ~/.docker/config.json)
+  sbom:FILE             a stored SBOM (CycloneDX or SPDX JSON, or a json report)
   PATH or NAME          detected: file → archive, directory → layout or rootfs,
-                        otherwise the local engine first, then the registry`,
+                        otherwise the local engine first, then the registry
+
+Triage: --severity keeps only some severities, --ignore-unfixed drops findings
+without a fix; an ignore file (.bulwarkignore.yaml in the working directory, or
+--ignore-file) and OpenVEX documents (--vex) suppress accepted findings, which
+stay in the report marked as suppressed and never trip --fail-on.`,
+		Example: `  bulwark scan alpine:3.19
+  bulwark scan --format sarif --output bulwark.sarif docker-archive:image.tar
+  bulwark scan --fail-on high --ignore-unfixed --vex app.openvex.json myapp:1.4
+  bulwark scan --format template --template report.tmpl sbom:app.cdx.json`,
 		Args: exactArgs(1, "TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := tf.resolveFormat(s.out, scanFormats)
@@ -212,6 +223,10 @@ TARGET is one of:
 				return err
 			}
 			gate, err := parseFailOn(failOn)
+			if err != nil {
+				return err
+			}
+			out, err := rf.prepare(format)
 			if err != nil {
 				return err
 			}
@@ -239,8 +254,9 @@ TARGET is one of:
 				rep.Coverage.VulnerabilityData = "skipped: no vulnerability database (run `bulwark db update`)"
 				rep.Coverage.Notes = append(rep.Coverage.Notes, "vulnerabilities not checked: no vulnerability database")
 			}
+			triage.Apply(rep, out.triage)
 			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {
-				return render(w, rep, format, false)
+				return out.render(w, rep, false)
 			}); err != nil {
 				return err
 			}
@@ -248,21 +264,28 @@ TARGET is one of:
 		},
 	}
 	tf.register(cmd, scanFormats)
+	rf.register(cmd)
 	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
 	cmd.Flags().BoolVar(&vf.explain, "explain", false, "also report advisories that named a package but do not apply, and why")
 	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
-	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" to also fail when nothing could be assessed")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" to also fail when nothing could be assessed")
 	return cmd
 }
 
 func newSBOMCmd(s *streams) *cobra.Command {
 	var tf targetFlags
-	formats := []string{"json", "table"}
+	formats := []string{"json", "table", "cyclonedx", "spdx-json"}
 	cmd := &cobra.Command{
 		Use:   "sbom TARGET",
 		Short: "List the software in an image (software bill of materials)",
-		Long:  "List every package of an image with its version, type, purl and locations. TARGET as for scan.",
-		Args:  exactArgs(1, "TARGET"),
+		Long: `List every package of an image with its version, type, purl and locations.
+TARGET as for scan. --format cyclonedx writes CycloneDX 1.6 JSON, spdx-json
+writes SPDX 2.3 JSON; either can be scanned later as sbom:FILE and gives the
+findings a scan of the image would give (Go reachability aside: SBOMs carry no
+symbols, so it is "unknown").`,
+		Example: `  bulwark sbom --format cyclonedx --output app.cdx.json myapp:1.4
+  bulwark scan sbom:app.cdx.json`,
+		Args: exactArgs(1, "TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if tf.format == "" {
 				tf.format = "json"
@@ -271,6 +294,7 @@ func newSBOMCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			out := &outputPlan{format: format}
 			opts, done, err := tf.scanOptions(s)
 			if err != nil {
 				return err
@@ -281,22 +305,12 @@ func newSBOMCmd(s *streams) *cobra.Command {
 				return inputError(err)
 			}
 			return writeOutput(s.out, tf.output, func(w io.Writer) error {
-				return render(w, rep, format, true)
+				return out.render(w, rep, true)
 			})
 		},
 	}
 	tf.register(cmd, formats)
 	return cmd
-}
-
-func render(w io.Writer, rep *report.Report, format string, packages bool) error {
-	switch format {
-	case "json":
-		return report.WriteJSON(w, rep)
-	case "table":
-		return table.Write(w, rep, table.Options{Color: isTerminal(w) && os.Getenv("NO_COLOR") == "", Packages: packages})
-	}
-	return usageErrorf("unknown format %q", format)
 }
 
 // inputError marks a failure to read the target as exit code 2 with one

@@ -1,6 +1,7 @@
-// Package table renders a report for people: a summary, then findings (or
-// packages) in aligned columns. Colour only when the caller says the output
-// is a terminal.
+// Package table renders a report for people: a summary, then findings
+// grouped by package type (or packages) in aligned columns, then a short
+// list of suppressed findings with the reason. Colour only when the caller
+// says the output is a terminal.
 package table
 
 import (
@@ -13,6 +14,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/findings"
 )
 
 // Options choose what the table shows.
@@ -102,31 +104,61 @@ var colors = map[advisory.Severity]string{
 
 func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 	s := r.Summary.BySeverity
-	fmt.Fprintf(w, "Vulnerabilities: %d (critical %d, high %d, medium %d, low %d, unknown %d)\n",
+	fmt.Fprintf(w, "Vulnerabilities: %d (critical %d, high %d, medium %d, low %d, unknown %d)",
 		r.Summary.Vulnerabilities, s["critical"], s["high"], s["medium"], s["low"], s["unknown"])
+	if len(r.Suppressed) > 0 {
+		fmt.Fprintf(w, ", %d suppressed", len(r.Suppressed))
+	}
+	if r.Filters != nil && r.Filters.Filtered > 0 {
+		fmt.Fprintf(w, ", %d filtered out", r.Filters.Filtered)
+	}
+	fmt.Fprintln(w)
 	if !strings.HasPrefix(r.Coverage.VulnerabilityData, "matched") {
 		fmt.Fprintf(w, "Vulnerability matching: %s\n", r.Coverage.VulnerabilityData)
 	}
-	if len(r.Vulnerabilities) == 0 {
-		return
-	}
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PACKAGE\tVERSION\tID\tSEVERITY\tSTATUS\tFIXED IN\tTITLE")
+	// Grouped by package type, so OS packages and each language's
+	// packages read as separate lists.
+	groups := map[string][]report.Vulnerability{}
 	for _, v := range r.Vulnerabilities {
-		sev := string(v.Severity)
-		if o.Color {
-			if c, ok := colors[v.Severity]; ok {
-				sev = c + sev + "\x1b[0m"
+		groups[string(v.Package.Type)] = append(groups[string(v.Package.Type)], v)
+	}
+	for _, typ := range slices.Sorted(maps.Keys(groups)) {
+		vs := groups[typ]
+		fmt.Fprintf(w, "\n%s (%d)\n", typ, len(vs))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "PACKAGE\tVERSION\tID\tSEVERITY\tSTATUS\tFIXED IN\tTITLE")
+		for _, v := range vs {
+			sev := string(v.Severity)
+			if o.Color {
+				if c, ok := colors[v.Severity]; ok {
+					sev = c + sev + "\x1b[0m"
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, sev, v.Status, v.FixedVersion, clip(v.Title, 60))
+			if v.Suppression != nil && v.Suppression.Expired {
+				fmt.Fprintf(tw, "\t\t  ↳ %s\t\t\t\t\n", clip(findings.SuppressionText(v.Suppression), 100))
 			}
 		}
-		title := v.Title
-		if len(title) > 60 {
-			title = title[:57] + "..."
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, sev, v.Status, v.FixedVersion, title)
+		tw.Flush()
 	}
-	tw.Flush()
+	if len(r.Suppressed) > 0 {
+		fmt.Fprintf(w, "\nSuppressed (%d)\n", len(r.Suppressed))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "PACKAGE\tVERSION\tID\tSEVERITY\tWHY")
+		for _, v := range r.Suppressed {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, v.Severity, clip(findings.SuppressionText(v.Suppression), 100))
+		}
+		tw.Flush()
+	}
+}
+
+// clip shortens s to n runes, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-3]) + "..."
 }
 
 func sortedKeys(m map[string]int) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/internal/diff"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
+	"github.com/bulwark-sec/bulwark/internal/triage"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
+)
+
+func init() { subcommands = append(subcommands, newDiffCmd) }
+
+func newDiffCmd(s *streams) *cobra.Command {
+	var (
+		tf     targetFlags
+		vf     vulnFlags
+		rf     reportFlags
+		failOn string
+	)
+	formats := []string{"table", "json"}
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Compare two images (or saved json reports): packages and vulnerabilities",
+		Long: `Compare two versions of an image: packages added, removed and upgraded, and
+vulnerabilities introduced and fixed. OLD and NEW are scan targets (as for
+scan) or json reports saved by "bulwark scan --format json".
+
+Exit codes: 0 nothing at or above --fail-on was introduced, 1 something was,
+2 usage or input error. Findings suppressed in NEW (ignore file, --vex) do not
+count.`,
+		Example: `  bulwark diff myapp:1.3 myapp:1.4
+  bulwark diff --fail-on high old-report.json docker-archive:new.tar`,
+		Args: exactArgs(2, "OLD and NEW"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := tf.resolveFormat(s.out, formats)
+			if err != nil {
+				return err
+			}
+			gate, err := parseFailOn(failOn)
+			if err != nil {
+				return err
+			}
+			plan, err := rf.prepare("json")
+			if err != nil {
+				return err
+			}
+			var (
+				reps [2]*report.Report
+				db   *vulndb.DB
+			)
+			for i, a := range args {
+				if r, ok, err := readSavedReport(a); err != nil {
+					return err
+				} else if ok {
+					reps[i] = r
+					continue
+				}
+				if db == nil {
+					if db, err = vf.openDB(cmd, gate.severity != ""); err != nil {
+						return err
+					}
+					if db != nil {
+						defer db.Close()
+					}
+				}
+				opts, done, err := tf.scanOptions(s)
+				if err != nil {
+					return err
+				}
+				r, err := scan.Inventory(cmd.Context(), a, opts)
+				done()
+				if err != nil {
+					return inputError(err)
+				}
+				if db != nil {
+					if err := scan.Match(cmd.Context(), r, db, false); err != nil {
+						return inputError(err)
+					}
+				}
+				reps[i] = r
+			}
+			for _, r := range reps {
+				triage.Apply(r, plan.triage)
+			}
+			res := diff.Compare(reps[0], reps[1])
+			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {
+				if format == "json" {
+					return diff.WriteJSON(w, res)
+				}
+				return diff.WriteTable(w, res)
+			}); err != nil {
+				return err
+			}
+			if gate.severity != "" {
+				if n := res.IntroducedAtLeast(gate.severity); n > 0 {
+					return findingsError(fmt.Sprintf("%d vulnerabilit%s at or above %s introduced", n, plural(n, "y was", "ies were"), gate.severity))
+				}
+			}
+			return nil
+		},
+	}
+	tf.register(cmd, formats)
+	rf.register(cmd)
+	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
+	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a vulnerability at or above SEVERITY was introduced")
+	return cmd
+}
+
+// readSavedReport loads arg as a json report when it is a file holding
+// one; ok is false for anything else (a target to scan).
+func readSavedReport(arg string) (*report.Report, bool, error) {
+	st, err := os.Stat(arg)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, false, nil
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		return nil, false, nil
+	}
+	defer f.Close()
+	head := make([]byte, 1)
+	if n, _ := f.Read(head); n == 0 || head[0] != '{' {
+		return nil, false, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, false, inputError(err)
+	}
+	r, err := report.ReadJSON(f)
+	if errors.Is(err, report.ErrNotReport) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, inputError(fmt.Errorf("%s: %w", arg, err))
+	}
+	return r, true, nil
+}

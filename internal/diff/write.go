@@ -1,0 +1,83 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// WriteJSON renders the json form.
+func WriteJSON(w io.Writer, r *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// WriteTable renders the comparison for people.
+func WriteTable(w io.Writer, r *Result) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "Old: %s (%s)\nNew: %s (%s)\n\n", r.Old.Name, r.Old.Kind, r.New.Name, r.New.Kind)
+	fmt.Fprintf(ew, "Packages: %d added, %d removed, %d changed\n", len(r.Added), len(r.Removed), len(r.Changed))
+	fmt.Fprintf(ew, "Vulnerabilities: %d introduced, %d fixed, %d unchanged\n", len(r.Introduced), len(r.Fixed), r.Unchanged)
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	if len(r.Changed) > 0 {
+		fmt.Fprintf(tw, "\nCHANGED\tTYPE\tFROM\tTO\n")
+		for _, c := range r.Changed {
+			to := c.To
+			if c.Downgrade {
+				to += " (downgrade)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Name, c.Type, c.From, to)
+		}
+	}
+	if len(r.Added) > 0 {
+		fmt.Fprintf(tw, "\nADDED\tTYPE\tVERSION\t\n")
+		for _, p := range r.Added {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", p.Name, p.Type, p.Version)
+		}
+	}
+	if len(r.Removed) > 0 {
+		fmt.Fprintf(tw, "\nREMOVED\tTYPE\tVERSION\t\n")
+		for _, p := range r.Removed {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", p.Name, p.Type, p.Version)
+		}
+	}
+	tw.Flush()
+	tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	if len(r.Introduced) > 0 {
+		fmt.Fprintf(tw, "\nINTRODUCED\tSEVERITY\tPACKAGE\tVERSION\tFIXED IN\n")
+		for _, v := range r.Introduced {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, v.Severity, v.Package.Name, v.Package.Version, v.FixedVersion)
+		}
+	}
+	if len(r.Fixed) > 0 {
+		fmt.Fprintf(tw, "\nFIXED\tSEVERITY\tPACKAGE\tVERSION\t\n")
+		for _, v := range r.Fixed {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, v.Severity, v.Package.Name, v.Package.Version)
+		}
+	}
+	if len(r.NewlySuppressed) > 0 {
+		fmt.Fprintf(tw, "\nNEWLY SUPPRESSED\tSEVERITY\tPACKAGE\tVERSION\t\n")
+		for _, v := range r.NewlySuppressed {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, v.Severity, v.Package.Name, v.Package.Version)
+		}
+	}
+	tw.Flush()
+	return ew.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
