@@ -83,7 +83,7 @@ Exit codes: 0 done, 1 a result trips --fail-on, 2 usage or input error.`,
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fl.StringVar(&f.factsOut, "facts-out", "", "also write the gathered facts snapshot (JSON) to FILE")
 	fl.StringVar(&f.factsIn, "facts", "", "judge a recorded facts snapshot instead of this host")
-	fl.StringSliceVar(&f.auditRules, "audit-rules", nil, "audit rules files to read instead of `auditctl -l`")
+	fl.StringSliceVar(&f.auditRules, "audit-rules", nil, "audit rules files to read instead of asking auditctl")
 	fl.StringSliceVar(&f.trustedUsers, "trusted-users", nil, "users allowed in the docker group (1.1.2)")
 	fl.StringVar(&f.ignoreLabel, "ignore-label", facts.DefaultIgnoreLabel, "leave out containers carrying this label (the audit's own container)")
 	fl.IntVar(&f.workers, "workers", 16, "concurrent Engine API requests")
