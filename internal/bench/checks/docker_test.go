@@ -388,3 +388,45 @@ func sortIDs(ids []string) {
 		}
 	}
 }
+
+// TestSwarmOnRealEngine runs section 7 against a one-node swarm on an extra
+// engine, before and after hardening it.
+func TestSwarmOnRealEngine(t *testing.T) {
+	testutil.NeedDocker(t)
+	testutil.NeedCommand(t, "docker")
+	script := testutil.Shared(t, "scripts/start-dockerd.sh")
+	e, err := startEngine(t, script, "bb"+strconv.Itoa(os.Getpid())+"swarm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"5.1", "2.15", "7"}
+	before := statuses(t, gatherEngine(t, e.sock), Config{}, ids...)
+	want := map[string]bench.Status{"5.1": bench.Pass, "2.15": bench.Warn}
+	for _, id := range []string{"7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7", "7.8", "7.9"} {
+		want[id] = bench.Info // not in a swarm
+	}
+	if diff := cmp.Diff(want, before); diff != "" {
+		t.Fatalf("before swarm init (-want +got):\n%s", diff)
+	}
+
+	// Loopback only: the swarm ports must not listen on every interface.
+	docker(t, e.sock, "swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377")
+	inSwarm := statuses(t, gatherEngine(t, e.sock), Config{}, ids...)
+	want = map[string]bench.Status{"5.1": bench.Warn, "2.15": bench.Info, "7.1": bench.Pass, "7.2": bench.Pass,
+		"7.3": bench.Warn /* ingress is not encrypted */, "7.4": bench.Info, "7.5": bench.Warn, "7.6": bench.Note,
+		"7.7": bench.Info, "7.8": bench.Info, "7.9": bench.Info}
+	if diff := cmp.Diff(want, inSwarm); diff != "" {
+		t.Errorf("in a swarm (-want +got):\n%s", diff)
+	}
+
+	docker(t, e.sock, "swarm", "update", "--autolock=true")
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("s3cret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	docker(t, e.sock, "secret", "create", "bench-test", secret)
+	hardened := statuses(t, gatherEngine(t, e.sock), Config{}, "7.4", "7.5")
+	if diff := cmp.Diff(map[string]bench.Status{"7.4": bench.Pass, "7.5": bench.Pass}, hardened); diff != "" {
+		t.Errorf("after autolock and a secret (-want +got):\n%s", diff)
+	}
+}

@@ -66,7 +66,7 @@ func managers(s *facts.Snapshot) bench.Outcome {
 	case n > 7:
 		return warn(nil, "%d managers: more than 7 slows consensus without adding useful fault tolerance", n)
 	default:
-		return pass("%d managers (tolerates %d failures)", n, (n-1)/2)
+		return pass("%s (tolerates %d failures)", plural(n, "manager"), (n-1)/2)
 	}
 }
 
