@@ -10,9 +10,12 @@ LDFLAGS := -s -w -X github.com/bulwark-sec/bulwark/internal/cli.version=$(VERSIO
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/bulwark
 
-# Scans the sample image bundled in testdata/demo, offline.
+# Scans the sample image bundled in testdata/demo against the advisory
+# subset bundled beside it, offline. (Regenerate the image with
+# `go run testdata/demo/gen.go`.)
 demo: build
-	./$(BIN) scan --format table testdata/demo/demo-image.tar
+	./$(BIN) db import --db bin/demo.db testdata/demo/advisories
+	./$(BIN) scan --db bin/demo.db --format table testdata/demo/demo-image.tar
 
 vet:
 	$(GO) vet ./...
