@@ -143,6 +143,9 @@ func containers(ctx context.Context, api EngineAPI, opt Options, e *Engine) {
 			errs[i] = err
 			return
 		}
+		if ins.Config != nil {
+			ins.Config.Env = redactEnv(ins.Config.Env)
+		}
 		c := Container{Inspect: ins}
 		out[i] = c
 	})
@@ -195,6 +198,12 @@ func images(ctx context.Context, api EngineAPI, opt Options, e *Engine) {
 		if err != nil {
 			errs[i] = err
 			return
+		}
+		if ins.Config != nil {
+			ins.Config.Env = redactEnv(ins.Config.Env)
+		}
+		if ins.ContainerConfig != nil {
+			ins.ContainerConfig.Env = redactEnv(ins.ContainerConfig.Env)
 		}
 		img := Image{Inspect: ins, History: []image.HistoryResponseItem{}}
 		if h, err := api.ImageHistory(ctx, list[i].ID); err != nil {
@@ -288,4 +297,25 @@ func processes(ctx context.Context, h *host, api EngineAPI, opt Options, e *Engi
 		}
 		c.Processes = topCommands(top)
 	})
+}
+
+// Redacted replaces environment values in snapshots: no check needs them,
+// and snapshots are meant to be carried to other machines.
+const Redacted = "<redacted>"
+
+// redactEnv keeps variable names and whether a value was set.
+func redactEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		k, v, ok := strings.Cut(kv, "=")
+		switch {
+		case !ok:
+			out = append(out, k)
+		case v == "":
+			out = append(out, k+"=")
+		default:
+			out = append(out, k+"="+Redacted)
+		}
+	}
+	return out
 }

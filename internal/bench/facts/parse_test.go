@@ -228,3 +228,11 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func TestRedactEnv(t *testing.T) {
+	got := redactEnv([]string{"PATH=/bin", "EMPTY=", "BARE", "DB_PASSWORD=hunter2=x"})
+	want := []string{"PATH=" + Redacted, "EMPTY=", "BARE", "DB_PASSWORD=" + Redacted}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
