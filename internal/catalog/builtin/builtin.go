@@ -6,6 +6,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/catalog/apk"
 	"github.com/bulwark-sec/bulwark/internal/catalog/dpkg"
 	"github.com/bulwark-sec/bulwark/internal/catalog/gobinary"
+	"github.com/bulwark-sec/bulwark/internal/catalog/npm"
 	"github.com/bulwark-sec/bulwark/internal/catalog/rpm"
 )
 
@@ -16,5 +17,6 @@ func Catalogers() []catalog.Cataloger {
 		apk.New(),
 		rpm.New(),
 		gobinary.New(),
+		npm.New(),
 	}
 }
