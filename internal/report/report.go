@@ -226,6 +226,22 @@ func (r *Report) Normalize() {
 	if r.Coverage.PackageDatabases == nil {
 		r.Coverage.PackageDatabases = []string{}
 	}
+	if r.Coverage.Catalogers == nil {
+		r.Coverage.Catalogers = []string{}
+	}
+	// The contract has lists, never null.
+	for i := range r.Packages {
+		if r.Packages[i].Locations == nil {
+			r.Packages[i].Locations = []sbom.Location{}
+		}
+	}
+	for _, vs := range [][]Vulnerability{r.Vulnerabilities, r.Suppressed} {
+		for i := range vs {
+			if vs[i].Aliases == nil {
+				vs[i].Aliases = []string{}
+			}
+		}
+	}
 	sbom.Sort(r.Packages)
 	SortVulnerabilities(r.Vulnerabilities)
 	SortVulnerabilities(r.Suppressed)

@@ -106,9 +106,14 @@ func Build(r *report.Report, o Options) *cdx.BOM {
 		top = append(top, refs[i])
 	}
 	bom.Components = &comps
-	deps := []cdx.Dependency{{Ref: "target", Dependencies: &top}}
+	var deps []cdx.Dependency
+	if len(top) > 0 {
+		deps = append(deps, cdx.Dependency{Ref: "target", Dependencies: &top})
+	}
 	deps = append(deps, goDependencies(r.Packages, refs)...)
-	bom.Dependencies = &deps
+	if len(deps) > 0 {
+		bom.Dependencies = &deps
+	}
 	if !o.NoVulnerabilities {
 		byKey := map[string]string{}
 		for i, p := range r.Packages {

@@ -93,4 +93,3 @@ func Write(w io.Writer, d *findings.Document) error {
 	}
 	return nil
 }
-

@@ -1,7 +1,7 @@
 // Package spdx renders a report as an SPDX 2.3 JSON document:
 //
 //	report.Target   ─▶ the described package (primaryPackagePurpose CONTAINER)
-//	report.OS       ─▶ a package with purpose OPERATING-SYSTEM
+//	report.OS       ─▶ a package with purpose OPERATING_SYSTEM
 //	report.Packages ─▶ packages with a purl external reference, the
 //	                   source package in sourceInfo, Bulwark's extra facts
 //	                   (type, arch, locations…) as "bulwark:" annotations
@@ -111,7 +111,7 @@ func Build(r *report.Report, o Options) *v23.Document {
 	rel("DOCUMENT", "DESCRIBES", "Target")
 	if r.OS != nil {
 		osp := &v23.Package{PackageName: r.OS.ID, PackageSPDXIdentifier: "OperatingSystem", PackageVersion: r.OS.Version,
-			PackageDownloadLocation: "NOASSERTION", PrimaryPackagePurpose: "OPERATING-SYSTEM", PackageDescription: r.OS.PrettyName,
+			PackageDownloadLocation: "NOASSERTION", PrimaryPackagePurpose: "OPERATING_SYSTEM", PackageDescription: r.OS.PrettyName,
 			PackageLicenseConcluded: "NOASSERTION", PackageLicenseDeclared: "NOASSERTION", PackageCopyrightText: "NOASSERTION"}
 		annotate(osp, AnnCodename, r.OS.Codename, AnnPrettyName, r.OS.PrettyName)
 		doc.Packages = append(doc.Packages, osp)
