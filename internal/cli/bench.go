@@ -16,7 +16,11 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/bench"
 	"github.com/bulwark-sec/bulwark/internal/bench/checks"
+	"github.com/bulwark-sec/bulwark/internal/bench/export"
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/report/html"
+	"github.com/bulwark-sec/bulwark/internal/report/junit"
+	"github.com/bulwark-sec/bulwark/internal/report/sarif"
 )
 
 func init() { subcommands = append(subcommands, newBenchCmd) }
@@ -79,7 +83,7 @@ Exit codes: 0 done, 1 a result trips --fail-on, 2 usage or input error.`,
 	fl.StringSliceVar(&f.exclude, "exclude", nil, "checks to leave out (same patterns as --check)")
 	fl.IntVar(&f.level, "level", 0, "CIS profile: 1 runs Level 1 checks only, 2 runs both (default: all)")
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a check warns: warn (any), 1 (a Level 1 check), 2 (any CIS level), none")
-	fl.StringVarP(&f.format, "format", "f", "table", "report format: table or json")
+	fl.StringVarP(&f.format, "format", "f", "table", "report format: table, json, sarif, junit or html")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fl.StringVar(&f.factsOut, "facts-out", "", "also write the gathered facts snapshot (JSON) to FILE")
 	fl.StringVar(&f.factsIn, "facts", "", "judge a recorded facts snapshot instead of this host")
@@ -90,6 +94,15 @@ Exit codes: 0 done, 1 a result trips --fail-on, 2 usage or input error.`,
 	fl.BoolVar(&f.noProcesses, "no-processes", false, "do not list container processes (5.7 is then skipped)")
 	fl.DurationVar(&f.timeout, "timeout", 2*time.Minute, "give up gathering after this long")
 	return cmd
+}
+
+// benchFormats render a report; table is handled apart for its colour.
+var benchFormats = map[string]func(io.Writer, bench.Report) error{
+	"table": nil,
+	"json":  bench.WriteJSON,
+	"sarif": func(w io.Writer, r bench.Report) error { return sarif.Write(w, export.Document(r)) },
+	"junit": func(w io.Writer, r bench.Report) error { return junit.Write(w, export.Document(r)) },
+	"html":  func(w io.Writer, r bench.Report) error { return html.Write(w, export.Document(r)) },
 }
 
 // failOnLevel turns --fail-on into the highest CIS level whose warnings
@@ -108,8 +121,8 @@ func failOnLevel(v string) (int, error) {
 }
 
 func runBench(ctx context.Context, s *streams, f *benchFlags) error {
-	if f.format != "table" && f.format != "json" {
-		return usageErrorf("--format %q: want table or json", f.format)
+	if _, ok := benchFormats[f.format]; !ok {
+		return usageErrorf("--format %q: want table, json, sarif, junit or html", f.format)
 	}
 	failLevel, err := failOnLevel(f.failOn)
 	if err != nil {
@@ -140,10 +153,10 @@ func runBench(ctx context.Context, s *streams, f *benchFlags) error {
 	rep := bench.Run(all, sel, snap)
 	rep.Tool = bench.Tool{Name: "bulwark", Version: Version()}
 	render := func(w io.Writer, color bool) error {
-		if f.format == "json" {
-			return bench.WriteJSON(w, rep)
+		if f.format == "table" {
+			return bench.WriteTable(w, rep, bench.TableOptions{Color: color})
 		}
-		return bench.WriteTable(w, rep, bench.TableOptions{Color: color})
+		return benchFormats[f.format](w, rep)
 	}
 	if f.output != "" {
 		err = writeFile(f.output, func(w io.Writer) error { return render(w, false) })

@@ -69,6 +69,9 @@ func TestBenchCommandExitCodes(t *testing.T) {
 		{"unknown check", []string{"--check", "9.9"}, ExitInput},
 		{"bad pattern", []string{"--check", "5;1"}, ExitInput},
 		{"bad format", []string{"--format", "xml"}, ExitInput},
+		{"sarif", []string{"--format", "sarif"}, ExitClean},
+		{"junit", []string{"--format", "junit"}, ExitClean},
+		{"html", []string{"--format", "html"}, ExitClean},
 		{"bad fail-on", []string{"--fail-on", "sometimes"}, ExitInput},
 		{"bad level", []string{"--level", "3"}, ExitInput},
 	}
