@@ -200,7 +200,7 @@ func setting(s *facts.Snapshot, key string) (facts.Setting, string) {
 // where describes a setting's origin for details.
 func where(st facts.Setting) string {
 	if !st.Set {
-		return "not set"
+		return "not set: dockerd's default"
 	}
 	return fmt.Sprintf("%s %s", st.Source, strings.Join(st.Values, ","))
 }

@@ -334,12 +334,15 @@ func TestDaemonSettingsOnRealEngines(t *testing.T) {
 	}
 	engines := make([]engine, len(specs))
 	errs := make([]error, len(specs))
+	// The first engine with userns-remap=default may have to create the
+	// dockremap user; two doing it at once would race, so it starts alone.
+	engines[1], errs[1] = startEngine(t, script, "bb"+id+specs[1].name, specs[1].flags...)
 	var wg sync.WaitGroup
-	for i, sp := range specs {
+	for _, i := range []int{0, 2} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			engines[i], errs[i] = startEngine(t, script, "bb"+id+sp.name, sp.flags...)
+			engines[i], errs[i] = startEngine(t, script, "bb"+id+specs[i].name, specs[i].flags...)
 		}()
 	}
 	wg.Wait()
