@@ -1,0 +1,224 @@
+package guard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/distribution/reference"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/guard/policy"
+	"github.com/bulwark-sec/bulwark/internal/history"
+	"github.com/bulwark-sec/bulwark/internal/ignore"
+)
+
+var (
+	fullID   = regexp.MustCompile(`^(sha256:)?[0-9a-f]{64}$`)
+	digested = regexp.MustCompile(`@sha256:[0-9a-f]{64}$`)
+)
+
+// image applies the image rules: digest pinning (from the request alone),
+// then, with the engine's facts about the image, the root user, the
+// registry allow-list and the scan gate.
+func (e *eval) image(ctx context.Context, s *spec) ([]Violation, error) {
+	p := e.c.p
+	var vs []Violation
+	if p.Images.RequireDigest && !fullID.MatchString(s.image) && !digested.MatchString(s.image) {
+		vs = append(vs, Violation{policy.RuleDigest, fmt.Sprintf("image %q is not pinned by digest (images.require_digest)", s.image)})
+	}
+	needUser := !p.Containers.AllowRootUser && s.user == "" && s.imageID == ""
+	needImage := needUser || len(p.Images.AllowedRegistries) > 0 || p.ScanGate.Enabled
+	if !p.Containers.AllowRootUser && !needUser && isRoot(s.user) {
+		vs = append(vs, Violation{policy.RuleRootUser, fmt.Sprintf("running as root (user %q) is not allowed (containers.allow_root_user)", s.user)})
+	}
+	if !needImage {
+		return vs, nil
+	}
+	ref := s.imageID
+	if ref == "" {
+		ref = s.image
+	}
+	if strings.TrimSpace(ref) == "" {
+		return append(vs, Violation{policy.RuleRequestBody, "the request names no image"}), nil
+	}
+	eng, err := e.engine("image rules (user, registry, scan gate)")
+	if err != nil || eng == nil {
+		return vs, err
+	}
+	ins, err := eng.ImageInspect(ctx, ref)
+	if cerrdefs.IsNotFound(err) {
+		// The daemon refuses to create from a missing image (the client
+		// then pulls and asks again), and start re-judges by image ID.
+		e.note("image %s is not present: image rules apply when it is", ref)
+		return vs, nil
+	}
+	if err != nil {
+		return vs, fmt.Errorf("inspecting image %s: %w", ref, err)
+	}
+	sum := e.summary()
+	sum.ImageID = ins.ID
+	if needUser {
+		u := ""
+		if ins.Config != nil {
+			u = ins.Config.User
+		}
+		sum.User = u
+		if isRoot(u) {
+			vs = append(vs, Violation{policy.RuleRootUser, fmt.Sprintf("image %s runs as root (USER %q) and the request sets no --user (containers.allow_root_user)", s.image, u)})
+		}
+	}
+	if len(p.Images.AllowedRegistries) > 0 {
+		if v := e.registry(ins.RepoDigests); v != nil {
+			vs = append(vs, *v)
+		}
+	}
+	if p.ScanGate.Enabled {
+		v, err := e.gate(ctx, ins.ID, ins.RepoDigests, s.image)
+		if err != nil {
+			return vs, err
+		}
+		if v != nil {
+			vs = append(vs, *v)
+		}
+	}
+	return vs, nil
+}
+
+// registry: an image is from where it was pulled, which only its repo
+// digests record (a local tag can say anything).
+func (e *eval) registry(repoDigests []string) *Violation {
+	var seen []string
+	for _, rd := range repoDigests {
+		n, err := reference.ParseNormalizedNamed(rd)
+		if err != nil {
+			continue
+		}
+		dom := reference.Domain(n)
+		if e.c.registries[dom] {
+			return nil
+		}
+		seen = append(seen, dom)
+	}
+	if len(seen) == 0 {
+		if e.c.p.Images.AllowLocalImages {
+			return nil
+		}
+		return &Violation{policy.RuleRegistry, "the image was not pulled from a registry (built or imported here) and images.allow_local_images is off"}
+	}
+	slices.Sort(seen)
+	return &Violation{policy.RuleRegistry, fmt.Sprintf("the image comes from %s, not an allowed registry (images.allowed_registries)", strings.Join(slices.Compact(seen), ", "))}
+}
+
+// pull checks the registry of an image pull (fromImage), when the policy
+// restricts registries.
+func (e *eval) pull(r Route) []Violation {
+	from := r.Query.Get("fromImage")
+	if len(e.c.p.Images.AllowedRegistries) == 0 || from == "" {
+		return nil
+	}
+	e.summary().Image = from
+	n, err := reference.ParseNormalizedNamed(from)
+	if err != nil {
+		return []Violation{{policy.RuleRequestURI, fmt.Sprintf("image pull of %q: %v", from, err)}}
+	}
+	if dom := reference.Domain(n); !e.c.registries[dom] {
+		return []Violation{{policy.RuleRegistry, fmt.Sprintf("pulling from %s is not allowed (images.allowed_registries)", dom)}}
+	}
+	return nil
+}
+
+// build: the build's RUN steps share the host's network namespace with
+// networkmode=host.
+func (e *eval) build(r Route) []Violation {
+	if strings.EqualFold(r.Query.Get("networkmode"), "host") && !e.c.namespaces["network"] {
+		return []Violation{{policy.RuleHostNetwork, "building with --network host is not allowed (containers.allow_host_namespaces)"}}
+	}
+	return nil
+}
+
+// gate is the scan gate: the image's latest scan (by image ID, else by a
+// repo digest of the same image) must exist, have matched vulnerability
+// data, be recent enough, and hold no finding at or above the severity
+// that the ignore file does not suppress.
+func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name string) (*Violation, error) {
+	g := &e.c.p.ScanGate
+	short := shortID(id)
+	if e.c.scans == nil {
+		return nil, errors.New("scan gate: no scan history configured")
+	}
+	var entry *history.Entry
+	for _, key := range append([]string{id}, repoDigests...) {
+		en, err := e.c.scans.Latest(ctx, key)
+		if errors.Is(err, history.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("scan gate: %w", err)
+		}
+		if en.ImageID == "" || en.ImageID == id {
+			entry = en
+			break
+		}
+	}
+	never := func(why string) *Violation {
+		if !g.RequireScan {
+			e.note("scan gate: image %s %s; scan_gate.require_scan is off", short, why)
+			return nil
+		}
+		return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s) %s: run `bulwark scan` on it first (scan_gate.require_scan)", short, name, why)}
+	}
+	if entry == nil {
+		return never("was never scanned"), nil
+	}
+	sum := e.summary()
+	sum.ScannedAt = entry.ScannedAt
+	if !entry.Matched {
+		return never("has no scan with vulnerability data"), nil
+	}
+	if g.MaxAge.Duration > 0 && e.g.opts.Now().Sub(entry.ScannedAt) > g.MaxAge.Duration {
+		return never(fmt.Sprintf("was last scanned %s, longer ago than %s", entry.ScannedAt.Format(time.RFC3339), g.MaxAge.Duration)), nil
+	}
+	ign, err := e.c.ignore.load()
+	if err != nil {
+		return nil, fmt.Errorf("scan gate: %w", err)
+	}
+	min := advisory.SeverityRank(g.Severity)
+	var hits []string
+	n := 0
+	for _, f := range entry.Findings {
+		if advisory.SeverityRank(f.Severity) < min || f.Status == advisory.NotAffected {
+			continue
+		}
+		if ign.Check(ignore.Finding{ID: f.ID, Aliases: f.Aliases, Package: f.Package, PURL: f.PURL}, e.g.opts.Now()).Suppressed {
+			sum.Suppressed++
+			continue
+		}
+		n++
+		if len(hits) < 3 {
+			hits = append(hits, fmt.Sprintf("%s (%s %s, %s)", f.ID, f.Package, f.Version, f.Severity))
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	more := ""
+	if n > len(hits) {
+		more = fmt.Sprintf(" and %d more", n-len(hits))
+	}
+	return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s) has %d finding%s at or above %s in its scan of %s: %s%s (scan_gate.severity)",
+		short, name, n, plural(n, "", "s"), g.Severity, entry.ScannedAt.Format(time.RFC3339), strings.Join(hits, ", "), more)}, nil
+}
+
+func shortID(id string) string {
+	s := strings.TrimPrefix(id, "sha256:")
+	if len(s) > 12 {
+		s = s[:12]
+	}
+	return s
+}
