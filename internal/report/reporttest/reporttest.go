@@ -75,7 +75,7 @@ func Sample() *report.Report {
 			Match: report.Explanation{Advisory: "DSA-5532-1", Ecosystem: "Debian:12", Package: "openssl", Ordering: "dpkg", Range: "< 3.0.11-1~deb12u2"}},
 		{ID: "CVE-2023-45853", Aliases: []string{}, Package: ref(zlib), Severity: advisory.Critical, SeveritySource: "CVSS_V3 9.8",
 			Status: advisory.WillNotFix, DataSource: "debian-tracker", Title: "MiniZip integer overflow",
-			Match: report.Explanation{Advisory: "CVE-2023-45853", Ecosystem: "Debian:12", Package: "zlib", Ordering: "dpkg", Range: "will-not-fix in Debian:12"},
+			Match:       report.Explanation{Advisory: "CVE-2023-45853", Ecosystem: "Debian:12", Package: "zlib", Ordering: "dpkg", Range: "will-not-fix in Debian:12"},
 			Suppression: &report.Suppression{Kind: report.SuppressedByIgnore, Reason: "minizip is not used", Source: ".bulwarkignore.yaml", Expires: "2026-01-31", Expired: true}},
 		{ID: "GO-2021-0113", Aliases: []string{"CVE-2021-38561", "GHSA-ppp9-7jff-5vj2"}, Package: ref(text), FixedVersion: "0.3.7", Severity: advisory.UnknownSeverity,
 			Status: advisory.Fixed, DataSource: "osv-go", Title: "Out-of-bounds read in golang.org/x/text/language", Reachable: "unknown",

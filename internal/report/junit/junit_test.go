@@ -1,0 +1,114 @@
+package junit_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/findings"
+	"github.com/bulwark-sec/bulwark/internal/report/junit"
+	"github.com/bulwark-sec/bulwark/internal/report/reporttest"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
+
+type parsed struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Skipped  int `xml:"skipped,attr"`
+	Suites   []struct {
+		Name  string `xml:"name,attr"`
+		Cases []struct {
+			Name    string `xml:"name,attr"`
+			Failure *struct {
+				Type string `xml:"type,attr"`
+			} `xml:"failure"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func render(t testing.TB, r *report.Report) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := junit.Write(&buf, findings.FromScan(r)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestJUnit(t *testing.T) {
+	r := reporttest.Sample()
+	out := render(t, r)
+	testutil.Golden(t, "testdata/sample.xml.golden", out)
+	var p parsed
+	if err := xml.Unmarshal(out, &p); err != nil {
+		t.Fatalf("not XML: %v", err)
+	}
+	if p.Tests != 7 || p.Failures != 5 || p.Skipped != 2 {
+		t.Errorf("tests %d failures %d skipped %d, want 7 5 2", p.Tests, p.Failures, p.Skipped)
+	}
+	type tc struct{ Suite, Case, Failure, Skipped string }
+	var got []tc
+	for _, s := range p.Suites {
+		for _, c := range s.Cases {
+			x := tc{Suite: s.Name, Case: c.Name}
+			if c.Failure != nil {
+				x.Failure = c.Failure.Type
+			}
+			if c.Skipped != nil {
+				x.Skipped = c.Skipped.Message
+			}
+			got = append(got, x)
+		}
+	}
+	want := []tc{
+		{"@babel/traverse 7.20.0 (npm)", "GHSA-67hx-6x53-jw92", "low", ""},
+		{"PyYAML 5.3 (python)", "PYSEC-2020-176", "medium", ""},
+		{"golang.org/x/text v0.3.5 (go-module)", "GO-2021-0113", "unknown", ""},
+		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5532-1", "high", ""},
+		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5417-1", "", "ignored until 2030-12-31: accepted until the base image moves [.bulwarkignore.yaml]"},
+		{"stdlib 1.22.1 (golang-stdlib)", "GO-2024-2598", "", "VEX not_affected (vulnerable_code_not_in_execute_path): x509 verification is not used [app.openvex.json]"},
+		{"zlib1g 1:1.2.13.dfsg-1 (deb)", "CVE-2023-45853", "critical", ""},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("cases (-want +got):\n%s", d)
+	}
+}
+
+func TestCleanIsOnePass(t *testing.T) {
+	r := &report.Report{Target: report.Target{Name: "scratch"}}
+	r.Normalize()
+	var p parsed
+	if err := xml.Unmarshal(render(t, r), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Tests != 1 || p.Failures != 0 || len(p.Suites) != 1 || p.Suites[0].Cases[0].Failure != nil {
+		t.Errorf("clean report: %+v", p)
+	}
+}
+
+func TestControlCharacters(t *testing.T) {
+	r := reporttest.Sample()
+	r.Vulnerabilities[0].Title = "bad \x00\x1b[31m bytes ]]> </failure>"
+	var p parsed
+	if err := xml.Unmarshal(render(t, r), &p); err != nil {
+		t.Fatalf("output with control characters is not XML: %v", err)
+	}
+}
+
+func BenchmarkWrite10k(b *testing.B) {
+	r := reporttest.Large(10000)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := junit.Write(&buf, findings.FromScan(r)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
+}
