@@ -1,0 +1,86 @@
+// Package finding is the model of problems that are not vulnerabilities:
+// misconfigurations of an image or a Dockerfile, and secrets left in image
+// files. Checkers produce findings; the report lists them beside packages
+// and vulnerabilities. Pure data.
+package finding
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+)
+
+// Class separates the two scanners that produce findings.
+type Class string
+
+const (
+	Misconfig Class = "misconfig"
+	Secret    Class = "secret"
+)
+
+// Rule is the stable description of one check.
+type Rule struct {
+	ID          string            `json:"id"`
+	Class       Class             `json:"class"`
+	Severity    advisory.Severity `json:"severity"`
+	Title       string            `json:"title"`
+	Description string            `json:"description,omitempty"`
+	Remediation string            `json:"remediation,omitempty"`
+	// CIS names the CIS Docker Benchmark recommendation, when there is one.
+	CIS string `json:"cis,omitempty"`
+}
+
+// Evidence locates a finding.
+type Evidence struct {
+	Path        string `json:"path,omitempty"`         // file in the image or the Dockerfile
+	LayerDigest string `json:"layer_digest,omitempty"` // layer that wrote the file
+	Line        int    `json:"line,omitempty"`         // 1-based, in Path or the Dockerfile
+	History     string `json:"history,omitempty"`      // image history entry (created_by)
+	Key         string `json:"key,omitempty"`          // ENV/ARG/LABEL key, config field
+	// Match is what was found, with secret material redacted.
+	Match string `json:"match,omitempty"`
+}
+
+// Finding is one rule violated at one place.
+type Finding struct {
+	Rule
+	Evidence Evidence `json:"evidence"`
+}
+
+// Sort orders findings by severity (highest first), rule id, then place.
+func Sort(fs []Finding) {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			-cmp.Compare(advisory.SeverityRank(a.Severity), advisory.SeverityRank(b.Severity)),
+			cmp.Compare(a.ID, b.ID),
+			cmp.Compare(a.Evidence.Path, b.Evidence.Path),
+			cmp.Compare(a.Evidence.Line, b.Evidence.Line),
+			cmp.Compare(a.Evidence.Key, b.Evidence.Key),
+			cmp.Compare(a.Evidence.History, b.Evidence.History),
+			cmp.Compare(a.Evidence.Match, b.Evidence.Match),
+		)
+	})
+}
+
+// At returns a finding of rule r with evidence e.
+func (r Rule) At(e Evidence) Finding { return Finding{Rule: r, Evidence: e} }
+
+// Redact keeps the first four characters of a secret and masks the rest,
+// so a report identifies which credential leaked without leaking it again.
+func Redact(s string) string {
+	const keep = 4
+	if len(s) <= keep {
+		return "****"
+	}
+	n := len(s) - keep
+	if n > 16 {
+		n = 16
+	}
+	b := make([]byte, keep+n)
+	copy(b, s[:keep])
+	for i := keep; i < len(b); i++ {
+		b[i] = '*'
+	}
+	return string(b)
+}
