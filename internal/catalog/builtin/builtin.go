@@ -7,6 +7,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/catalog/dpkg"
 	"github.com/bulwark-sec/bulwark/internal/catalog/gobinary"
 	"github.com/bulwark-sec/bulwark/internal/catalog/npm"
+	"github.com/bulwark-sec/bulwark/internal/catalog/python"
 	"github.com/bulwark-sec/bulwark/internal/catalog/rpm"
 )
 
@@ -18,5 +19,6 @@ func Catalogers() []catalog.Cataloger {
 		rpm.New(),
 		gobinary.New(),
 		npm.New(),
+		python.New(),
 	}
 }

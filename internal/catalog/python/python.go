@@ -1,0 +1,203 @@
+// Package python catalogs Python distributions: those installed in an
+// environment (their core metadata files) and those pinned by a project's
+// lock files.
+//
+// # Data flow
+//
+// Wants sorts a path into a kind by its name alone ([classify]); Parse
+// reads the file once, bounded by [maxFileSize], and hands it to the kind's
+// parser:
+//
+//	*.dist-info/METADATA            ─▶ parseMetadata  (wheel installs)
+//	*.egg-info/PKG-INFO, *.egg-info ─▶ parseMetadata  (setuptools installs,
+//	*.egg/EGG-INFO/PKG-INFO                            directory and file forms)
+//	poetry.lock                     ─▶ parsePoetryLock
+//	Pipfile.lock                    ─▶ parsePipfileLock
+//	requirements*.txt               ─▶ parseRequirements (exact pins only)
+//
+// Names are reported as the file writes them ("Jinja2", "PyYAML"); PURLs
+// and advisory matching normalise them per PEP 503. Versions are as
+// written, compared under PEP 440 by the matcher. Dev marks what a lock
+// file puts in a development-only section (Pipfile.lock "develop", Poetry's
+// "dev" category or non-main groups). The runner merges a distribution found
+// installed and in a lock file into one package with both locations.
+//
+// Lock files inside an environment's site-packages or dist-packages were
+// shipped inside some distribution (test data, vendored examples); they say
+// nothing about what the image's project installs, so they are not read.
+package python
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/sbom"
+)
+
+// maxFileSize bounds what Parse reads. Core metadata with an embedded long
+// description and big lock files stay well below it.
+const maxFileSize = 64 << 20
+
+// Cataloger reads Python metadata and lock files. The zero value is ready
+// to use.
+type Cataloger struct{}
+
+var _ catalog.Cataloger = (*Cataloger)(nil)
+
+// New returns a Python cataloger.
+func New() *Cataloger { return &Cataloger{} }
+
+// Name implements [catalog.Cataloger].
+func (*Cataloger) Name() string { return "python" }
+
+// Version implements [catalog.Cataloger].
+func (*Cataloger) Version() string { return "1" }
+
+type kind int
+
+const (
+	notWanted kind = iota
+	metadata       // core metadata of an installed distribution
+	poetryLock
+	pipfileLock
+	requirements
+)
+
+// Wants implements [catalog.Cataloger]. Files of any size are wanted so
+// that an oversized one becomes an unknown instead of vanishing.
+func (*Cataloger) Wants(p string, mode fs.FileMode, _ int64) bool {
+	return mode.IsRegular() && classify(p) != notWanted
+}
+
+// classify decides what a file is from its path. It runs for every file of
+// every layer: the base name is checked first and settles most paths.
+func classify(p string) kind {
+	dir, base := "", p
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		dir, base = p[:i], p[i+1:]
+	}
+	parent := dir
+	if i := strings.LastIndexByte(dir, '/'); i >= 0 {
+		parent = dir[i+1:]
+	}
+	switch base {
+	case "METADATA":
+		if strings.HasSuffix(parent, ".dist-info") && len(parent) > len(".dist-info") {
+			return metadata
+		}
+		return notWanted
+	case "PKG-INFO":
+		if (strings.HasSuffix(parent, ".egg-info") && len(parent) > len(".egg-info")) ||
+			(parent == "EGG-INFO" && strings.HasSuffix(dir, ".egg/EGG-INFO")) {
+			return metadata
+		}
+		return notWanted
+	case "poetry.lock":
+		return lockKind(p, poetryLock)
+	case "Pipfile.lock":
+		return lockKind(p, pipfileLock)
+	}
+	if strings.HasSuffix(base, ".egg-info") && len(base) > len(".egg-info") {
+		return metadata // the single-file form distutils writes
+	}
+	if strings.HasSuffix(base, ".txt") && (strings.HasPrefix(base, "requirements") ||
+		strings.HasSuffix(base, "-requirements.txt") || strings.HasSuffix(base, "_requirements.txt")) {
+		return lockKind(p, requirements)
+	}
+	return notWanted
+}
+
+// lockKind is k unless p lies inside an installed environment or a
+// node_modules tree.
+func lockKind(p string, k kind) kind {
+	for _, d := range []string{"site-packages/", "dist-packages/", "node_modules/"} {
+		if strings.HasPrefix(p, d) || strings.Contains(p, "/"+d) {
+			return notWanted
+		}
+	}
+	return k
+}
+
+// Parse implements [catalog.Cataloger].
+func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
+	k := classify(f.Path())
+	if k == notWanted {
+		return nil, nil
+	}
+	if f.Size() > maxFileSize {
+		return nil, fmt.Errorf("python: %s: %d bytes is over the %d-byte limit", f.Path(), f.Size(), maxFileSize)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("python: reading %s: %w", f.Path(), err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("python: %s: over the %d-byte limit", f.Path(), maxFileSize)
+	}
+	var pkgs []sbom.Package
+	switch k {
+	case metadata:
+		var p sbom.Package
+		if p, err = parseMetadata(data); err == nil {
+			pkgs = []sbom.Package{p}
+		}
+	case poetryLock:
+		pkgs, err = parsePoetryLock(ctx, data)
+	case pipfileLock:
+		pkgs, err = parsePipfileLock(ctx, data)
+	case requirements:
+		pkgs, err = parseRequirements(ctx, data)
+	}
+	for i := range pkgs {
+		pkgs[i].Locations = []sbom.Location{{Path: f.Path()}}
+	}
+	if err != nil {
+		return pkgs, fmt.Errorf("python: %s: %w", f.Path(), err)
+	}
+	return pkgs, nil
+}
+
+// set collects the packages of one file by name (as PEP 503 compares them)
+// and version; a package stays Dev only if every occurrence is.
+type set struct {
+	index map[string]int
+	pkgs  []sbom.Package
+}
+
+func (s *set) add(name, version string, dev bool) {
+	if s.index == nil {
+		s.index = map[string]int{}
+	}
+	k := sbom.NormalizePythonName(name) + "\x00" + version
+	if i, ok := s.index[k]; ok {
+		s.pkgs[i].Dev = s.pkgs[i].Dev && dev
+		return
+	}
+	s.index[k] = len(s.pkgs)
+	s.pkgs = append(s.pkgs, sbom.Package{Name: name, Version: version, Type: sbom.Python, Dev: dev})
+}
+
+func (s *set) sorted() []sbom.Package {
+	sbom.Sort(s.pkgs)
+	return s.pkgs
+}
+
+// validName reports whether n is a valid distribution name (PEP 508:
+// ASCII letters and digits, with ".", "-" and "_" inside).
+func validName(n string) bool {
+	if n == "" || len(n) > 256 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if !alnum && (i == 0 || i == len(n)-1 || (c != '.' && c != '-' && c != '_')) {
+			return false
+		}
+	}
+	return true
+}
