@@ -247,3 +247,15 @@ func args(as []*runtime.RemoteObject) string {
 	}
 	return strings.Join(out, " ")
 }
+
+func BenchmarkWrite10k(b *testing.B) {
+	r := reporttest.Large(10000)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := html.Write(&buf, findings.FromScan(r)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
+}

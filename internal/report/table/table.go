@@ -127,6 +127,7 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 		fmt.Fprintf(w, "\n%s (%d)\n", typ, len(vs))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "PACKAGE\tVERSION\tID\tSEVERITY\tSTATUS\tFIXED IN\tTITLE")
+		var notes []string
 		for _, v := range vs {
 			sev := string(v.Severity)
 			if o.Color {
@@ -136,10 +137,14 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, sev, v.Status, v.FixedVersion, clip(v.Title, 60))
 			if v.Suppression != nil && v.Suppression.Expired {
-				fmt.Fprintf(tw, "\t\t  ↳ %s\t\t\t\t\n", clip(findings.SuppressionText(v.Suppression), 100))
+				notes = append(notes, fmt.Sprintf("  ! %s %s: %s", v.ID, v.Package.Name, clip(findings.SuppressionText(v.Suppression), 100)))
 			}
 		}
 		tw.Flush()
+		// Notes after the rows, so they do not break the alignment.
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
 	}
 	if len(r.Suppressed) > 0 {
 		fmt.Fprintf(w, "\nSuppressed (%d)\n", len(r.Suppressed))

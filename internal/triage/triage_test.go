@@ -1,0 +1,154 @@
+package triage_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/ignore"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/reporttest"
+	"github.com/bulwark-sec/bulwark/internal/triage"
+	"github.com/bulwark-sec/bulwark/internal/vex"
+)
+
+// fresh returns the sample report with every finding unsuppressed, as
+// matching produces it.
+func fresh() *report.Report {
+	r := reporttest.Sample()
+	r.Vulnerabilities = append(r.Vulnerabilities, r.Suppressed...)
+	r.Suppressed, r.Filters = nil, nil
+	for i := range r.Vulnerabilities {
+		r.Vulnerabilities[i].Suppression = nil
+	}
+	r.Normalize()
+	return r
+}
+
+func ids(vs []report.Vulnerability) []string {
+	var out []string
+	for _, v := range vs {
+		s := v.ID
+		if v.Suppression != nil {
+			s += " [" + v.Suppression.Kind
+			if v.Suppression.Expired {
+				s += " expired"
+			}
+			s += "]"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+const ignoreFile = `ignores:
+  - id: CVE-2023-45853
+    reason: minizip is not used
+    expires: 2026-01-31
+  - id: CVE-2023-2650
+    package: libssl3
+    reason: accepted until the base image moves
+    expires: 2030-12-31
+  - id: CVE-2023-45133
+    package: some-other-package
+    reason: scoped to another package
+`
+
+func TestApply(t *testing.T) {
+	l, err := ignore.Parse(strings.NewReader(ignoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Path = ".bulwarkignore.yaml"
+	d, err := vex.Parse(strings.NewReader(`{"@context":"https://openvex.dev/ns/v0.2.0","@id":"https://example.com/vex/1","timestamp":"2024-01-01T00:00:00Z",
+	"statements":[{"vulnerability":{"name":"CVE-2024-24783"},"products":[{"@id":"pkg:golang/stdlib"}],"status":"not_affected",
+	"justification":"vulnerable_code_not_in_execute_path","impact_statement":"x509 verification is not used"},
+	{"vulnerability":{"name":"CVE-2023-45133"},"products":[{"@id":"pkg:npm/%40babel/traverse"}],"status":"under_investigation"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Path = "app.openvex.json"
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+	tests := []struct {
+		name           string
+		o              triage.Options
+		kept, suppr    []string
+		filtered       int
+		wantFiltersNil bool
+	}{
+		{name: "nothing", o: triage.Options{Now: now},
+			kept: []string{"CVE-2023-45853", "DSA-5532-1", "DSA-5417-1", "GO-2024-2598", "PYSEC-2020-176", "GHSA-67hx-6x53-jw92", "GO-2021-0113"}, wantFiltersNil: true},
+		{name: "severity", o: triage.Options{Now: now, Severities: []advisory.Severity{advisory.Critical, advisory.High}},
+			kept: []string{"CVE-2023-45853", "DSA-5532-1"}, filtered: 5},
+		{name: "ignore unfixed", o: triage.Options{Now: now, IgnoreUnfixed: true},
+			kept: []string{"DSA-5532-1", "DSA-5417-1", "GO-2024-2598", "PYSEC-2020-176", "GO-2021-0113"}, filtered: 2},
+		{name: "ignore file: live, expired and scoped entries", o: triage.Options{Now: now, Ignore: l},
+			kept:  []string{"CVE-2023-45853 [ignore expired]", "DSA-5532-1", "GO-2024-2598", "PYSEC-2020-176", "GHSA-67hx-6x53-jw92", "GO-2021-0113"},
+			suppr: []string{"DSA-5417-1 [ignore]"}},
+		{name: "before the expiry date", o: triage.Options{Now: time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC), Ignore: l},
+			kept:  []string{"DSA-5532-1", "GO-2024-2598", "PYSEC-2020-176", "GHSA-67hx-6x53-jw92", "GO-2021-0113"},
+			suppr: []string{"CVE-2023-45853 [ignore]", "DSA-5417-1 [ignore]"}},
+		{name: "vex: not_affected suppresses, under_investigation does not", o: triage.Options{Now: now, VEX: []*vex.Document{d}},
+			kept:  []string{"CVE-2023-45853", "DSA-5532-1", "DSA-5417-1", "PYSEC-2020-176", "GHSA-67hx-6x53-jw92", "GO-2021-0113"},
+			suppr: []string{"GO-2024-2598 [vex]"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fresh()
+			triage.Apply(r, tt.o)
+			if d := cmp.Diff(tt.kept, ids(r.Vulnerabilities)); d != "" {
+				t.Errorf("kept (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tt.suppr, ids(r.Suppressed)); d != "" {
+				t.Errorf("suppressed (-want +got):\n%s", d)
+			}
+			if (r.Filters == nil) != tt.wantFiltersNil {
+				t.Fatalf("filters %+v", r.Filters)
+			}
+			if r.Filters != nil && (r.Filters.Filtered != tt.filtered || r.Summary.Filtered != tt.filtered) {
+				t.Errorf("filtered %d/%d, want %d", r.Filters.Filtered, r.Summary.Filtered, tt.filtered)
+			}
+			if r.Summary.Suppressed != len(tt.suppr) || r.Summary.Vulnerabilities != len(tt.kept) {
+				t.Errorf("summary %+v", r.Summary)
+			}
+		})
+	}
+
+	// What the report says about a VEX suppression.
+	r := fresh()
+	triage.Apply(r, triage.Options{Now: now, VEX: []*vex.Document{d}, Ignore: l})
+	var got *report.Suppression
+	for _, v := range r.Suppressed {
+		if v.ID == "GO-2024-2598" {
+			got = v.Suppression
+		}
+	}
+	want := &report.Suppression{Kind: "vex", Reason: "x509 verification is not used", Status: "not_affected",
+		Justification: "vulnerable_code_not_in_execute_path", Source: "app.openvex.json", Statement: "https://example.com/vex/1"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("VEX suppression (-want +got):\n%s", d)
+	}
+	if r.Filters.IgnoreFile != ".bulwarkignore.yaml" || len(r.Filters.VEX) != 1 || r.Filters.VEX[0] != "app.openvex.json" {
+		t.Errorf("filters: %+v", r.Filters)
+	}
+}
+
+// TestIdempotent: triaging a report read back from json (as diff does)
+// keeps earlier suppressions and does not double them.
+func TestIdempotent(t *testing.T) {
+	l, err := ignore.Parse(strings.NewReader(ignoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fresh()
+	triage.Apply(r, triage.Options{IgnoreUnfixed: true, Ignore: l, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+	n, s := len(r.Vulnerabilities), len(r.Suppressed)
+	triage.Apply(r, triage.Options{IgnoreUnfixed: true})
+	if len(r.Vulnerabilities) != n || len(r.Suppressed) != s {
+		t.Errorf("second pass: %d/%d, first %d/%d", len(r.Vulnerabilities), len(r.Suppressed), n, s)
+	}
+}
