@@ -299,3 +299,28 @@ func unique(vs []Violation) []Violation {
 	}
 	return out
 }
+
+// CheckContainer judges a created container by what the engine holds (the
+// watcher's question: does this running container break the policy?).
+// Violations are listed in either mode; exemptions do not apply (there is
+// no requesting user).
+func (g *Guard) CheckContainer(ctx context.Context, id string) (d Decision, err error) {
+	c := g.cur.Load()
+	d = Decision{Mode: c.p.Mode, Endpoint: ContainerStart, Path: "/containers/" + id}
+	var vs []Violation
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("guard: internal error: %v", r)
+			}
+		}()
+		e := &eval{g: g, c: c, d: &d}
+		vs, err = e.start(ctx, id, nil)
+	}()
+	if err != nil {
+		d.Err = err.Error()
+		vs = append(vs, Violation{policy.RuleInternalError, err.Error()})
+	}
+	c.finish(&d, "", vs)
+	return d, err
+}
