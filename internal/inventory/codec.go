@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"fmt"
 
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -38,6 +39,9 @@ func DecodeLayerResult(b []byte) (*LayerResult, error) {
 	}
 	if r.Captured == nil {
 		r.Captured = map[string][]byte{}
+	}
+	if r.Findings == nil {
+		r.Findings = map[string][]finding.Finding{}
 	}
 	return r, nil
 }

@@ -31,14 +31,28 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/distro"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// Analyzer is the set of catalogers applied to every layer.
+// Analyzer is the set of catalogers and checkers applied to every layer.
 type Analyzer struct {
 	Catalogers []catalog.Cataloger
+	Checkers   []Checker
 	Walk       layerfs.Options
+}
+
+// Checker finds problems other than packages in layer entries
+// (misconfigured modes, credential files, secrets). Check sees every
+// entry; f is set, positioned at the start, only for regular files
+// WantsContent asked for. Like a cataloger's, its output may depend only on
+// the entry and its bytes: results are cached per layer under Version.
+type Checker interface {
+	Name() string
+	Version() string
+	WantsContent(path string, mode fs.FileMode, size int64) bool
+	Check(ctx context.Context, e *layerfs.Entry, f catalog.File) ([]finding.Finding, error)
 }
 
 // formatVersion changes when LayerResult's meaning changes.
@@ -51,6 +65,9 @@ func (a *Analyzer) Fingerprint() string {
 	for _, c := range a.Catalogers {
 		parts = append(parts, c.Name()+"@"+c.Version())
 	}
+	for _, c := range a.Checkers {
+		parts = append(parts, "check:"+c.Name()+"@"+c.Version())
+	}
 	slices.Sort(parts[1:])
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\n")))
 	return hex.EncodeToString(sum[:8])
@@ -59,9 +76,10 @@ func (a *Analyzer) Fingerprint() string {
 // LayerResult is everything later stages need from one layer.
 type LayerResult struct {
 	Index    *layerfs.Index
-	Packages map[string][]sbom.Package // by the path of the file that declared them
-	Captured map[string][]byte         // release files, for distro detection
-	Unknowns []catalog.Unknown         // wanted files that could not be read
+	Packages map[string][]sbom.Package    // by the path of the file that declared them
+	Captured map[string][]byte            // release files, for distro detection
+	Findings map[string][]finding.Finding // by path, from checkers
+	Unknowns []catalog.Unknown            // wanted files that could not be read
 	// Databases lists "path (cataloger)" for every file a cataloger read.
 	Databases []string
 }
@@ -91,7 +109,7 @@ func (a *Analyzer) AnalyzeDir(ctx context.Context, dir string) (*LayerResult, er
 }
 
 func newResult() *LayerResult {
-	return &LayerResult{Packages: map[string][]sbom.Package{}, Captured: map[string][]byte{}}
+	return &LayerResult{Packages: map[string][]sbom.Package{}, Captured: map[string][]byte{}, Findings: map[string][]finding.Finding{}}
 }
 
 func (r *LayerResult) finish() {
@@ -110,8 +128,22 @@ type fileMeta struct {
 
 func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor {
 	parsed := map[string]fileMeta{}
-	var wanting []catalog.Cataloger
+	var (
+		wanting  []catalog.Cataloger
+		checking []Checker
+	)
 	return func(e *layerfs.Entry, f catalog.File) error {
+		// Checkers that only look at metadata run on every entry;
+		// content checkers join the catalogers below.
+		checking = checking[:0]
+		for _, c := range a.Checkers {
+			if f != nil && c.WantsContent(e.Path, e.Mode, e.Size) {
+				checking = append(checking, c)
+				continue
+			}
+			fs, err := c.Check(ctx, e, nil)
+			r.addFindings(e.Path, c.Name(), fs, err)
+		}
 		if e.Kind == layerfs.KindHardlink {
 			if m, ok := parsed[e.Link]; ok {
 				for _, p := range r.Packages[e.Link] {
@@ -132,7 +164,7 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 			}
 		}
 		capture := distro.Wants(e.Path, e.Size)
-		if len(wanting) == 0 && !capture {
+		if len(wanting) == 0 && len(checking) == 0 && !capture {
 			return nil
 		}
 		if capture {
@@ -142,15 +174,22 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 				return nil
 			}
 			r.Captured[e.Path] = b
-			if len(wanting) == 0 {
+			if len(wanting) == 0 && len(checking) == 0 {
 				return nil
 			}
 			f = catalog.NewBytesFile(e.Path, b) // content already consumed
 		}
-		views, err := fileViews(f, len(wanting))
+		views, err := fileViews(f, len(wanting)+len(checking))
 		if err != nil {
-			r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Cataloger: wanting[0].Name(), Reason: err.Error()})
+			r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Reason: err.Error()})
 			return nil
+		}
+		for i, c := range checking {
+			fs, err := c.Check(ctx, e, views[len(wanting)+i])
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			r.addFindings(e.Path, c.Name(), fs, err)
 		}
 		for i, c := range wanting {
 			pkgs, err := c.Parse(ctx, views[i])
@@ -177,9 +216,21 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 	}
 }
 
-// fileViews gives each of n catalogers its own reading position over f.
-// One cataloger reads f directly; several share f's random access.
+func (r *LayerResult) addFindings(p, checker string, fs []finding.Finding, err error) {
+	if err != nil {
+		r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: p, Cataloger: checker, Reason: err.Error()})
+	}
+	if len(fs) > 0 {
+		r.Findings[p] = append(r.Findings[p], fs...)
+	}
+}
+
+// fileViews gives each of n readers its own reading position over f.
+// One reader reads f directly; several share f's random access.
 func fileViews(f catalog.File, n int) ([]catalog.File, error) {
+	if n == 0 {
+		return nil, nil
+	}
 	if n == 1 {
 		return []catalog.File{f}, nil
 	}
@@ -208,6 +259,8 @@ type Inventory struct {
 	Distro   *sbom.Distro
 	Packages []sbom.Package
 	Unknowns []catalog.Unknown
+	// Findings are the checkers' findings on files still visible.
+	Findings []finding.Finding
 	// Databases lists the package databases and manifests that were read
 	// and are still visible in the image ("var/lib/dpkg/status (dpkg)").
 	Databases []string
@@ -263,6 +316,15 @@ func Assemble(layers []*LayerResult, digests []string) (*Inventory, error) {
 				inv.Unknowns = append(inv.Unknowns, u)
 			}
 		}
+		for p, fs := range l.Findings {
+			if !stack.Visible(i, p) {
+				continue
+			}
+			for _, f := range fs {
+				f.Evidence.LayerDigest = digests[i]
+				inv.Findings = append(inv.Findings, f)
+			}
+		}
 		for _, db := range l.Databases {
 			p, _, _ := strings.Cut(db, " (")
 			if stack.Visible(i, p) {
@@ -285,6 +347,7 @@ func Assemble(layers []*LayerResult, digests []string) (*Inventory, error) {
 			}
 		}
 	}
+	finding.Sort(inv.Findings)
 	inv.Packages = mergeDuplicates(pkgs)
 	for i := range inv.Packages {
 		sbom.SetPURL(&inv.Packages[i], inv.Distro)
