@@ -9,6 +9,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/catalog/npm"
 	"github.com/bulwark-sec/bulwark/internal/catalog/python"
 	"github.com/bulwark-sec/bulwark/internal/catalog/rpm"
+	"github.com/bulwark-sec/bulwark/internal/catalog/ruby"
 )
 
 // Catalogers returns a fresh instance of every built-in cataloger.
@@ -20,5 +21,6 @@ func Catalogers() []catalog.Cataloger {
 		gobinary.New(),
 		npm.New(),
 		python.New(),
+		ruby.New(),
 	}
 }
