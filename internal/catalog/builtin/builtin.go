@@ -7,6 +7,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/catalog/dpkg"
 	"github.com/bulwark-sec/bulwark/internal/catalog/gobinary"
 	"github.com/bulwark-sec/bulwark/internal/catalog/npm"
+	"github.com/bulwark-sec/bulwark/internal/catalog/php"
 	"github.com/bulwark-sec/bulwark/internal/catalog/python"
 	"github.com/bulwark-sec/bulwark/internal/catalog/rpm"
 	"github.com/bulwark-sec/bulwark/internal/catalog/ruby"
@@ -22,5 +23,6 @@ func Catalogers() []catalog.Cataloger {
 		npm.New(),
 		python.New(),
 		ruby.New(),
+		php.New(),
 	}
 }
