@@ -41,7 +41,7 @@ func TestSchemaRejects(t *testing.T) {
 	report.WriteJSON(&buf, reporttest.Sample())
 	for _, bad := range []struct{ from, to string }{
 		{`"severity": "high"`, `"severity": "severe"`},
-		{`"schema_version": "1.1.0"`, `"schema_version": "2.0.0"`},
+		{`"schema_version": "` + report.SchemaVersion + `"`, `"schema_version": "2.0.0"`},
 		{`"kind": "vex"`, `"kind": "waiver"`},
 		{`"filtered": 2`, `"filtered": -1`},
 	} {

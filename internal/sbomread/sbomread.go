@@ -302,6 +302,8 @@ func apply(p *sbom.Package, name, value string) {
 		p.Arch = value
 	case cyclonedx.PropGoVersion:
 		p.GoVersion = value
+	case cyclonedx.PropPlatform:
+		p.Platform = value
 	case cyclonedx.PropMain:
 		p.Main = value == "true"
 	case cyclonedx.PropDev:
@@ -338,6 +340,8 @@ func parseCycloneDX(data []byte) (*Document, error) {
 							o.Codename = pr.Value
 						case cyclonedx.PropPrettyName:
 							o.PrettyName = pr.Value
+						case cyclonedx.PropOSSource:
+							o.Source = pr.Value
 						}
 					}
 					b.doc.OS = o
@@ -422,7 +426,7 @@ func parseSPDX(data []byte) (*Document, error) {
 			continue
 		}
 		switch sp.PrimaryPackagePurpose {
-		case "OPERATING-SYSTEM":
+		case "OPERATING_SYSTEM", "OPERATING-SYSTEM":
 			if b.doc.OS == nil {
 				o := &report.OS{ID: strings.ToLower(sp.PackageName), Version: sp.PackageVersion, PrettyName: sp.PackageDescription}
 				for _, a := range sp.Annotations {
@@ -432,6 +436,8 @@ func parseSPDX(data []byte) (*Document, error) {
 						o.Codename = v
 					case spdx.AnnPrettyName:
 						o.PrettyName = v
+					case spdx.AnnOSSource:
+						o.Source = v
 					}
 				}
 				b.doc.OS = o
@@ -473,6 +479,10 @@ func parseSPDX(data []byte) (*Document, error) {
 				continue
 			}
 			own = true
+			if k == spdx.AnnLicense {
+				p.License = append(p.License, v)
+				continue
+			}
 			if k == spdx.AnnLocation {
 				path, digest, _ := strings.Cut(v, "@")
 				p.Locations = append(p.Locations, sbom.Location{Path: path, LayerDigest: digest})

@@ -39,11 +39,14 @@ const (
 	PropSourceVersion = "bulwark:package:source_version"
 	PropArch          = "bulwark:package:arch"
 	PropGoVersion     = "bulwark:package:go_version"
+	PropPlatform      = "bulwark:package:platform"
+	PropLicense       = "bulwark:package:license"
 	PropMain          = "bulwark:package:main"
 	PropDev           = "bulwark:package:dev"
 	PropLayer         = "bulwark:location:layer" // "path@digest"
 	PropCodename      = "bulwark:os:codename"
 	PropPrettyName    = "bulwark:os:pretty_name"
+	PropOSSource      = "bulwark:os:source"
 	PropTargetKind    = "bulwark:target:kind"
 )
 
@@ -96,7 +99,7 @@ func Build(r *report.Report, o Options) *cdx.BOM {
 	if r.OS != nil {
 		osc := cdx.Component{BOMRef: "os:" + r.OS.ID + "@" + r.OS.Version, Type: cdx.ComponentTypeOS, Name: r.OS.ID,
 			Version: r.OS.Version, Description: r.OS.PrettyName}
-		osc.Properties = props(PropCodename, r.OS.Codename, PropPrettyName, r.OS.PrettyName)
+		osc.Properties = props(PropCodename, r.OS.Codename, PropPrettyName, r.OS.PrettyName, PropOSSource, r.OS.Source)
 		comps = append(comps, osc)
 		top = append(top, osc.BOMRef)
 	}
@@ -182,7 +185,7 @@ func component(p sbom.Package, ref string) cdx.Component {
 		c.Licenses = &ls
 	}
 	kv := []string{PropType, string(p.Type), PropSourceName, p.SourceName, PropSourceVersion, p.SourceVersion,
-		PropArch, p.Arch, PropGoVersion, p.GoVersion}
+		PropArch, p.Arch, PropGoVersion, p.GoVersion, PropPlatform, p.Platform}
 	if p.Main {
 		kv = append(kv, PropMain, "true")
 	}

@@ -38,11 +38,14 @@ const (
 	AnnSourceName    = "bulwark:package:source_name"
 	AnnSourceVersion = "bulwark:package:source_version"
 	AnnGoVersion     = "bulwark:package:go_version"
+	AnnPlatform      = "bulwark:package:platform"
+	AnnLicense       = "bulwark:package:license"
 	AnnMain          = "bulwark:package:main"
 	AnnDev           = "bulwark:package:dev"
 	AnnLocation      = "bulwark:location" // "path" or "path@layer digest"
 	AnnCodename      = "bulwark:os:codename"
 	AnnPrettyName    = "bulwark:os:pretty_name"
+	AnnOSSource      = "bulwark:os:source"
 )
 
 // SourceInfoPrefix starts the sourceInfo of packages built from a source
@@ -113,7 +116,7 @@ func Build(r *report.Report, o Options) *v23.Document {
 		osp := &v23.Package{PackageName: r.OS.ID, PackageSPDXIdentifier: "OperatingSystem", PackageVersion: r.OS.Version,
 			PackageDownloadLocation: "NOASSERTION", PrimaryPackagePurpose: "OPERATING_SYSTEM", PackageDescription: r.OS.PrettyName,
 			PackageLicenseConcluded: "NOASSERTION", PackageLicenseDeclared: "NOASSERTION", PackageCopyrightText: "NOASSERTION"}
-		annotate(osp, AnnCodename, r.OS.Codename, AnnPrettyName, r.OS.PrettyName)
+		annotate(osp, AnnCodename, r.OS.Codename, AnnPrettyName, r.OS.PrettyName, AnnOSSource, r.OS.Source)
 		doc.Packages = append(doc.Packages, osp)
 		rel("Target", "CONTAINS", "OperatingSystem")
 	}
@@ -136,8 +139,13 @@ func Build(r *report.Report, o Options) *v23.Document {
 		}
 		if len(p.License) > 0 {
 			// Licences as catalogued are free text (Debian copyright
-			// files), not always SPDX expressions: keep them as a comment.
-			sp.PackageLicenseComments = "declared: " + joinComma(p.License)
+			// files, package metadata), not always SPDX identifiers: only
+			// simple identifiers make licenseDeclared; all are annotated.
+			if ids, ok := spdxIDs(p.License); ok {
+				sp.PackageLicenseDeclared = ids
+			} else {
+				sp.PackageLicenseComments = "declared: " + joinComma(p.License)
+			}
 		}
 		if p.SourceName != "" {
 			sp.PackageSourceInfo = SourceInfoPrefix + p.SourceName
@@ -158,7 +166,10 @@ func Build(r *report.Report, o Options) *v23.Document {
 				Category: common.CategorySecurity, RefType: "advisory", Locator: advisoryURL(v.ID), ExternalRefComment: comment})
 		}
 		kv := []string{AnnType, string(p.Type), AnnArch, p.Arch, AnnSourceName, p.SourceName, AnnSourceVersion, p.SourceVersion,
-			AnnGoVersion, p.GoVersion}
+			AnnGoVersion, p.GoVersion, AnnPlatform, p.Platform}
+		for _, l := range p.License {
+			kv = append(kv, AnnLicense, l)
+		}
 		if p.Main {
 			kv = append(kv, AnnMain, "true")
 		}
@@ -182,6 +193,22 @@ func Build(r *report.Report, o Options) *v23.Document {
 
 func key(t sbom.Type, name, version, purl string) string {
 	return string(t) + "\x00" + name + "\x00" + version + "\x00" + purl
+}
+
+var licenseID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.+-]*$`)
+
+// spdxIDs joins licences that look like SPDX identifiers with AND.
+func spdxIDs(ls []string) (string, bool) {
+	for _, l := range ls {
+		if !licenseID.MatchString(l) {
+			return "", false
+		}
+	}
+	out := ls[0]
+	for _, l := range ls[1:] {
+		out += " AND " + l
+	}
+	return out, true
 }
 
 func joinComma(ss []string) string {
