@@ -133,16 +133,42 @@ func (g failOn) check(r *report.Report) error {
 		return nil
 	}
 	min := advisory.SeverityRank(g.severity)
-	n := 0
+	n, m := 0, 0
 	for _, v := range r.Vulnerabilities {
 		if advisory.SeverityRank(v.Severity) >= min {
 			n++
 		}
 	}
-	if n > 0 {
+	for _, f := range r.Findings {
+		if advisory.SeverityRank(f.Severity) >= min {
+			m++
+		}
+	}
+	switch {
+	case n > 0 && m > 0:
+		return findingsError(fmt.Sprintf("%d vulnerabilit%s and %d misconfiguration or secret finding%s at or above %s",
+			n, plural(n, "y", "ies"), m, plural(m, "", "s"), g.severity))
+	case n > 0:
 		return findingsError(fmt.Sprintf("%d vulnerabilit%s at or above %s", n, plural(n, "y", "ies"), g.severity))
+	case m > 0:
+		return findingsError(fmt.Sprintf("%d misconfiguration or secret finding%s at or above %s", m, plural(m, "", "s"), g.severity))
 	}
 	return nil
+}
+
+// parseScanners reads --scanners.
+func parseScanners(s string) (map[string]bool, error) {
+	sel := map[string]bool{}
+	for _, part := range strings.Split(s, ",") {
+		switch p := strings.TrimSpace(part); p {
+		case "":
+		case scan.ScannerVuln, scan.ScannerMisconfig, scan.ScannerSecret:
+			sel[p] = true
+		default:
+			return nil, usageErrorf("--scanners: unknown scanner %q (want vuln, misconfig, secret)", p)
+		}
+	}
+	return sel, nil
 }
 
 func plural(n int, one, many string) string {
@@ -186,10 +212,11 @@ func (v *vulnFlags) openDB(cmd *cobra.Command, required bool) (*vulndb.DB, error
 
 func newScanCmd(s *streams) *cobra.Command {
 	var (
-		tf     targetFlags
-		vf     vulnFlags
-		rf     reportFlags
-		failOn string
+		tf       targetFlags
+		vf       vulnFlags
+		rf       reportFlags
+		failOn   string
+		scanners string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan TARGET",
@@ -230,23 +257,32 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 			if err != nil {
 				return err
 			}
-			db, err := vf.openDB(cmd, gate.severity != "")
+			sel, err := parseScanners(scanners)
 			if err != nil {
 				return err
 			}
-			if db != nil {
-				defer db.Close()
+			var db *vulndb.DB
+			if sel[scan.ScannerVuln] {
+				if db, err = vf.openDB(cmd, gate.severity != ""); err != nil {
+					return err
+				}
+				if db != nil {
+					defer db.Close()
+				}
 			}
 			opts, done, err := tf.scanOptions(s)
 			if err != nil {
 				return err
 			}
+			opts.Misconfig, opts.Secrets = sel[scan.ScannerMisconfig], sel[scan.ScannerSecret]
 			rep, err := scan.Inventory(cmd.Context(), args[0], opts)
 			done()
 			if err != nil {
 				return inputError(err)
 			}
-			if db != nil {
+			if !sel[scan.ScannerVuln] {
+				rep.Coverage.VulnerabilityData = "skipped: vuln scanner not selected"
+			} else if db != nil {
 				if err := scan.Match(cmd.Context(), rep, db, vf.explain); err != nil {
 					return inputError(err)
 				}
@@ -268,6 +304,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
 	cmd.Flags().BoolVar(&vf.explain, "explain", false, "also report advisories that named a package but do not apply, and why")
 	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
+	cmd.Flags().StringVar(&scanners, "scanners", "vuln,misconfig,secret", "what to look for: vuln (known vulnerabilities), misconfig (image configuration, history, file modes, credential files), secret (credentials in file contents)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" to also fail when nothing could be assessed")
 	return cmd
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -30,7 +31,9 @@ import (
 //	       vulnerabilities[].suppression for expired ignore entries,
 //	       filters (what --severity, --ignore-unfixed, --ignore-file and
 //	       --vex did), summary.suppressed and summary.filtered
-const SchemaVersion = "1.1.0"
+//	1.2.0  findings (misconfigurations and secrets, with evidence),
+//	       summary.findings_by_class, coverage.scanners
+const SchemaVersion = "1.2.0"
 
 // Report is one scan of one target.
 type Report struct {
@@ -51,7 +54,10 @@ type Report struct {
 	Suppressed []Vulnerability `json:"suppressed,omitempty"`
 	// Filters records the triage applied to Vulnerabilities.
 	Filters *Filters `json:"filters,omitempty"`
-	Summary Summary  `json:"summary"`
+	// Findings are misconfigurations and secrets (scanners misconfig and
+	// secret), sorted by severity.
+	Findings []finding.Finding `json:"findings"`
+	Summary  Summary           `json:"summary"`
 }
 
 // Filters says which triage options shaped the findings, so a report read
@@ -142,12 +148,14 @@ type OS struct {
 type Coverage struct {
 	// Assessed is false when Bulwark found nothing it could assess: no
 	// operating system identified and no package database or manifest.
-	Assessed         bool              `json:"assessed"`
-	OSDetected       bool              `json:"os_detected"`
-	PackageDatabases []string          `json:"package_databases"` // "path (cataloger)"
-	Catalogers       []string          `json:"catalogers"`
-	Unknowns         []catalog.Unknown `json:"unknowns,omitempty"` // files that could not be read
-	Files            int               `json:"files"`
+	Assessed         bool     `json:"assessed"`
+	OSDetected       bool     `json:"os_detected"`
+	PackageDatabases []string `json:"package_databases"` // "path (cataloger)"
+	Catalogers       []string `json:"catalogers"`
+	// Scanners lists what was looked for: "vuln", "misconfig", "secret".
+	Scanners []string          `json:"scanners,omitempty"`
+	Unknowns []catalog.Unknown `json:"unknowns,omitempty"` // files that could not be read
+	Files    int               `json:"files"`
 	// VulnerabilityData says whether findings were matched ("matched"),
 	// or why not ("skipped: ...").
 	VulnerabilityData string   `json:"vulnerability_data"`
@@ -212,6 +220,8 @@ type Summary struct {
 	BySeverity      map[string]int `json:"by_severity"`
 	Suppressed      int            `json:"suppressed"`
 	Filtered        int            `json:"filtered"`
+	// FindingsByClass counts misconfigurations and secrets.
+	FindingsByClass map[string]int `json:"findings_by_class"`
 }
 
 // Normalize sorts everything and recomputes the summary, so output is
@@ -260,6 +270,14 @@ func (r *Report) Normalize() {
 	}
 	for _, v := range r.Vulnerabilities {
 		r.Summary.BySeverity[string(v.Severity)]++
+	}
+	if r.Findings == nil {
+		r.Findings = []finding.Finding{}
+	}
+	finding.Sort(r.Findings)
+	r.Summary.FindingsByClass = map[string]int{}
+	for _, f := range r.Findings {
+		r.Summary.FindingsByClass[string(f.Class)]++
 	}
 }
 

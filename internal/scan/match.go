@@ -36,6 +36,7 @@ func Match(ctx context.Context, rep *report.Report, db *vulndb.DB, explain bool)
 		rep.Database.Sources = append(rep.Database.Sources, s.Name)
 	}
 	rep.Coverage.VulnerabilityData = "matched"
+	rep.Coverage.Scanners = append([]string{ScannerVuln}, rep.Coverage.Scanners...)
 	if len(res.Unmatched) > 0 {
 		rep.Coverage.VulnerabilityData = "matched; no advisory data for " + strings.Join(res.Unmatched, ", ")
 		rep.Coverage.Notes = append(rep.Coverage.Notes, "no advisory data for "+strings.Join(res.Unmatched, ", ")+": those packages were not checked")

@@ -22,8 +22,10 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
+	"github.com/bulwark-sec/bulwark/internal/misconfig"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/sbomread"
+	"github.com/bulwark-sec/bulwark/internal/secrets"
 	"github.com/bulwark-sec/bulwark/internal/source"
 )
 
@@ -45,6 +47,29 @@ type Options struct {
 	Walk       layerfs.Options
 	Progress   Progress
 	Tool       report.Tool
+	// Misconfig judges the image configuration, history and file modes,
+	// and credential files; Secrets searches file contents for
+	// credentials. Both add to Report.Findings.
+	Misconfig bool
+	Secrets   bool
+}
+
+// Scanner names, as --scanners spells them.
+const (
+	ScannerVuln      = "vuln"
+	ScannerMisconfig = "misconfig"
+	ScannerSecret    = "secret"
+)
+
+func (o *Options) checkers() []inventory.Checker {
+	var cs []inventory.Checker
+	if o.Misconfig {
+		cs = append(cs, misconfig.NewFiles())
+	}
+	if o.Secrets {
+		cs = append(cs, secrets.New())
+	}
+	return cs
 }
 
 // Result is an inventory scan of one target.
@@ -76,7 +101,7 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 	if cats == nil {
 		cats = builtin.Catalogers()
 	}
-	an := &inventory.Analyzer{Catalogers: cats, Walk: opts.Walk}
+	an := &inventory.Analyzer{Catalogers: cats, Checkers: opts.checkers(), Walk: opts.Walk}
 
 	var (
 		results []*inventory.LayerResult
@@ -113,6 +138,15 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 		return nil, fmt.Errorf("scanning %s: %w", img.Name, err)
 	}
 	rep := buildReport(img, inv, cats, cached, opts.Tool)
+	rep.Findings = inv.Findings
+	if opts.Misconfig {
+		rep.Findings = append(rep.Findings, misconfig.NewChecker().CheckImage(img.Config)...)
+		rep.Coverage.Scanners = append(rep.Coverage.Scanners, ScannerMisconfig)
+	}
+	if opts.Secrets {
+		rep.Coverage.Scanners = append(rep.Coverage.Scanners, ScannerSecret)
+	}
+	rep.Normalize()
 	slog.DebugContext(ctx, "inventory done", "target", img.Name, "packages", len(inv.Packages), "took", time.Since(started))
 	return rep, nil
 }
