@@ -204,3 +204,44 @@ func TestScanJSONAndGates(t *testing.T) {
 		t.Errorf("version: %d %q", r.code, r.stdout)
 	}
 }
+
+func TestScannersAndDockerfile(t *testing.T) {
+	img := testutil.DockerArchive(t, "cfg:1", testutil.LayerTar(t,
+		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"},
+		testutil.Entry{Name: "root/.git-credentials", Body: "https://bob:s3cretPassw0rd@github.com\n"},
+	))
+	r := run(t, "scan", "--format", "json", "--scanners", "misconfig,secret", img)
+	if r.code != 0 || !strings.Contains(r.stdout, `"BW-FILE-003"`) || !strings.Contains(r.stdout, `"BW-IMG-001"`) {
+		t.Errorf("misconfig scan: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if strings.Contains(r.stdout, "s3cretPassw0rd") {
+		t.Error("credential printed in the report")
+	}
+	r = run(t, "scan", "--format", "json", "--scanners", "misconfig", "--fail-on", "high", img)
+	if r.code != 1 {
+		t.Errorf("--fail-on high with a credentials file: exit %d, want 1", r.code)
+	}
+	r = run(t, "scan", "--format", "json", "--scanners", "", img)
+	if r.code != 0 || strings.Contains(r.stdout, `"BW-`) {
+		t.Errorf("--scanners '' still checked: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, "scan", "--scanners", "vuln,bogus", img); r.code != 2 {
+		t.Errorf("unknown scanner: exit %d", r.code)
+	}
+
+	dir := t.TempDir()
+	df := filepath.Join(dir, "Dockerfile")
+	os.WriteFile(df, []byte("FROM debian\nRUN apt-get update\nEXPOSE 22\n"), 0o644)
+	r = run(t, "scan", "--format", "json", "--fail-on", "medium", df)
+	if r.code != 1 || !strings.Contains(r.stdout, `"line": 3`) || !strings.Contains(r.stdout, `"kind": "dockerfile"`) {
+		t.Errorf("Dockerfile scan: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
+	}
+	os.WriteFile(df, []byte("FROM debian:12\nHEALTHCHECK CMD true\nUSER 1000\n"), 0o644)
+	if r := run(t, "scan", "--fail-on", "low", df); r.code != 0 {
+		t.Errorf("clean Dockerfile: exit %d %s", r.code, r.stderr)
+	}
+	os.WriteFile(df, []byte("FROM debian\nRUN <<EOF\n"), 0o644)
+	if r := run(t, "scan", df); r.code != 2 {
+		t.Errorf("malformed Dockerfile: exit %d %s", r.code, r.stderr)
+	}
+}

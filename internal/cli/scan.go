@@ -262,7 +262,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 				return err
 			}
 			var db *vulndb.DB
-			if sel[scan.ScannerVuln] {
+			if sel[scan.ScannerVuln] && !scan.IsDockerfile(args[0]) {
 				if db, err = vf.openDB(cmd, gate.severity != ""); err != nil {
 					return err
 				}
@@ -280,7 +280,9 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 			if err != nil {
 				return inputError(err)
 			}
-			if !sel[scan.ScannerVuln] {
+			if rep.Target.Kind == "dockerfile" {
+				// Nothing to match: the report says so already.
+			} else if !sel[scan.ScannerVuln] {
 				rep.Coverage.VulnerabilityData = "skipped: vuln scanner not selected"
 			} else if db != nil {
 				if err := scan.Match(cmd.Context(), rep, db, vf.explain); err != nil {

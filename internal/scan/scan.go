@@ -13,12 +13,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/builtin"
+	"github.com/bulwark-sec/bulwark/internal/dockerfile"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
@@ -85,6 +88,9 @@ type Result struct {
 func Inventory(ctx context.Context, target string, opts Options) (*report.Report, error) {
 	if path, ok := strings.CutPrefix(target, "sbom:"); ok {
 		return sbomread.Inventory(ctx, path, opts.Tool)
+	}
+	if path, ok := dockerfilePath(target); ok {
+		return Dockerfile(ctx, path, opts.Tool)
 	}
 	img, err := source.Open(ctx, target, opts.Source)
 	if err != nil {
@@ -277,4 +283,52 @@ func layerHistory(img *source.Image) []string {
 		i++
 	}
 	return out
+}
+
+// IsDockerfile reports whether target names a Dockerfile (see Inventory).
+func IsDockerfile(target string) bool {
+	_, ok := dockerfilePath(target)
+	return ok
+}
+
+// dockerfilePath recognises "dockerfile:PATH" and files named Dockerfile,
+// Containerfile, *.Dockerfile or Dockerfile.* that exist.
+func dockerfilePath(target string) (string, bool) {
+	if p, ok := strings.CutPrefix(target, "dockerfile:"); ok {
+		return p, true
+	}
+	base := filepath.Base(target)
+	low := strings.ToLower(base)
+	if low != "dockerfile" && low != "containerfile" && !strings.HasSuffix(low, ".dockerfile") &&
+		!strings.HasPrefix(low, "dockerfile.") && !strings.HasPrefix(low, "containerfile.") {
+		return "", false
+	}
+	st, err := os.Stat(target)
+	return target, err == nil && st.Mode().IsRegular()
+}
+
+// Dockerfile checks a Dockerfile before it is built: the misconfiguration
+// rules, with line numbers. The report has findings only.
+func Dockerfile(ctx context.Context, path string, tool report.Tool) (*report.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", source.ErrUnknownTarget, err)
+	}
+	defer f.Close()
+	fs, err := dockerfile.Check(path, f)
+	if err != nil {
+		return nil, err
+	}
+	rep := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          tool,
+		CreatedAt:     time.Now().UTC(),
+		Target:        report.Target{Name: path, Kind: "dockerfile"},
+		Findings:      fs,
+	}
+	rep.Coverage.Assessed = true
+	rep.Coverage.Scanners = []string{ScannerMisconfig}
+	rep.Coverage.VulnerabilityData = "skipped: a Dockerfile has no packages"
+	rep.Normalize()
+	return rep, nil
 }
