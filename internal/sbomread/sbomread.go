@@ -360,11 +360,15 @@ func parseCycloneDX(data []byte) (*Document, error) {
 			if c.Version != "" && p.Type != sbom.RPM {
 				p.Version = c.Version
 			}
+			if p.Type == sbom.GoStdlib {
+				// Bulwark matches the standard library by "1.21.3".
+				p.Version = strings.TrimPrefix(p.Version, "go")
+			}
 			var layers = map[string]string{}
 			for _, pr := range deref(c.Properties) {
 				apply(&p, pr.Name, pr.Value)
 				if pr.Name == cyclonedx.PropLayer {
-					if path, digest, ok := strings.Cut(pr.Value, "@"); ok {
+					if path, digest := splitLocation(pr.Value); digest != "" {
 						layers[path] = digest
 					}
 				}
@@ -402,6 +406,17 @@ func parseCycloneDX(data []byte) (*Document, error) {
 	}
 	walk(bom.Components)
 	return b.finish(), nil
+}
+
+var digestRe = regexp.MustCompile(`^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`)
+
+// splitLocation splits "path@digest"; paths may hold "@" themselves
+// (node_modules/@scope/…), digests never do.
+func splitLocation(v string) (path, digest string) {
+	if i := strings.LastIndexByte(v, '@'); i >= 0 && digestRe.MatchString(v[i+1:]) {
+		return v[:i], v[i+1:]
+	}
+	return v, ""
 }
 
 func hasProp(ps *[]cdx.Property, name string) bool {
@@ -469,6 +484,9 @@ func parseSPDX(data []byte) (*Document, error) {
 		if sp.PackageVersion != "" && p.Type != sbom.RPM {
 			p.Version = sp.PackageVersion
 		}
+		if p.Type == sbom.GoStdlib {
+			p.Version = strings.TrimPrefix(p.Version, "go")
+		}
 		if src, ok := strings.CutPrefix(sp.PackageSourceInfo, spdx.SourceInfoPrefix); ok {
 			p.SourceName, p.SourceVersion, _ = strings.Cut(src, " ")
 		}
@@ -484,7 +502,7 @@ func parseSPDX(data []byte) (*Document, error) {
 				continue
 			}
 			if k == spdx.AnnLocation {
-				path, digest, _ := strings.Cut(v, "@")
+				path, digest := splitLocation(v)
 				p.Locations = append(p.Locations, sbom.Location{Path: path, LayerDigest: digest})
 				continue
 			}
