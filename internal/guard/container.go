@@ -47,6 +47,10 @@ type spec struct {
 	// deprecated top-level view when a create body carried one.
 	effective *HostConfig
 	also      *HostConfig
+	// inspected: the engine filled in its defaults, so settings that
+	// default to the host's (the cgroup namespace on cgroup v1) say
+	// nothing about the request.
+	inspected bool
 }
 
 func (s *spec) hosts() []*HostConfig {
@@ -81,7 +85,7 @@ func (e *eval) start(ctx context.Context, id string, body []byte) ([]Violation, 
 		if b[0] != '{' || decodeJSON([]byte(b), &hc) != nil {
 			return []Violation{{policy.RuleRequestBody, "container start body is not a JSON host configuration"}}, nil
 		}
-		vs = append(vs, e.host(&hc, false)...)
+		vs = append(vs, e.host(&hc, false, false)...)
 	}
 	eng, err := e.engine("the created container's settings")
 	if err != nil || eng == nil {
@@ -106,7 +110,7 @@ func (e *eval) judgeInspect(ctx context.Context, ins container.InspectResponse, 
 	if err := decodeJSON(raw, &full); err != nil {
 		return nil, fmt.Errorf("container %s: inspect answer: %w", ins.ID, err)
 	}
-	s := &spec{imageID: ins.Image, effective: full.HostConfig}
+	s := &spec{imageID: ins.Image, effective: full.HostConfig, inspected: true}
 	if s.effective == nil {
 		s.effective = &HostConfig{}
 	}
@@ -123,7 +127,7 @@ func (e *eval) container(ctx context.Context, s *spec) ([]Violation, error) {
 	sum.fromSpec(s)
 	var vs []Violation
 	for i, h := range s.hosts() {
-		vs = append(vs, e.host(h, i == 0 && h == s.effective)...)
+		vs = append(vs, e.host(h, i == 0 && h == s.effective, s.inspected)...)
 	}
 	if s.effective == nil {
 		vs = append(vs, e.requirements(&HostConfig{})...)
@@ -135,7 +139,7 @@ func (e *eval) container(ctx context.Context, s *spec) ([]Violation, error) {
 
 // host applies the rules over one host configuration; requirements only
 // when it is the configuration the daemon will use.
-func (e *eval) host(h *HostConfig, effective bool) []Violation {
+func (e *eval) host(h *HostConfig, effective, inspected bool) []Violation {
 	p := &e.c.p.Containers
 	var vs []Violation
 	add := func(rule, format string, args ...any) {
@@ -148,6 +152,9 @@ func (e *eval) host(h *HostConfig, effective bool) []Violation {
 		{"pid", string(h.PidMode)}, {"ipc", string(h.IpcMode)}, {"network", string(h.NetworkMode)},
 		{"uts", string(h.UTSMode)}, {"userns", string(h.UsernsMode)}, {"cgroup", string(h.CgroupnsMode)},
 	} {
+		if inspected && ns.name == "cgroup" {
+			continue
+		}
 		if strings.EqualFold(strings.TrimSpace(ns.mode), "host") && !e.c.namespaces[ns.name] {
 			add(policy.Namespaces[ns.name], "sharing the host's %s namespace is not allowed (containers.allow_host_namespaces)", ns.name)
 		}
@@ -220,7 +227,7 @@ func (e *eval) update(body []byte) ([]Violation, error) {
 		return []Violation{{policy.RuleRequestBody, "container update body: " + err.Error()}}, nil
 	}
 	h := &HostConfig{HostConfig: container.HostConfig{Resources: u.Resources}}
-	return e.host(h, false), nil
+	return e.host(h, false, false), nil
 }
 
 func (e *eval) execCreate(ctx context.Context, id string, body []byte) ([]Violation, error) {

@@ -1,0 +1,253 @@
+package plugin
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/client"
+
+	"github.com/bulwark-sec/bulwark/internal/guard"
+	"github.com/bulwark-sec/bulwark/internal/guard/policy"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
+
+// The engine under test: started with --authorization-plugin=bulwark-test
+// after the plugin listens on its socket.
+const (
+	pluginName   = "bulwark-test"
+	pluginSocket = "/run/docker/plugins/" + pluginName + ".sock"
+	engineSocket = "/run/bulwark-test/guard.sock"
+	enginePID    = "/run/docker-guard.pid"
+)
+
+// guarded is a running engine whose every API call goes through the
+// plugin served by this test process.
+type guarded struct {
+	srv      *Server
+	g        *guard.Guard
+	auditLog string
+	api      *client.Client
+}
+
+var engineMu sync.Mutex
+
+// startGuarded serves the plugin with p and starts the engine behind it.
+// The engine is killed before the plugin stops.
+func startGuarded(t *testing.T, p *policy.Policy) *guarded {
+	t.Helper()
+	testutil.NeedDocker(t)
+	testutil.NeedCommand(t, "dockerd")
+	script := testutil.Shared(t, "scripts/start-dockerd.sh")
+	if os.Geteuid() != 0 {
+		t.Skip("starting an engine needs root")
+	}
+	engineMu.Lock()
+	t.Cleanup(engineMu.Unlock)
+	stopEngine(t) // one left from an interrupted run would hold the old plugin
+
+	api, err := client.NewClientWithOpts(client.WithHost("unix://"+engineSocket), client.WithAPIVersionNegotiation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { api.Close() })
+	g, err := guard.New(p, guard.Options{Engine: api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(t.TempDir(), "audit.jsonl")
+	audit, err := OpenAuditLog(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(g, audit)
+	ctx, cancel := context.WithCancel(context.Background())
+	l, err := Listen(ctx, pluginSocket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		audit.Close()
+		os.Remove(pluginSocket)
+	})
+
+	cmd := exec.Command(script, "--authorization-plugin="+pluginName)
+	cmd.Env = append(os.Environ(), "DOCKER_SOCK="+engineSocket)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("starting the engine: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { stopEngine(t) })
+	return &guarded{srv: srv, g: g, auditLog: logPath, api: api}
+}
+
+// stopEngine kills the test engine (if running) and waits for it to exit.
+func stopEngine(t *testing.T) {
+	b, err := os.ReadFile(enginePID)
+	if err != nil {
+		return
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return
+	}
+	if syscall.Kill(pid, syscall.SIGTERM) != nil {
+		return
+	}
+	for range 300 {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Errorf("engine %d did not stop", pid)
+}
+
+// docker runs the CLI against the guarded engine and returns its
+// combined output and error.
+func (e *guarded) docker(args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "docker", append([]string{"-H", "unix://" + engineSocket}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+func (e *guarded) mustDocker(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := e.docker(args...)
+	if err != nil {
+		t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(out)
+}
+
+// records reads the audit log.
+func (e *guarded) records(t *testing.T) []Record {
+	t.Helper()
+	b, err := os.ReadFile(e.auditLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Record
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var r Record
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("audit line %q: %v", sc.Text(), err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// raw sends one hand-made HTTP request to the guarded engine and returns
+// the status code and body.
+func raw(t *testing.T, request string) (int, string) {
+	t.Helper()
+	c, err := net.Dial("unix", engineSocket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	// The daemon may answer (and close) before reading all of a large
+	// body, so the write runs beside the read and its error is moot.
+	go c.Write([]byte(request))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	return resp.StatusCode, buf.String()
+}
+
+var (
+	toolOnce sync.Once
+	toolTar  string
+	toolErr  error
+)
+
+// toolImage is a root filesystem with one static program installed as
+// /bin/true (exits 0) and /bin/sleep (sleeps for its argument), as a
+// tarball for docker import.
+func toolImage(t *testing.T) string {
+	t.Helper()
+	toolOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "bulwark-guard-image")
+		if err != nil {
+			toolErr = err
+			return
+		}
+		src := filepath.Join(dir, "src")
+		root := filepath.Join(dir, "root")
+		os.MkdirAll(src, 0o755)
+		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
+		os.MkdirAll(filepath.Join(root, "tmp"), 0o1777)
+		os.WriteFile(filepath.Join(src, "go.mod"), []byte("module guardtool\n\ngo 1.22\n"), 0o644)
+		os.WriteFile(filepath.Join(src, "main.go"), []byte(`package main
+
+import (
+	"os"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		if d, err := time.ParseDuration(os.Args[1] + "s"); err == nil {
+			time.Sleep(d)
+		}
+	}
+}
+`), 0o644)
+		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(root, "bin", "true"), ".")
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			toolErr = fmt.Errorf("building the test program: %v\n%s", err, out)
+			return
+		}
+		os.Link(filepath.Join(root, "bin", "true"), filepath.Join(root, "bin", "sleep"))
+		toolTar = filepath.Join(dir, "tool.tar")
+		if out, err := exec.Command("tar", "-C", root, "-cf", toolTar, ".").CombinedOutput(); err != nil {
+			toolErr = fmt.Errorf("tar: %v\n%s", err, out)
+		}
+	})
+	if toolErr != nil {
+		t.Fatal(toolErr)
+	}
+	return toolTar
+}
+
+// importImage imports tarball into the guarded engine as name.
+func (e *guarded) importImage(t *testing.T, tarball, name string) string {
+	t.Helper()
+	if _, err := e.docker("image", "inspect", name); err == nil {
+		return name
+	}
+	e.mustDocker(t, "import", tarball, name)
+	return name
+}
+
+func hasRule(out, rule string) bool { return strings.Contains(out, "rule "+rule+":") }
+
