@@ -207,7 +207,7 @@ func (w *walker) archive(r io.ReaderAt, size int64, loc string, depth int) error
 		return nil
 	}
 
-	found := false
+	var found []Artifact
 	for _, f := range poms {
 		if err := w.ctx.Err(); err != nil {
 			return err
@@ -217,22 +217,20 @@ func (w *walker) archive(r io.ReaderAt, size int64, loc string, depth int) error
 			w.errs = append(w.errs, err)
 			continue
 		}
-		w.out = append(w.out, a)
-		found = true
+		found = append(found, a)
 	}
-	if !found {
-		var attrs map[string]string
-		if manifest != nil {
-			b, err := w.small(manifest, loc)
-			if err != nil {
-				w.errs = append(w.errs, err)
-			} else {
-				attrs = parseManifest(b)
-			}
+	w.out = append(w.out, found...)
+	var attrs map[string]string
+	if manifest != nil {
+		b, err := w.small(manifest, loc)
+		if err != nil {
+			w.errs = append(w.errs, err)
+		} else {
+			attrs = parseManifest(b)
 		}
-		if a, ok := identify(attrs, loc); ok {
-			w.out = append(w.out, a)
-		}
+	}
+	if a, ok := identify(attrs, loc); ok && !describesSelf(found, a) {
+		w.out = append(w.out, a)
 	}
 
 	for _, f := range nested {
@@ -258,6 +256,22 @@ func (w *walker) archive(r io.ReaderAt, size int64, loc string, depth int) error
 		}
 	}
 	return nil
+}
+
+// describesSelf reports whether one of the pom.properties of an archive is
+// the archive's own, judging by the identity its manifest or file name
+// gives. A shaded jar often carries only the pom.properties of what it
+// bundles (Guice's jar has cglib's): the archive itself is then named by
+// its weaker evidence. Any pom.properties with the same artifact id or
+// version, or whose artifact id ends the manifest's dotted name
+// ("org.apache.commons.commons-io"), counts as the archive's own.
+func describesSelf(poms []Artifact, self Artifact) bool {
+	for _, p := range poms {
+		if p.ArtifactID == self.ArtifactID || p.Version == self.Version || strings.HasSuffix(self.ArtifactID, "."+p.ArtifactID) {
+			return true
+		}
+	}
+	return false
 }
 
 // exhausted reports whether a budget shared by the whole file is spent.

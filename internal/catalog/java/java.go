@@ -11,12 +11,14 @@
 //     (groupId:artifactId at version). These files are written by Maven
 //     itself and are the authoritative source; a fat jar that carries
 //     several of them yields several packages.
-//  2. Only when there is none, the main section of META-INF/MANIFEST.MF
-//     (manifest.go) names the archive: Implementation-Vendor-Id as the
-//     group, Implementation-Title or Bundle-SymbolicName as the artifact,
+//  2. The main section of META-INF/MANIFEST.MF (manifest.go) names the
+//     archive itself: Implementation-Vendor-Id as the group,
+//     Implementation-Title or Bundle-SymbolicName as the artifact,
 //     Implementation-Version or Bundle-Version as the version. What the
 //     manifest lacks comes from the file name (splitFileName,
-//     "artifact-1.2.3.jar").
+//     "artifact-1.2.3.jar"). This weaker identity is reported only when no
+//     pom.properties already names the archive: when there is none, or
+//     when those there describe only what a shaded jar bundles.
 //  3. Nested archives (WEB-INF/lib/*.jar in a war, a war in an ear,
 //     BOOT-INF/lib/*.jar in a Spring Boot jar) are walked the same way.
 //     A stored entry is read in place through the outer file; a compressed

@@ -390,6 +390,23 @@ func TestManifest(t *testing.T) {
 	}
 }
 
+func TestDescribesSelf(t *testing.T) {
+	poms := []Artifact{{GroupID: "commons-io", ArtifactID: "commons-io", Version: "2.11.0"}}
+	for _, tc := range []struct {
+		self Artifact
+		want bool
+	}{
+		{Artifact{ArtifactID: "commons-io", Version: "2.11"}, true},
+		{Artifact{ArtifactID: "org.apache.commons.commons-io", Version: "2.11.0"}, true},
+		{Artifact{ArtifactID: "org.apache.commons.io", Version: "2.11.0"}, true},
+		{Artifact{ArtifactID: "guice", Version: "4.2.3"}, false},
+	} {
+		if got := describesSelf(poms, tc.self); got != tc.want {
+			t.Errorf("describesSelf(%+v) = %v", tc.self, got)
+		}
+	}
+}
+
 func TestSplitFileName(t *testing.T) {
 	for in, want := range map[string][2]string{
 		"commons-lang3-3.12.0.jar":         {"commons-lang3", "3.12.0"},

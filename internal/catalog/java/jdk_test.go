@@ -243,28 +243,48 @@ func testEar(t *testing.T, j *jdk) {
 }
 
 func testFatJar(t *testing.T, j *jdk) {
-	files := map[string]string{}
-	for _, c := range [][3]string{
-		{"com.example", "app", "2.0.0"},
-		{"com.google.guava", "guava", "31.1-jre"},
-		{"com.fasterxml.jackson.core", "jackson-databind", "2.13.3"},
-	} {
-		p, content := pom(c[0], c[1], c[2])
-		files[p] = content
-	}
-	// The manifest names the application, but pom.properties win.
-	fat := j.archive("app-all.jar", true, files, "Main-Class: com.example.greeter.Greeter\nImplementation-Title: app-all\nImplementation-Version: 9.9\n", false, false)
-	got := readArtifacts(t, New(), fat, "app/app-all.jar")
-	var names []string
-	for _, a := range got {
-		if a.Evidence != EvidencePOM || a.Path != "app/app-all.jar" {
-			t.Errorf("%+v", a)
+	bundled := func(own bool) map[string]string {
+		files := map[string]string{}
+		coords := [][3]string{
+			{"com.google.guava", "guava", "31.1-jre"},
+			{"com.fasterxml.jackson.core", "jackson-databind", "2.13.3"},
 		}
-		names = append(names, a.Name()+"@"+a.Version)
+		if own {
+			coords = append(coords, [3]string{"com.example", "app-all", "2.0.0"})
+		}
+		for _, c := range coords {
+			p, content := pom(c[0], c[1], c[2])
+			files[p] = content
+		}
+		return files
 	}
-	want := []string{"com.example:app@2.0.0", "com.fasterxml.jackson.core:jackson-databind@2.13.3", "com.google.guava:guava@31.1-jre"}
-	if d := cmp.Diff(want, names); d != "" {
-		t.Errorf("fat jar (-want +got):\n%s", d)
+	manifest := "Main-Class: com.example.greeter.Greeter\nImplementation-Title: app-all\nImplementation-Version: 2.0.0\nImplementation-Vendor-Id: com.example\n"
+	for _, tc := range []struct {
+		name string
+		own  bool
+		want []string
+	}{{
+		// The jar's own pom.properties names it; the manifest adds nothing.
+		name: "own pom.properties", own: true,
+		want: []string{"com.example:app-all@2.0.0 pom.properties", "com.fasterxml.jackson.core:jackson-databind@2.13.3 pom.properties", "com.google.guava:guava@31.1-jre pom.properties"},
+	}, {
+		// Shaded without its own: the manifest names the jar itself.
+		name: "shaded",
+		want: []string{"com.example:app-all@2.0.0 MANIFEST.MF", "com.fasterxml.jackson.core:jackson-databind@2.13.3 pom.properties", "com.google.guava:guava@31.1-jre pom.properties"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			fat := j.with(t).archive("app-all.jar", true, bundled(tc.own), manifest, false, false)
+			var got []string
+			for _, a := range readArtifacts(t, New(), fat, "app/app-all.jar") {
+				if a.Path != "app/app-all.jar" {
+					t.Errorf("%+v", a)
+				}
+				got = append(got, a.Name()+"@"+a.Version+" "+string(a.Evidence))
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
 	}
 }
 
