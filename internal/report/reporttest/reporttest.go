@@ -48,7 +48,9 @@ func Sample() *report.Report {
 	zlib := pkg("zlib1g", "1:1.2.13.dfsg-1", sbom.Deb, d, func(p *sbom.Package) {
 		p.Arch, p.SourceName, p.SourceVersion, p.Locations = "amd64", "zlib", "1:1.2.13.dfsg-1", status
 	})
-	app := pkg("example.com/app", "(devel)", sbom.GoModule, nil, func(p *sbom.Package) { p.Main, p.GoVersion, p.Platform, p.Locations = true, "go1.22.1", "linux/amd64", bin })
+	app := pkg("example.com/app", "(devel)", sbom.GoModule, nil, func(p *sbom.Package) {
+		p.Main, p.GoVersion, p.Platform, p.Locations = true, "go1.22.1", "linux/amd64", bin
+	})
 	text := pkg("golang.org/x/text", "v0.3.5", sbom.GoModule, nil, func(p *sbom.Package) { p.GoVersion, p.Locations = "go1.22.1", bin })
 	stdlib := pkg("stdlib", "1.22.1", sbom.GoStdlib, nil, func(p *sbom.Package) { p.GoVersion, p.Locations = "go1.22.1", bin })
 	yaml := pkg("PyYAML", "5.3", sbom.Python, nil, func(p *sbom.Package) {
