@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/bench"
@@ -145,7 +144,7 @@ func runBench(ctx context.Context, s *streams, f *benchFlags) error {
 		return &exitError{code: ExitInput, err: err}
 	}
 	if f.factsOut != "" {
-		if err := writeFile(f.factsOut, func(w io.Writer) error { return facts.Save(w, snap) }); err != nil {
+		if err := writeOutput(nil, f.factsOut, func(w io.Writer) error { return facts.Save(w, snap) }); err != nil {
 			return &exitError{code: ExitInput, err: err}
 		}
 	}
@@ -159,9 +158,9 @@ func runBench(ctx context.Context, s *streams, f *benchFlags) error {
 		return benchFormats[f.format](w, rep)
 	}
 	if f.output != "" {
-		err = writeFile(f.output, func(w io.Writer) error { return render(w, false) })
+		err = writeOutput(nil, f.output, func(w io.Writer) error { return render(w, false) })
 	} else {
-		err = render(s.out, useColor(s.out))
+		err = render(s.out, colorOK(s.out))
 	}
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
@@ -222,36 +221,4 @@ func tripped(rep bench.Report, level int) int {
 		}
 	}
 	return n
-}
-
-func useColor(w io.Writer) bool {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
-		return false
-	}
-	fh, ok := w.(*os.File)
-	return ok && isatty.IsTerminal(fh.Fd())
-}
-
-// writeFile writes through a temporary file and renames it, so a failed run
-// never leaves a truncated report where a good one was.
-func writeFile(name string, write func(io.Writer) error) error {
-	tmp := name + ".tmp"
-	fh, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	if err := write(fh); err != nil {
-		fh.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := fh.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("bench: %w", err)
-	}
-	if err := os.Rename(tmp, name); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("bench: %w", err)
-	}
-	return nil
 }

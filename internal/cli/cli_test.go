@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -243,5 +244,42 @@ func TestScannersAndDockerfile(t *testing.T) {
 	os.WriteFile(df, []byte("FROM debian\nRUN <<EOF\n"), 0o644)
 	if r := run(t, "scan", df); r.code != 2 {
 		t.Errorf("malformed Dockerfile: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// TestOutputToDevices: --output never replaces what is not a regular file
+// (a rename over /dev/null would turn it into one).
+func TestOutputToDevices(t *testing.T) {
+	img := testutil.DockerArchive(t, "o:1", testutil.LayerTar(t, testutil.Entry{Name: "etc/os-release", Body: "ID=debian\n"}))
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	got := make(chan []byte)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if r := run(t, "scan", "--scanners", "", "--format", "json", "--output", fifo, img); r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.stderr)
+	}
+	if b := <-got; !bytes.Contains(b, []byte(`"schema_version"`)) {
+		t.Errorf("report not written into the FIFO: %q", b)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("FIFO replaced: %v %v", st.Mode(), err)
+	}
+	link := filepath.Join(t.TempDir(), "link.json")
+	real := filepath.Join(t.TempDir(), "real.json")
+	os.WriteFile(real, nil, 0o644)
+	os.Symlink(real, link)
+	if r := run(t, "sbom", "--output", link, img); r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(real); !bytes.Contains(b, []byte(`"packages"`)) {
+		t.Error("output not written through the symlink")
+	}
+	if st, _ := os.Lstat(link); st.Mode()&os.ModeSymlink == 0 {
+		t.Error("symlink replaced")
 	}
 }

@@ -33,14 +33,45 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// colorOK reports whether w may receive ANSI colours: a terminal, and the
+// user has not set NO_COLOR (https://no-color.org).
+func colorOK(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	return isTerminal(w)
+}
+
 // writeOutput renders into FILE (atomically: a temporary file renamed over
 // it, so a failed run never leaves half a report) or into stdout.
 func writeOutput(stdout io.Writer, file string, render func(io.Writer) error) error {
 	if file == "" || file == "-" {
 		return render(stdout)
 	}
-	dir := filepath.Dir(file)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp-*")
+	// Through symlinks to what the user named; a device, pipe or socket
+	// (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced.
+	target := file
+	if resolved, err := filepath.EvalSymlinks(file); err == nil {
+		target = resolved
+	}
+	if st, err := os.Stat(target); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return usageErrorf("--output: %s is a directory", file)
+		}
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return usageErrorf("--output: %v", err)
+		}
+		err = render(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", file, err)
+		}
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return usageErrorf("--output: %v", err)
 	}
@@ -52,7 +83,7 @@ func writeOutput(stdout io.Writer, file string, render func(io.Writer) error) er
 		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), file)
+		err = os.Rename(tmp.Name(), target)
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
@@ -203,7 +234,7 @@ func (p *outputPlan) render(w io.Writer, rep *report.Report, packages bool) erro
 	case "json":
 		return report.WriteJSON(w, rep)
 	case "table":
-		return table.Write(w, rep, table.Options{Color: isTerminal(w) && os.Getenv("NO_COLOR") == "", Packages: packages})
+		return table.Write(w, rep, table.Options{Color: colorOK(w), Packages: packages})
 	case "sarif":
 		return sarif.Write(w, findings.FromScan(rep))
 	case "junit":
