@@ -262,16 +262,35 @@ func (w *walker) archive(r io.ReaderAt, size int64, loc string, depth int) error
 // the archive's own, judging by the identity its manifest or file name
 // gives. A shaded jar often carries only the pom.properties of what it
 // bundles (Guice's jar has cglib's): the archive itself is then named by
-// its weaker evidence. Any pom.properties with the same artifact id or
-// version, or whose artifact id ends the manifest's dotted name
-// ("org.apache.commons.commons-io"), counts as the archive's own.
+// its manifest. A pom.properties counts as the archive's own when it has
+// the same artifact id or version (1.26 and 1.26.0 are the same), or when
+// the manifest's dotted bundle name ends with its artifact id
+// ("org.apache.commons.commons-io") or starts with its group
+// ("org.codehaus.plexus.interpolation"). A name taken from the file name
+// alone never stands beside pom.properties: renamed copies
+// ("geronimo-interceptor-3.0-spec.jar") would yield nonsense.
 func describesSelf(poms []Artifact, self Artifact) bool {
+	if len(poms) > 0 && self.Evidence == EvidenceFileName {
+		return true
+	}
 	for _, p := range poms {
-		if p.ArtifactID == self.ArtifactID || p.Version == self.Version || strings.HasSuffix(self.ArtifactID, "."+p.ArtifactID) {
+		switch {
+		case p.ArtifactID == self.ArtifactID,
+			trimZeros(p.Version) == trimZeros(self.Version),
+			strings.HasSuffix(self.ArtifactID, "."+p.ArtifactID),
+			self.ArtifactID == p.GroupID || strings.HasPrefix(self.ArtifactID, p.GroupID+"."):
 			return true
 		}
 	}
 	return false
+}
+
+// trimZeros drops trailing ".0" elements: OSGi versions always have three.
+func trimZeros(v string) string {
+	for strings.HasSuffix(v, ".0") {
+		v = v[:len(v)-2]
+	}
+	return v
 }
 
 // exhausted reports whether a budget shared by the whole file is spent.

@@ -391,19 +391,25 @@ func TestManifest(t *testing.T) {
 }
 
 func TestDescribesSelf(t *testing.T) {
-	poms := []Artifact{{GroupID: "commons-io", ArtifactID: "commons-io", Version: "2.11.0"}}
+	poms := []Artifact{{GroupID: "org.codehaus.plexus", ArtifactID: "plexus-interpolation", Version: "1.26"}}
 	for _, tc := range []struct {
 		self Artifact
 		want bool
 	}{
-		{Artifact{ArtifactID: "commons-io", Version: "2.11"}, true},
-		{Artifact{ArtifactID: "org.apache.commons.commons-io", Version: "2.11.0"}, true},
-		{Artifact{ArtifactID: "org.apache.commons.io", Version: "2.11.0"}, true},
-		{Artifact{ArtifactID: "guice", Version: "4.2.3"}, false},
+		{Artifact{ArtifactID: "plexus-interpolation", Version: "1.25", Evidence: EvidenceManifest}, true},
+		{Artifact{ArtifactID: "interp", Version: "1.26.0", Evidence: EvidenceManifest}, true},
+		{Artifact{ArtifactID: "org.apache.plexus-interpolation", Version: "9", Evidence: EvidenceManifest}, true},
+		{Artifact{ArtifactID: "org.codehaus.plexus.interpolation", Version: "9", Evidence: EvidenceManifest}, true},
+		{Artifact{ArtifactID: "renamed", Version: "9", Evidence: EvidenceFileName}, true},
+		{Artifact{ArtifactID: "com.google.inject", Version: "4.2.3", Evidence: EvidenceManifest}, false},
+		{Artifact{ArtifactID: "guice", Version: "4.2.3", Evidence: EvidenceManifestFileName}, false},
 	} {
 		if got := describesSelf(poms, tc.self); got != tc.want {
 			t.Errorf("describesSelf(%+v) = %v", tc.self, got)
 		}
+	}
+	if describesSelf(nil, Artifact{ArtifactID: "x", Version: "1", Evidence: EvidenceFileName}) {
+		t.Error("no pom.properties describe nothing")
 	}
 }
 
