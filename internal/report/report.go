@@ -19,6 +19,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -296,12 +297,10 @@ func SortVulnerabilities(vs []Vulnerability) {
 	})
 }
 
-// WriteJSON renders the json format.
+// WriteJSON renders the json format: what json.Encoder with a two-space
+// indent writes, with the long lists streamed (package jsonstream).
 func WriteJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return jsonstream.Encode(w, r, "packages", "vulnerabilities", "suppressed", "dropped", "findings")
 }
 
 // maxJSONSize bounds a report read back; real reports of large images are

@@ -125,15 +125,3 @@ func FuzzReadJSON(f *testing.F) {
 		}
 	})
 }
-
-func BenchmarkWriteJSON10k(b *testing.B) {
-	r := reporttest.Large(10000)
-	var buf bytes.Buffer
-	for b.Loop() {
-		buf.Reset()
-		if err := report.WriteJSON(&buf, r); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.SetBytes(int64(buf.Len()))
-}

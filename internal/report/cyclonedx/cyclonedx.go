@@ -9,9 +9,9 @@
 //	findings        ─▶ vulnerabilities, one per finding, suppressed ones
 //	                   with an analysis (VEX state and justification)
 //
-// It uses github.com/CycloneDX/cyclonedx-go for the model and encoder; the
-// BOM is built at version 1.6 directly so the encoder's deep copy for
-// version conversion (a gob round trip) is never needed. The properties
+// It uses github.com/CycloneDX/cyclonedx-go for the model; the BOM is
+// built at version 1.6 directly so the library's deep copy for version
+// conversion (a gob round trip) is never needed. The properties
 // let package sbomread restore exactly what was scanned, so scanning a
 // stored BOM later finds what scanning the image found.
 package cyclonedx
@@ -29,6 +29,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -61,10 +62,10 @@ type Options struct {
 
 // Write renders r.
 func Write(w io.Writer, r *report.Report, o Options) error {
-	bom := Build(r, o)
-	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
-	enc.SetPretty(true).SetEscapeHTML(false)
-	if err := enc.Encode(bom); err != nil {
+	// The library's encoder (json.Encoder, two-space indent) produces the
+	// same bytes; jsonstream writes the large arrays element by element
+	// instead of re-indenting one buffer of the whole BOM.
+	if err := jsonstream.Encode(w, Build(r, o), "components", "dependencies", "vulnerabilities"); err != nil {
 		return fmt.Errorf("cyclonedx: %w", err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -123,4 +124,20 @@ func BenchmarkWrite10k(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(buf.Len()))
+}
+
+// TestSameAsLibraryEncoder: the streamed output is byte for byte what
+// cyclonedx-go's own encoder writes.
+func TestSameAsLibraryEncoder(t *testing.T) {
+	r := reporttest.Sample()
+	o := cyclonedx.Options{Serial: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79"}
+	var want bytes.Buffer
+	enc := cdx.NewBOMEncoder(&want, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true).SetEscapeHTML(false)
+	if err := enc.Encode(cyclonedx.Build(r, o)); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want.String(), string(render(t, r, o))); d != "" {
+		t.Errorf("(-library +ours):\n%s", d)
+	}
 }

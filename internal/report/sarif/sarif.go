@@ -9,13 +9,13 @@
 package sarif
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/report/findings"
+	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
 )
 
 // Version is the SARIF version written.
@@ -145,10 +145,7 @@ func Write(w io.Writer, d *findings.Document) error {
 	if l.Runs[0].Tool.Driver.Name == "" {
 		l.Runs[0].Tool.Driver.Name = "bulwark"
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(l)
+	return jsonstream.Encode(w, l, "runs.*.tool.driver.rules", "runs.*.results")
 }
 
 func level(l findings.Level) string {

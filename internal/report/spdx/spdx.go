@@ -9,7 +9,7 @@
 //	relationships   ─▶ target CONTAINS each package; a Go binary's main
 //	                   module DEPENDS_ON its other modules
 //
-// It uses github.com/spdx/tools-golang's v2.3 model and JSON writer.
+// It uses github.com/spdx/tools-golang's v2.3 model.
 // Package sbomread reads the annotations back.
 package spdx
 
@@ -23,11 +23,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx/v2/common"
 	v23 "github.com/spdx/tools-golang/spdx/v2/v2_3"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -62,7 +62,9 @@ type Options struct {
 
 // Write renders r.
 func Write(w io.Writer, r *report.Report, o Options) error {
-	if err := spdxjson.Write(Build(r, o), w, spdxjson.Indent("  "), spdxjson.EscapeHTML(false)); err != nil {
+	// tools-golang's writer is json.Encoder with the same settings;
+	// jsonstream gives the same bytes without whole-document buffers.
+	if err := jsonstream.Encode(w, Build(r, o), "packages", "relationships"); err != nil {
 		return fmt.Errorf("spdx: %w", err)
 	}
 	return nil

@@ -56,6 +56,20 @@ func TestSchemaAndGolden(t *testing.T) {
 	}
 }
 
+// TestSameAsLibraryWriter: the streamed output is byte for byte what
+// tools-golang's writer produces.
+func TestSameAsLibraryWriter(t *testing.T) {
+	r := reporttest.Sample()
+	o := spdx.Options{Namespace: "https://example.com/spdx/1"}
+	var want bytes.Buffer
+	if err := spdxjson.Write(spdx.Build(r, o), &want, spdxjson.Indent("  "), spdxjson.EscapeHTML(false)); err != nil {
+		t.Fatal(err)
+	}
+	if got := render(t, r, o); !bytes.Equal(want.Bytes(), got) {
+		t.Errorf("output differs from tools-golang's writer:\n%s\n---\n%s", want.Bytes(), got)
+	}
+}
+
 func BenchmarkWrite10k(b *testing.B) {
 	r := reporttest.Large(10000)
 	var buf bytes.Buffer
