@@ -100,6 +100,13 @@ func compile(p *policy.Policy, opts Options) (*compiled, error) {
 		}
 		c.scans = history.Dir(dir)
 	}
+	if c.scans != nil {
+		now := opts.Now
+		if now == nil {
+			now = time.Now
+		}
+		c.scans = &cachedScans{src: c.scans, now: now, m: map[string]cachedScan{}}
+	}
 	if p.ScanGate.IgnoreFile != "" {
 		c.ignore = &ignoreFile{path: p.ScanGate.IgnoreFile}
 	}

@@ -123,13 +123,18 @@ type Options struct {
 	Scans Scans
 	// Now is the clock (tests); nil: time.Now.
 	Now func() time.Time
+	// NameTTL and IDTTL bound how long an image inspect answer is reused
+	// for an image name and for an image ID (0: DefaultNameTTL,
+	// DefaultIDTTL; negative: ask the engine every time).
+	NameTTL, IDTTL time.Duration
 }
 
 // Guard evaluates requests against a policy that can be replaced while
 // requests are in flight: each request uses the policy it started with.
 type Guard struct {
-	opts Options
-	cur  atomic.Pointer[compiled]
+	opts   Options
+	cur    atomic.Pointer[compiled]
+	images *imageCache
 }
 
 // New compiles p into a Guard.
@@ -137,7 +142,7 @@ func New(p *policy.Policy, opts Options) (*Guard, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	g := &Guard{opts: opts}
+	g := &Guard{opts: opts, images: newImageCache(opts.NameTTL, opts.IDTTL)}
 	if err := g.SetPolicy(p); err != nil {
 		return nil, err
 	}

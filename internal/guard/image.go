@@ -51,7 +51,7 @@ func (e *eval) image(ctx context.Context, s *spec) ([]Violation, error) {
 	if err != nil || eng == nil {
 		return vs, err
 	}
-	ins, err := eng.ImageInspect(ctx, ref)
+	ins, err := e.g.images.inspect(ctx, eng, ref, e.g.opts.Now())
 	if cerrdefs.IsNotFound(err) {
 		// The daemon refuses to create from a missing image (the client
 		// then pulls and asks again), and start re-judges by image ID.

@@ -250,4 +250,3 @@ func (e *guarded) importImage(t *testing.T, tarball, name string) string {
 }
 
 func hasRule(out, rule string) bool { return strings.Contains(out, "rule "+rule+":") }
-
