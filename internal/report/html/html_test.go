@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -72,57 +73,33 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestChromium is acceptance 3: the page opened in headless Chromium shows
-// the summary and the table, logs no console error, makes no network
-// request, sorts and filters, and its screenshot is not blank.
-func TestChromium(t *testing.T) {
+// browser starts headless Chromium with a fresh profile and records every
+// network request (other than the page itself) and every console problem.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	page     string
+	requests []string
+	problems []string
+}
+
+func newBrowser(t *testing.T, pageURL string) *browser {
 	exe := chromium(t)
 	dir := t.TempDir()
-	page := filepath.Join(dir, "report.html")
-	if err := os.WriteFile(page, render(t, reporttest.Sample()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	pageURL := (&url.URL{Scheme: "file", Path: page}).String()
-
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(filepath.Join(dir, "profile")),
 		chromedp.WindowSize(1280, 1000))
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelA()
+	t.Cleanup(cancelA)
 	cctx, cancelC := chromedp.NewContext(actx)
-	defer cancelC()
-
-	var (
-		mu       sync.Mutex
-		requests []string
-		problems []string
-	)
+	t.Cleanup(cancelC)
+	b := &browser{ctx: cctx, page: pageURL}
 	// Listen before anything runs, so nothing the page does is missed.
-	if err := chromedp.Listen(cctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			if e.Request.URL != pageURL {
-				requests = append(requests, e.Request.URL)
-			}
-		case *runtime.EventConsoleAPICalled:
-			switch e.Type {
-			case runtime.ConsoleAPICalledTypeError, runtime.ConsoleAPICalledTypeWarning, runtime.ConsoleAPICalledTypeAssert:
-				problems = append(problems, fmt.Sprintf("console.%s: %v", e.Type, args(e.Args)))
-			}
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
-		case *cdplog.EventEntryAdded:
-			if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
-				problems = append(problems, fmt.Sprintf("log %s: %s %s", e.Entry.Level, e.Entry.Text, e.Entry.URL))
-			}
-		}
-	}); err != nil {
+	if err := chromedp.Listen(cctx, b.event); err != nil {
 		t.Skipf("chromium does not start here: %v", err)
 	}
 	for _, enable := range []func() error{
@@ -134,7 +111,73 @@ func TestChromium(t *testing.T) {
 			t.Skipf("chromium does not start here: %v", err)
 		}
 	}
+	return b
+}
 
+func (b *browser) event(ev any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if e.Request.URL != b.page {
+			b.requests = append(b.requests, e.Request.URL)
+		}
+	case *runtime.EventConsoleAPICalled:
+		switch e.Type {
+		case runtime.ConsoleAPICalledTypeError, runtime.ConsoleAPICalledTypeWarning, runtime.ConsoleAPICalledTypeAssert:
+			b.problems = append(b.problems, fmt.Sprintf("console.%s: %v", e.Type, args(e.Args)))
+		}
+	case *runtime.EventExceptionThrown:
+		b.problems = append(b.problems, "exception: "+e.ExceptionDetails.Text)
+	case *cdplog.EventEntryAdded:
+		if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
+			b.problems = append(b.problems, fmt.Sprintf("log %s: %s %s", e.Entry.Level, e.Entry.Text, e.Entry.URL))
+		}
+	}
+}
+
+// seen returns what was recorded, after a moment for late events.
+func (b *browser) seen() (requests, problems []string) {
+	time.Sleep(300 * time.Millisecond)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.requests), slices.Clone(b.problems)
+}
+
+func writePage(t *testing.T, body []byte) string {
+	t.Helper()
+	page := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(page, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return (&url.URL{Scheme: "file", Path: page}).String()
+}
+
+// TestChromiumHarness checks the checker: a page that fetches an image
+// and logs an error is caught, so a clean result below means something.
+func TestChromiumHarness(t *testing.T) {
+	pageURL := writePage(t, []byte(`<!DOCTYPE html><html><head><title>x</title></head><body><p>x</p>
+<img src="http://127.0.0.1:9/pixel.png" alt=""><script>console.error("boom")</script></body></html>`))
+	b := newBrowser(t, pageURL)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(pageURL)); err != nil {
+		t.Fatal(err)
+	}
+	requests, problems := b.seen()
+	if !slices.Contains(requests, "http://127.0.0.1:9/pixel.png") {
+		t.Errorf("the image request was not seen: %v", requests)
+	}
+	if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, "boom") }) {
+		t.Errorf("console.error was not seen: %v", problems)
+	}
+}
+
+// TestChromium is acceptance 3: the page opened in headless Chromium shows
+// the summary and the table, logs no console error, makes no network
+// request, sorts and filters, and its screenshot is not blank.
+func TestChromium(t *testing.T) {
+	pageURL := writePage(t, render(t, reporttest.Sample()))
+	b := newBrowser(t, pageURL)
+	cctx := b.ctx
 	do := func(steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(cctx, steps...); err != nil {
@@ -174,14 +217,11 @@ func TestChromium(t *testing.T) {
 	firstSorted := text(`#results tbody tr:first-child td:first-child`)
 	do(chromedp.Click(chromedp.CSS(`#results th:nth-child(1)`)))
 	firstSortedDesc := text(`#results tbody tr:first-child td:first-child`)
-	// Give late console messages a moment to arrive.
-	time.Sleep(300 * time.Millisecond)
 	if d := os.Getenv("BULWARK_SCREENSHOT_DIR"); d != "" {
 		os.WriteFile(filepath.Join(d, "report.png"), shot, 0o644)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
+	requests, problems := b.seen()
 	if len(requests) > 0 {
 		t.Errorf("network requests: %v", requests)
 	}
