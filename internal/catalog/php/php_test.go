@@ -2,14 +2,21 @@ package php
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/catalogtest"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 func TestClassify(t *testing.T) {
@@ -163,4 +170,100 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// composerShow runs the real `composer show` in a project folder holding
+// installed.json (with the package folders it points to) or composer.lock,
+// and returns name@version of what it lists.
+func composerShow(t *testing.T, fixture string, args ...string) []string {
+	t.Helper()
+	composer := testutil.NeedCommand(t, "composer")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "composer.json"), []byte(`{"name": "acme/project"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "composer.lock")
+	if strings.HasSuffix(fixture, "installed.json") {
+		dst = filepath.Join(dir, "vendor/composer/installed.json")
+		pkgs, err := parseInstalled(context.Background(), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pkgs {
+			// composer show lists only packages whose folder exists.
+			if err := os.MkdirAll(filepath.Join(dir, "vendor", p.Name), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(composer, append([]string{"show", "--format=json", "--no-interaction", "--no-plugins"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "COMPOSER_HOME="+filepath.Join(dir, ".composer"), "COMPOSER_ALLOW_SUPERUSER=1", "COMPOSER_DISABLE_NETWORK=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("composer show: %v", err)
+	}
+	var res map[string][]struct{ Name, Version string }
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("composer show output: %v\n%s", err, out)
+	}
+	var set []string
+	for _, list := range res {
+		for _, p := range list {
+			set = append(set, p.Name+"@"+p.Version)
+		}
+	}
+	slices.Sort(set)
+	return set
+}
+
+// TestAgreesWithComposer compares the fixtures' packages, and the lock
+// file's development packages, with what Composer itself lists (when
+// `composer` is installed: Debian package composer).
+func TestAgreesWithComposer(t *testing.T) {
+	list := func(pkgs []sbom.Package, dev bool) []string {
+		var out []string
+		for _, p := range pkgs {
+			if !dev || !p.Dev {
+				out = append(out, p.Name+"@"+p.Version)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tc := range []struct{ fixture, image string }{
+		{"testdata/srv/shop/vendor/composer/installed.json", "srv/shop/vendor/composer/installed.json"},
+		{"testdata/var/www/legacy/vendor/composer/installed.json", "var/www/legacy/vendor/composer/installed.json"},
+		{"testdata/srv/shop/composer.lock", "srv/shop/composer.lock"},
+	} {
+		t.Run(tc.image, func(t *testing.T) {
+			pkgs, err := catalogtest.ParseFixture(t, New(), tc.image)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var args []string
+			if strings.HasSuffix(tc.image, ".lock") {
+				args = []string{"--locked"}
+			}
+			if d := cmp.Diff(composerShow(t, tc.fixture, args...), list(pkgs, false)); d != "" {
+				t.Errorf("packages differ from composer show (-composer +bulwark):\n%s", d)
+			}
+			if len(args) > 0 {
+				noDev := composerShow(t, tc.fixture, "--locked", "--no-dev")
+				if d := cmp.Diff(noDev, list(pkgs, true)); d != "" {
+					t.Errorf("non-dev packages differ from composer show --no-dev (-composer +bulwark):\n%s", d)
+				}
+			}
+		})
+	}
 }
