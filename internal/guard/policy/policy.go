@@ -223,7 +223,24 @@ func Parse(r io.Reader) (*Policy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in default: %w", err)
 	}
-	return parse(b, base)
+	p, err := parse(b, base)
+	if err != nil {
+		return nil, oneLine(err)
+	}
+	return p, nil
+}
+
+// oneLine flattens the YAML decoder's and validation's multi-line errors
+// so the command line prints one line.
+func oneLine(err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return errors.New(strings.Join(te.Errors, "; "))
+	}
+	if msg := err.Error(); strings.Contains(msg, "\n") {
+		return errors.New(strings.ReplaceAll(msg, "\n", "; "))
+	}
+	return err
 }
 
 func parse(b []byte, base *Policy) (*Policy, error) {
