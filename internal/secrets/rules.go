@@ -19,6 +19,9 @@ type rule struct {
 	minEntropy float64
 	// generic rules also refuse values that look like placeholders.
 	generic bool
+	// after bounds how far past its keyword a match may end (default
+	// 512 bytes); multi-line formats need more.
+	after int
 }
 
 func newRule(id, title string, sev advisory.Severity, keywords []string, re string, group int) rule {
@@ -61,14 +64,19 @@ var builtinRules = []rule{
 		`\b(AIza[0-9A-Za-z_-]{35})\b`, 1),
 	newRule("secret-gcp-service-account", "Google Cloud service account key", advisory.Critical,
 		[]string{"service_account"},
-		`(?s)"type"\s*:\s*"service_account".{0,1000}?"private_key"\s*:\s*"(-----BEGIN[^"]{40,})"`, 1),
+		`(?s)"type"\s*:\s*"service_account".{0,1000}?"private_key"\s*:\s*"(-----BEGIN[^"]{40,})"`, 1).reach(16 << 10),
 	newRule("secret-private-key", "Private key", advisory.High,
 		[]string{"private key"},
-		`(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)[\s\\n]*(?:[A-Za-z0-9-]+: [^\n]*[\s\\n]+)*[A-Za-z0-9+/=\s\\n]{64,}-----END`, 1),
+		`(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)[\s\\n]*(?:[A-Za-z0-9-]+: [^\n]*[\s\\n]+)*[A-Za-z0-9+/=\s\\n]{64,}-----END`, 1).reach(16 << 10),
 	withEntropy(newRule("secret-jwt", "JSON Web Token", advisory.Medium,
 		[]string{"eyj"},
 		`\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,})`, 1), 3.0),
 	genericRule(),
+}
+
+func (r rule) reach(n int) rule {
+	r.after = n
+	return r
 }
 
 func withEntropy(r rule, bits float64) rule {

@@ -14,14 +14,15 @@
 package secrets
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
 	"strings"
+	"sync"
 
 	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
@@ -120,52 +121,105 @@ func (s *Scanner) Check(ctx context.Context, e *layerfs.Entry, f catalog.File) (
 	if f == nil {
 		return nil, nil
 	}
-	br := bufio.NewReaderSize(f, sniffSize)
-	head, _ := br.Peek(sniffSize)
-	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, nil // binary
+	size := f.Size()
+	if size > s.MaxSize {
+		size = s.MaxSize
 	}
-	data, err := io.ReadAll(io.LimitReader(br, s.MaxSize))
-	if err != nil {
+	bp := bufs.Get().(*[]byte)
+	defer bufs.Put(bp)
+	if int64(cap(*bp)) < size {
+		*bp = make([]byte, size)
+	}
+	data := (*bp)[:size]
+	head := min(size, sniffSize)
+	n, err := io.ReadFull(f, data[:head])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, fmt.Errorf("secrets: reading %s: %w", e.Path, err)
 	}
+	if bytes.IndexByte(data[:n], 0) >= 0 {
+		return nil, nil // binary: the rest is never read
+	}
+	if int64(n) == head && head < size {
+		m, err := io.ReadFull(f, data[head:])
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("secrets: reading %s: %w", e.Path, err)
+		}
+		n += m
+	}
+	data = data[:n]
 	return s.Scan(e.Path, data), nil
 }
 
+// bufs recycles file buffers across files and goroutines.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
 // Scan returns the secrets in data, located at path.
 func (s *Scanner) Scan(path string, data []byte) []finding.Finding {
-	active := make([]bool, len(s.rules))
-	any := false
+	// Keyword hits, per rule, as offsets into data.
+	var hits map[int][]int
 	iter := s.ac.IterOverlappingByte(data)
 	for m := iter.Next(); m != nil; m = iter.Next() {
+		if hits == nil {
+			hits = map[int][]int{}
+		}
 		for _, r := range s.kwRule[m.Pattern()] {
-			active[r] = true
-			any = true
+			hits[r] = append(hits[r], m.Start())
 		}
 	}
-	if !any {
+	if hits == nil {
 		return nil
 	}
 	var out []finding.Finding
 	for i, r := range s.rules {
-		if !active[i] {
+		offs := hits[i]
+		if len(offs) == 0 {
 			continue
 		}
-		for _, loc := range r.re.FindAllSubmatchIndex(data, -1) {
-			start, end := loc[2*r.group], loc[2*r.group+1]
-			if start < 0 {
-				continue
-			}
-			secret := string(data[start:end])
-			if !plausible(r, secret) {
-				continue
-			}
-			out = append(out, r.At(finding.Evidence{
-				Path:  path,
-				Line:  1 + bytes.Count(data[:start], []byte{'\n'}),
-				Match: finding.Redact(secret),
-			}))
+		seen := map[int]bool{}
+		// Regular expressions run only in windows around keyword hits:
+		// text files often mention "password" or "token" once in a
+		// hundred kilobytes.
+		after := r.after
+		if after == 0 {
+			after = 512
 		}
+		for _, w := range windows(offs, len(data), after) {
+			for _, loc := range r.re.FindAllSubmatchIndex(data[w[0]:w[1]], -1) {
+				start, end := loc[2*r.group], loc[2*r.group+1]
+				if start < 0 || seen[w[0]+start] {
+					continue
+				}
+				start, end = w[0]+start, w[0]+end
+				seen[start] = true
+				secret := string(data[start:end])
+				if !plausible(r, secret) {
+					continue
+				}
+				out = append(out, r.At(finding.Evidence{
+					Path:  path,
+					Line:  1 + bytes.Count(data[:start], []byte{'\n'}),
+					Match: finding.Redact(secret),
+				}))
+			}
+		}
+	}
+	return out
+}
+
+// windowBefore bounds how far before its keyword a match may start ("aws_"
+// before "secret_access_key", "-----BEGIN RSA " before "PRIVATE KEY").
+const windowBefore = 256
+
+// windows merges the spans around sorted keyword offsets.
+func windows(offs []int, n, after int) [][2]int {
+	var out [][2]int
+	for _, o := range offs {
+		lo, hi := max(0, o-windowBefore), min(n, o+after)
+		if k := len(out); k > 0 && lo <= out[k-1][1] {
+			out[k-1][1] = max(out[k-1][1], hi)
+			continue
+		}
+		out = append(out, [2]int{lo, hi})
 	}
 	return out
 }
