@@ -110,12 +110,18 @@ func (langMatcher) Query(p *sbom.Package, _ *sbom.Distro) (Query, bool) {
 	case sbom.Java:
 		return Query{Ecosystem: "Maven", Package: p.Name, Version: p.Version, Scheme: "maven"}, true
 	case sbom.Cargo:
+		if p.Main {
+			return Query{}, false // a workspace crate, not the registry's
+		}
 		return Query{Ecosystem: "crates.io", Package: p.Name, Version: p.Version, Scheme: "semver"}, true
 	case sbom.Gem:
 		return Query{Ecosystem: "RubyGems", Package: p.Name, Version: p.Version, Scheme: "semver"}, true
 	case sbom.Composer:
 		return Query{Ecosystem: "Packagist", Package: p.Name, Version: p.Version, Scheme: "semver"}, true
 	case sbom.NuGet:
+		if p.Main {
+			return Query{}, false // the application's own project
+		}
 		return Query{Ecosystem: "NuGet", Package: p.Name, Version: p.Version, Scheme: "semver"}, true
 	}
 	return Query{}, false
