@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"regexp"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/finding"
@@ -22,6 +23,8 @@ type rule struct {
 	// after bounds how far past its keyword a match may end (default
 	// 512 bytes); multi-line formats need more.
 	after int
+	// minLen and minBody (of submatch bodyGroup) bound match lengths.
+	minLen, bodyGroup, minBody int
 }
 
 func newRule(id, title string, sev advisory.Severity, keywords []string, re string, group int) rule {
@@ -33,45 +36,62 @@ func newRule(id, title string, sev advisory.Severity, keywords []string, re stri
 }
 
 // builtinRules are the credential formats Bulwark knows. Formats follow the
-// issuers' documentation of their token prefixes.
-var builtinRules = []rule{
-	newRule("secret-aws-access-key-id", "AWS access key ID", advisory.Critical,
-		[]string{"akia", "asia", "abia", "acca", "a3t"},
-		`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b`, 1),
-	withEntropy(newRule("secret-aws-secret-access-key", "AWS secret access key", advisory.Critical,
-		[]string{"secret_access_key", "secretaccesskey", "secret-access-key"},
-		`(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`, 1), 3.5),
-	newRule("secret-github-token", "GitHub token", advisory.Critical,
-		[]string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
-		`\b(gh[pousr]_[A-Za-z0-9]{36})\b`, 1),
-	newRule("secret-github-fine-grained-token", "GitHub fine-grained token", advisory.Critical,
-		[]string{"github_pat_"},
-		`\b(github_pat_[A-Za-z0-9_]{82})\b`, 1),
-	newRule("secret-gitlab-token", "GitLab personal access token", advisory.Critical,
-		[]string{"glpat-"},
-		`\b(glpat-[A-Za-z0-9_-]{20})\b`, 1),
-	newRule("secret-slack-token", "Slack token", advisory.High,
-		[]string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"},
-		`\b(xox[baprs]-[0-9]{10,13}-[0-9A-Za-z-]{10,})\b`, 1),
-	newRule("secret-slack-webhook", "Slack incoming webhook", advisory.High,
-		[]string{"hooks.slack.com"},
-		`(https://hooks\.slack\.com/services/T[A-Z0-9]{8,}/B[A-Z0-9]{8,}/[A-Za-z0-9]{24})`, 1),
-	newRule("secret-stripe-key", "Stripe live secret key", advisory.Critical,
-		[]string{"sk_live_", "rk_live_"},
-		`\b((?:sk|rk)_live_[0-9a-zA-Z]{24,99})\b`, 1),
-	newRule("secret-google-api-key", "Google API key", advisory.High,
-		[]string{"aiza"},
-		`\b(AIza[0-9A-Za-z_-]{35})\b`, 1),
-	newRule("secret-gcp-service-account", "Google Cloud service account key", advisory.Critical,
-		[]string{"service_account"},
-		`(?s)"type"\s*:\s*"service_account".{0,1000}?"private_key"\s*:\s*"(-----BEGIN[^"]{40,})"`, 1).reach(16 << 10),
-	newRule("secret-private-key", "Private key", advisory.High,
-		[]string{"private key"},
-		`(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)[\s\\n]*(?:[A-Za-z0-9-]+: [^\n]*[\s\\n]+)*[A-Za-z0-9+/=\s\\n]{64,}-----END`, 1).reach(16 << 10),
-	withEntropy(newRule("secret-jwt", "JSON Web Token", advisory.Medium,
-		[]string{"eyj"},
-		`\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,})`, 1), 3.0),
-	genericRule(),
+// issuers' documentation of their token prefixes. Compiled on first use, so
+// commands that never search for secrets do not pay for the expressions;
+// long counted repetitions are avoided (Go compiles {n,} by copying) and
+// lengths are checked on the match instead (minLen).
+var builtinRules = sync.OnceValue(func() []rule {
+	return []rule{
+		newRule("secret-aws-access-key-id", "AWS access key ID", advisory.Critical,
+			[]string{"akia", "asia", "abia", "acca", "a3t"},
+			`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b`, 1),
+		withEntropy(newRule("secret-aws-secret-access-key", "AWS secret access key", advisory.Critical,
+			[]string{"secret_access_key", "secretaccesskey", "secret-access-key"},
+			`(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`, 1), 3.5),
+		newRule("secret-github-token", "GitHub token", advisory.Critical,
+			[]string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
+			`\b(gh[pousr]_[A-Za-z0-9]{36})\b`, 1),
+		newRule("secret-github-fine-grained-token", "GitHub fine-grained token", advisory.Critical,
+			[]string{"github_pat_"},
+			`\b(github_pat_[A-Za-z0-9_]{82})\b`, 1),
+		newRule("secret-gitlab-token", "GitLab personal access token", advisory.Critical,
+			[]string{"glpat-"},
+			`\b(glpat-[A-Za-z0-9_-]{20})\b`, 1),
+		newRule("secret-slack-token", "Slack token", advisory.High,
+			[]string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"},
+			`\b(xox[baprs]-[0-9]{10,13}-[0-9A-Za-z-]{10,})\b`, 1),
+		newRule("secret-slack-webhook", "Slack incoming webhook", advisory.High,
+			[]string{"hooks.slack.com"},
+			`(https://hooks\.slack\.com/services/T[A-Z0-9]{8,}/B[A-Z0-9]{8,}/[A-Za-z0-9]{24})`, 1),
+		newRule("secret-stripe-key", "Stripe live secret key", advisory.Critical,
+			[]string{"sk_live_", "rk_live_"},
+			`\b((?:sk|rk)_live_[0-9a-zA-Z]{24,99})\b`, 1),
+		newRule("secret-google-api-key", "Google API key", advisory.High,
+			[]string{"aiza"},
+			`\b(AIza[0-9A-Za-z_-]{35})\b`, 1),
+		newRule("secret-gcp-service-account", "Google Cloud service account key", advisory.Critical,
+			[]string{"service_account"},
+			`(?s)"type"\s*:\s*"service_account".{0,1000}?"private_key"\s*:\s*"(-----BEGIN[^"]{40,})"`, 1).reach(16 << 10),
+		newRule("secret-private-key", "Private key", advisory.High,
+			[]string{"private key"},
+			`(-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----)[\s\\n]*(?:[A-Za-z0-9-]+: [^\n]*[\s\\n]+)*[A-Za-z0-9+/=\s\\n]{64,}-----END`, 1).reach(16 << 10),
+		withEntropy(newRule("secret-jwt", "JSON Web Token", advisory.Medium,
+			[]string{"eyj"},
+			`\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,})`, 1), 3.0),
+		genericRule(),
+	}
+})
+
+// atLeast discards matches shorter than n bytes.
+func (r rule) atLeast(n int) rule {
+	r.minLen = n
+	return r
+}
+
+// body requires submatch g (a key's body) to hold at least n bytes.
+func (r rule) body(g, n int) rule {
+	r.bodyGroup, r.minBody = g, n
+	return r
 }
 
 func (r rule) reach(n int) rule {

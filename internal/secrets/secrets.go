@@ -61,7 +61,7 @@ var DefaultAllowPaths = []string{
 
 // New returns a scanner with the built-in rules and allow-list.
 func New() *Scanner {
-	s := &Scanner{rules: builtinRules, MaxSize: DefaultMaxSize, AllowPaths: DefaultAllowPaths}
+	s := &Scanner{rules: builtinRules(), MaxSize: DefaultMaxSize, AllowPaths: DefaultAllowPaths}
 	var kws []string
 	index := map[string]int{}
 	for i, r := range s.rules {
@@ -189,10 +189,15 @@ func (s *Scanner) Scan(path string, data []byte) []finding.Finding {
 				if start < 0 || seen[w[0]+start] {
 					continue
 				}
+				if r.bodyGroup > 0 {
+					if bs, be := loc[2*r.bodyGroup], loc[2*r.bodyGroup+1]; bs < 0 || be-bs < r.minBody {
+						continue
+					}
+				}
 				start, end = w[0]+start, w[0]+end
 				seen[start] = true
 				secret := string(data[start:end])
-				if !plausible(r, secret) {
+				if len(secret) < r.minLen || !plausible(r, secret) {
 					continue
 				}
 				out = append(out, r.At(finding.Evidence{
