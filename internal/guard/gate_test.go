@@ -1,0 +1,91 @@
+package guard
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/guard/policy"
+	"github.com/bulwark-sec/bulwark/internal/history"
+)
+
+const (
+	imgID  = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	repoDG = "registry.example/web@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+)
+
+// TestScanGateRules exercises the gate over real history files: the
+// severity threshold, statuses, suppression (live and expired), scan age,
+// scans without vulnerability data, lookup by repo digest, and images
+// never scanned.
+func TestScanGateRules(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	critical := history.Finding{ID: "CVE-2024-0001", Aliases: []string{"GHSA-x"}, Package: "openssl", Version: "3.0.1", Severity: advisory.Critical, Status: advisory.Fixed}
+	high := history.Finding{ID: "CVE-2024-0002", Package: "zlib", Version: "1.2", Severity: advisory.High, Status: advisory.Unfixed}
+	unknown := history.Finding{ID: "DSA-1-1", Package: "curl", Version: "7", Severity: advisory.UnknownSeverity, Status: advisory.Fixed}
+	notAffected := history.Finding{ID: "CVE-2024-0003", Package: "bash", Version: "5", Severity: advisory.Critical, Status: advisory.NotAffected}
+	entry := func(id string, digests []string, matched bool, at time.Time, fs ...history.Finding) *history.Entry {
+		return &history.Entry{SchemaVersion: history.SchemaVersion, ImageID: id, RepoDigests: digests, Target: "web:1",
+			ScannedAt: at, Matched: matched, Counts: map[string]int{}, Findings: fs}
+	}
+	tests := []struct {
+		name    string
+		gate    string // scan_gate keys
+		entry   *history.Entry
+		ignores string
+		want    string // "" allowed, else a substring of the violation
+	}{
+		{"critical finding", "severity: critical", entry(imgID, nil, true, now, critical, high), "", "1 finding at or above critical in its scan of 2026-11-27T12:00:00Z: CVE-2024-0001 (openssl 3.0.1, critical)"},
+		{"high threshold counts both", "severity: high", entry(imgID, nil, true, now, critical, high), "", "2 findings at or above high"},
+		{"below the threshold", "severity: critical", entry(imgID, nil, true, now, high, unknown), "", ""},
+		{"unknown means any finding", "severity: unknown", entry(imgID, nil, true, now, unknown), "", "1 finding at or above unknown"},
+		{"not-affected does not count", "severity: critical", entry(imgID, nil, true, now, notAffected), "", ""},
+		{"suppressed by alias", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: GHSA-x\n    reason: not reachable\n", ""},
+		{"suppression scoped to another package", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: CVE-2024-0001\n    package: libssl3\n    reason: x\n", "CVE-2024-0001"},
+		{"expired suppression", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: CVE-2024-0001\n    reason: x\n    expires: 2026-01-31\n", "CVE-2024-0001"},
+		{"never scanned", "severity: critical", nil, "", "was never scanned"},
+		{"never scanned, scan not required", "severity: critical\n  require_scan: false", nil, "", ""},
+		{"inventory-only scan", "severity: critical", entry(imgID, nil, false, now), "", "no scan with vulnerability data"},
+		{"old scan", "severity: critical\n  max_age: 24h", entry(imgID, nil, true, now.Add(-48*time.Hour)), "", "longer ago than 24h0m0s"},
+		{"recent scan", "severity: critical\n  max_age: 24h", entry(imgID, nil, true, now.Add(-time.Hour)), "", ""},
+		{"found by repo digest", "severity: critical", entry("", []string{repoDG}, true, now, critical), "", "CVE-2024-0001"},
+		{"repo digest record of another image", "severity: critical", entry("sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", []string{repoDG}, true, now, critical), "", "was never scanned"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			hist := filepath.Join(dir, "history")
+			ign := filepath.Join(dir, "ignore.yaml")
+			if tt.entry != nil {
+				if err := history.RecordEntry(context.Background(), hist, tt.entry); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.ignores != "" {
+				os.WriteFile(ign, []byte(tt.ignores), 0o644)
+			}
+			p, err := policy.Parse(strings.NewReader("version: 1\nscan_gate:\n  history_dir: " + hist + "\n  ignore_file: " + ign + "\n  " + tt.gate + "\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := newGuard(t, p, Options{Now: func() time.Time { return now }})
+			e := &eval{g: g, c: g.cur.Load(), d: &Decision{}}
+			v, err := e.gate(context.Background(), imgID, []string{repoDG}, "web:1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.want == "" && v != nil:
+				t.Errorf("denied: %s", v.Detail)
+			case tt.want != "" && v == nil:
+				t.Errorf("allowed, want %q", tt.want)
+			case tt.want != "" && !strings.Contains(v.Detail, tt.want):
+				t.Errorf("detail %q, want %q", v.Detail, tt.want)
+			}
+		})
+	}
+}
