@@ -212,6 +212,7 @@ func TestParseRoute(t *testing.T) {
 		{"POST", "/v1.41/containers/./x/../create", Route{Endpoint: ContainerCreate, Path: "/containers/create"}},
 		{"POST", "/v1.41/containers/Web_1/start", Route{Endpoint: ContainerStart, Path: "/containers/web_1/start", ID: "Web_1"}},
 		{"POST", "/containers/abc/exec", Route{Endpoint: ExecCreate, Path: "/containers/abc/exec", ID: "abc"}},
+		{"POST", "/containers/abc/restart?t=1", Route{Endpoint: ContainerStart, Path: "/containers/abc/restart", ID: "abc"}},
 		{"POST", "/exec/e1/start", Route{Endpoint: ExecStart, Path: "/exec/e1/start", ID: "e1"}},
 		{"POST", "/containers/abc/update", Route{Endpoint: ContainerUpdate, Path: "/containers/abc/update", ID: "abc"}},
 		{"POST", "/plugins/pull?remote=vieux/sshfs", Route{Endpoint: PluginInstall, Path: "/plugins/pull"}},

@@ -104,6 +104,7 @@ func ParseRoute(method, uri string) (Route, error) {
 			e              Endpoint
 		}{
 			{"/containers/", "/start", ContainerStart},
+			{"/containers/", "/restart", ContainerStart}, // starts it again: judged like start
 			{"/containers/", "/update", ContainerUpdate},
 			{"/containers/", "/exec", ExecCreate},
 			{"/exec/", "/start", ExecStart},
