@@ -100,8 +100,8 @@ func TestRealScans(t *testing.T) {
 			Tests    int `xml:"tests,attr"`
 			Failures int `xml:"failures,attr"`
 		}
-		if err := xml.Unmarshal([]byte(r.stdout), &suites); err != nil || suites.Failures != len(rep.Vulnerabilities) {
-			t.Errorf("junit: %v, %d failures for %d findings", err, suites.Failures, len(rep.Vulnerabilities))
+		if err := xml.Unmarshal([]byte(r.stdout), &suites); err != nil || suites.Failures != len(rep.Vulnerabilities)+len(rep.Findings) {
+			t.Errorf("junit: %v, %d failures for %d vulnerabilities and %d other findings", err, suites.Failures, len(rep.Vulnerabilities), len(rep.Findings))
 		}
 		out := filepath.Join(t.TempDir(), "report.html")
 		if r := run(t, scanArgs("--format", "html", "--output", out)...); r.code != 0 {

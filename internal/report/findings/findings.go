@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -91,7 +92,9 @@ type Result struct {
 	Name      string // JUnit test case
 	Message   string
 	Locations []string
-	Cells     []string
+	// Line is the 1-based line in the first location, when known.
+	Line  int
+	Cells []string
 	// Suppressed explains why the result is accepted ("" when it is not).
 	Suppressed string
 	// Note is shown with the result (an expired ignore entry, say).
@@ -149,17 +152,18 @@ func levelOf(s advisory.Severity) Level {
 	return Note
 }
 
-// FromScan converts a scan report: one rule per advisory id, one result
-// per finding (suppressed ones included and marked).
+// FromScan converts a scan report: one rule per advisory id or check, one
+// result per vulnerability (suppressed ones included and marked) and per
+// misconfiguration or secret finding.
 func FromScan(r *report.Report) *Document {
 	d := &Document{
 		Tool:           r.Tool,
-		Kind:           "vulnerabilities",
-		Title:          "Vulnerabilities in " + r.Target.Name,
+		Kind:           "findings",
+		Title:          "Security findings in " + r.Target.Name,
 		Subject:        r.Target.Name,
 		Created:        r.CreatedAt,
 		Scale:          SeverityScale,
-		Columns:        []string{"Package", "Version", "Type", "Vulnerability", "Severity", "Status", "Fixed in", "Title"},
+		Columns:        []string{"Package or place", "Version", "Type", "ID", "Severity", "Status", "Fixed in", "Title"},
 		SeverityColumn: 4,
 		Notes:          slices.Clone(r.Coverage.Notes),
 	}
@@ -221,16 +225,70 @@ func FromScan(r *report.Report) *Document {
 	for _, v := range r.Suppressed {
 		add(v, true)
 	}
+	checks := map[string]bool{}
+	for _, f := range r.Findings {
+		if _, ok := rules[f.ID]; !ok {
+			checks[f.ID] = true
+			rules[f.ID] = &Rule{ID: f.ID, Title: f.Title, Description: cmp.Or(f.Description, f.Title), Help: f.Remediation,
+				Tags: []string{"security", string(f.Class)}, Score: securitySeverity[f.Severity], Level: levelOf(f.Severity)}
+		}
+		d.Results = append(d.Results, fromFinding(f))
+	}
 	for _, id := range sortedKeys(rules) {
 		rule := rules[id]
-		rule.Description = rule.Title
-		if rule.Description == "" {
-			rule.Description = id
+		if !checks[id] {
+			rule.Description = rule.Title
+			if rule.Description == "" {
+				rule.Description = id
+			}
+			rule.Help = fmt.Sprintf("%s. See %s", rule.Description, rule.HelpURI)
 		}
-		rule.Help = fmt.Sprintf("%s. See %s", rule.Description, rule.HelpURI)
 		d.Rules = append(d.Rules, *rule)
 	}
 	return d
+}
+
+// fromFinding converts a misconfiguration or secret.
+func fromFinding(f finding.Finding) Result {
+	e := f.Evidence
+	place := e.Path
+	switch {
+	case place != "" && e.Line > 0:
+		place = fmt.Sprintf("%s:%d", e.Path, e.Line)
+	case place == "" && e.Key != "":
+		place = "config " + e.Key
+	case place == "" && e.History != "":
+		place = "history: " + e.History
+	}
+	res := Result{
+		RuleID:      f.ID,
+		Severity:    string(f.Severity),
+		Level:       levelOf(f.Severity),
+		Outcome:     Fail,
+		Group:       string(f.Class),
+		Name:        strings.TrimSpace(f.ID + " " + place),
+		Message:     strings.TrimSpace(f.Title + " (" + place + ")"),
+		Line:        e.Line,
+		Cells:       []string{place, "", string(f.Class), f.ID, string(f.Severity), "", "", f.Title},
+		Fingerprint: strings.Join([]string{f.ID, e.Path, fmt.Sprint(e.Line), e.Key, e.History}, "|"),
+		Properties:  map[string]string{"class": string(f.Class), "severity": string(f.Severity)},
+	}
+	if place == "" || place == "()" {
+		res.Message = f.Title
+	}
+	if e.Path != "" {
+		res.Locations = []string{e.Path}
+	}
+	if e.Match != "" {
+		res.Properties["match"] = e.Match
+	}
+	if f.CIS != "" {
+		res.Properties["cis"] = f.CIS
+	}
+	if f.Remediation != "" {
+		res.Message += ". " + f.Remediation
+	}
+	return res
 }
 
 func sortedKeys[V any](m map[string]V) []string {

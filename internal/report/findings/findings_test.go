@@ -30,6 +30,7 @@ func TestFromScan(t *testing.T) {
 		rules = append(rules, rule{ru.ID, ru.Level, ru.Score})
 	}
 	want := []rule{
+		{"BW-MISCONFIG-ROOT", findings.Warning, 5.5}, {"BW-SECRET-AWS", findings.Error, 9.5},
 		{"CVE-2023-45853", findings.Error, 9.5}, {"DSA-5417-1", findings.Warning, 5.5}, {"DSA-5532-1", findings.Error, 8},
 		{"GHSA-67hx-6x53-jw92", findings.Note, 2}, {"GO-2021-0113", findings.Error, 8}, {"GO-2024-2598", findings.Warning, 5.5},
 		{"PYSEC-2020-176", findings.Warning, 5.5},
@@ -37,7 +38,7 @@ func TestFromScan(t *testing.T) {
 	if diff := cmp.Diff(want, rules); diff != "" {
 		t.Errorf("rules (-want +got):\n%s", diff)
 	}
-	if got := d.Counts(); !cmp.Equal(got, []int{1, 2, 1, 1, 1}) {
+	if got := d.Counts(); !cmp.Equal(got, []int{2, 2, 2, 1, 1}) {
 		t.Errorf("counts by severity %v (suppressed ones must not count)", got)
 	}
 	var suppressed, noted int

@@ -17,6 +17,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
@@ -101,6 +102,14 @@ func Sample() *report.Report {
 			Suppression: &report.Suppression{Kind: report.SuppressedByIgnore, Reason: "accepted until the base image moves", Source: ".bulwarkignore.yaml", Expires: "2030-12-31"}},
 	}
 	r.Filters = &report.Filters{IgnoreFile: ".bulwarkignore.yaml", VEX: []string{"app.openvex.json"}, Filtered: 2}
+	r.Findings = []finding.Finding{
+		{Rule: finding.Rule{ID: "BW-SECRET-AWS", Class: finding.Secret, Severity: advisory.Critical, Title: "AWS access key",
+			Remediation: "Remove the key from the image and rotate it"},
+			Evidence: finding.Evidence{Path: "srv/app/.env", LayerDigest: bin[0].LayerDigest, Line: 3, Match: "AKIA************MPLE"}},
+		{Rule: finding.Rule{ID: "BW-MISCONFIG-ROOT", Class: finding.Misconfig, Severity: advisory.Medium, Title: "Image runs as root",
+			Description: "No USER instruction: containers run as root", Remediation: "Add USER with a non-root user", CIS: "4.1"},
+			Evidence: finding.Evidence{Key: "User"}},
+	}
 	r.Normalize()
 	return r
 }

@@ -82,6 +82,11 @@ type location struct {
 
 type physical struct {
 	ArtifactLocation artifact `json:"artifactLocation"`
+	Region           *region  `json:"region,omitempty"`
+}
+
+type region struct {
+	StartLine int `json:"startLine"`
 }
 
 type artifact struct {
@@ -127,8 +132,12 @@ func Write(w io.Writer, d *findings.Document) error {
 			// Dashboards need a location; the examined subject stands in.
 			locs = []string{d.Subject}
 		}
-		for _, l := range locs {
-			res.Locations = append(res.Locations, location{physical{artifact{URI: uri(l)}}})
+		for i, l := range locs {
+			loc := location{physical{ArtifactLocation: artifact{URI: uri(l)}}}
+			if i == 0 && r.Line > 0 && len(r.Locations) > 0 {
+				loc.PhysicalLocation.Region = &region{StartLine: r.Line}
+			}
+			res.Locations = append(res.Locations, loc)
 		}
 		if r.Fingerprint != "" {
 			res.PartialFingerprints = map[string]string{"bulwarkFinding/v1": r.Fingerprint}

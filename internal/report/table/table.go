@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/findings"
 )
@@ -146,6 +147,21 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 			fmt.Fprintln(w, n)
 		}
 	}
+	if len(r.Findings) > 0 {
+		fmt.Fprintf(w, "\nMisconfigurations and secrets (%d)\n", len(r.Findings))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSEVERITY\tCLASS\tWHERE\tTITLE")
+		for _, f := range r.Findings {
+			sev := string(f.Severity)
+			if o.Color {
+				if c, ok := colors[f.Severity]; ok {
+					sev = c + sev + "\x1b[0m"
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, sev, f.Class, clip(where(f.Evidence), 60), clip(f.Title, 70))
+		}
+		tw.Flush()
+	}
 	if len(r.Suppressed) > 0 {
 		fmt.Fprintf(w, "\nSuppressed (%d)\n", len(r.Suppressed))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -155,6 +171,21 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 		}
 		tw.Flush()
 	}
+}
+
+// where names the place of a misconfiguration or secret.
+func where(e finding.Evidence) string {
+	switch {
+	case e.Path != "" && e.Line > 0:
+		return fmt.Sprintf("%s:%d", e.Path, e.Line)
+	case e.Path != "":
+		return e.Path
+	case e.Key != "":
+		return "config " + e.Key
+	case e.History != "":
+		return "history: " + e.History
+	}
+	return ""
 }
 
 // clip shortens s to n runes, marking the cut.
