@@ -57,6 +57,7 @@ func startGuarded(t *testing.T, p *policy.Policy) *guarded {
 	}
 	engineMu.Lock()
 	t.Cleanup(engineMu.Unlock)
+	lockEngine(t)
 	stopEngine(t) // one left from an interrupted run would hold the old plugin
 
 	api, err := client.NewClientWithOpts(client.WithHost("unix://"+engineSocket), client.WithAPIVersionNegotiation())
@@ -97,6 +98,28 @@ func startGuarded(t *testing.T, p *policy.Policy) *guarded {
 	}
 	t.Cleanup(func() { stopEngine(t) })
 	return &guarded{srv: srv, g: g, auditLog: logPath, api: api}
+}
+
+// lockEngine serialises test processes (two `go test` runs on one
+// machine) over the one engine socket and plugin name.
+func lockEngine(t *testing.T) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(engineSocket), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(filepath.Dir(engineSocket), "guard.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Minute)
+	for syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		if time.Now().After(deadline) {
+			f.Close()
+			t.Fatal("the guard test engine stayed locked by another test process")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Cleanup(func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() })
 }
 
 // stopEngine kills the test engine (if running) and waits for it to exit.
