@@ -1,0 +1,99 @@
+package harden
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ErrExists reports an output file that is already there; WriteOptions.Force
+// replaces it.
+var ErrExists = errors.New("file exists (use --force to replace it)")
+
+// WriteOptions control WriteFile.
+type WriteOptions struct {
+	// Force replaces an existing file (atomically: readers see the old or
+	// the new file, never a mix).
+	Force bool
+}
+
+// Written describes one file WriteFile wrote.
+type Written struct {
+	Path string      `json:"path"`
+	Mode fs.FileMode `json:"mode"`
+	UID  int         `json:"uid"`
+	GID  int         `json:"gid"`
+}
+
+// WriteFile writes data to dir/name with exactly mode. The file is written
+// beside its destination under a temporary name, synced, given its mode and,
+// when the process runs as root, root ownership (CIS 3.x wants root:root for
+// every Docker configuration and TLS file), then moved into place: renamed
+// over an old file with Force, otherwise linked, which fails when a file
+// already exists, so two writers can never both succeed.
+func WriteFile(dir, name string, data []byte, mode fs.FileMode, opt WriteOptions) (Written, error) {
+	final := filepath.Join(dir, name)
+	w := Written{Path: final, Mode: mode, UID: os.Geteuid(), GID: os.Getegid()}
+	if !opt.Force {
+		if _, err := os.Lstat(final); err == nil {
+			return w, fmt.Errorf("harden: writing %s: %w", final, ErrExists)
+		}
+	}
+	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return w, fmt.Errorf("harden: writing %s: %w", final, err)
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName) // a no-op once it has been moved into place
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && os.Geteuid() == 0 {
+		err = os.Chown(tmpName, 0, 0)
+		w.UID, w.GID = 0, 0
+	}
+	if err == nil {
+		// After chown, which may clear mode bits; CreateTemp's 0600 and the
+		// umask would otherwise decide the mode.
+		err = os.Chmod(tmpName, mode)
+	}
+	if err != nil {
+		return w, fmt.Errorf("harden: writing %s: %w", final, err)
+	}
+	if opt.Force {
+		err = os.Rename(tmpName, final)
+	} else {
+		err = os.Link(tmpName, final)
+		if errors.Is(err, fs.ErrExist) {
+			err = ErrExists
+		}
+	}
+	if err != nil {
+		return w, fmt.Errorf("harden: writing %s: %w", final, err)
+	}
+	return w, nil
+}
+
+// MkdirAll creates dir (and parents) with mode when it does not exist, owned
+// by root when the process runs as root.
+func MkdirAll(dir string, mode fs.FileMode) error {
+	if st, err := os.Stat(dir); err == nil {
+		if !st.IsDir() {
+			return fmt.Errorf("harden: %s is not a directory", dir)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, mode); err != nil {
+		return fmt.Errorf("harden: creating %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, mode); err != nil {
+		return fmt.Errorf("harden: creating %s: %w", dir, err)
+	}
+	return nil
+}
