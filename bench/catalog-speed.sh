@@ -19,5 +19,5 @@ export BULWARK_BENCH_CATALOG=1 BULWARK_REQUIRE_NETWORK=1
 export BULWARK_BENCH_ROUNDS=${ROUNDS:-5}
 export BULWARK_BENCH_WORKDIR=${WORKDIR:-$PWD/$OUT/catalog-speed}
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-go test ./internal/catalog/npm/ -run '^TestCatalogSpeed$' -count=1 -v -timeout 60m | grep -E 'speed_test|^(---|ok|FAIL|PASS)'
+go test ./internal/catalog/npm/ -run '^TestCatalogSpeed$' -count=1 -v -timeout 60m | grep -E 'speed_|^(---|ok|FAIL|PASS)'
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
