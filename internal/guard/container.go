@@ -132,6 +132,11 @@ func (e *eval) container(ctx context.Context, s *spec) ([]Violation, error) {
 	if s.effective == nil {
 		vs = append(vs, e.requirements(&HostConfig{})...)
 	}
+	jv, err := e.joined(ctx, s.hosts())
+	vs = append(vs, jv...)
+	if err != nil {
+		return unique(vs), err
+	}
 	iv, err := e.image(ctx, s)
 	vs = append(vs, iv...)
 	return unique(vs), err

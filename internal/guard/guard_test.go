@@ -93,7 +93,6 @@ func TestContainerRules(t *testing.T) {
 		{"host uts", with(`"UTSMode":"host"`, ""), []string{"host-uts"}},
 		{"host userns", with(`"UsernsMode":"host"`, ""), []string{"host-userns"}},
 		{"host cgroupns", with(`"CgroupnsMode":"host"`, ""), []string{"host-cgroupns"}},
-		{"container pid namespace", with(`"PidMode":"container:abc"`, ""), nil},
 		{"docker socket", with(`"Binds":["/var/run/docker.sock:/var/run/docker.sock"]`, ""), []string{"sensitive-mount"}},
 		{"docker socket by /run", with(`"Binds":["/run/docker.sock:/s:ro"]`, ""), []string{"sensitive-mount"}},
 		{"parent of the socket", with(`"Binds":["/var/run:/h"]`, ""), []string{"sensitive-mount"}},
@@ -141,6 +140,18 @@ func TestContainerRules(t *testing.T) {
 				t.Errorf("allow = %v", d.Allow)
 			}
 		})
+	}
+}
+
+func TestJoiningNeedsTheEngine(t *testing.T) {
+	body := with(`"PidMode":"container:abc","VolumesFrom":["data:ro"]`, "")
+	d, err := newGuard(t, testPolicy(t, ""), Options{}).Decide(context.Background(), create(body))
+	if err == nil || d.Allow || d.Rule != policy.RuleInternalError {
+		t.Errorf("no engine: err=%v %+v", err, d)
+	}
+	d, err = newGuard(t, testPolicy(t, ""), Options{Offline: true}).Decide(context.Background(), create(body))
+	if err != nil || !d.Allow || len(d.Notes) != 1 || !strings.Contains(d.Notes[0], "joined") {
+		t.Errorf("offline: err=%v %+v", err, d)
 	}
 }
 

@@ -166,6 +166,37 @@ func TestEngineAcceptance(t *testing.T) {
 		}
 	})
 
+	// Containers made while the plugin only audited cannot lend their host
+	// access: joining their namespaces or volumes is judged.
+	t.Run("joining other containers", func(t *testing.T) {
+		if err := e.srv.Reload(parsePolicy(t, enforce+"mode: audit\n")); err != nil {
+			t.Fatal(err)
+		}
+		hostPID := e.mustDocker(t, "create", "--network", "none", "--pid", "host", img, "true")
+		defer e.docker("rm", "-f", hostPID)
+		sock := e.mustDocker(t, "create", "--network", "none", "-v", "/var/run/docker.sock:/var/run/docker.sock", img, "true")
+		defer e.docker("rm", "-f", sock)
+		if err := e.srv.Reload(parsePolicy(t, enforce)); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			args []string
+			rule string
+		}{
+			{[]string{"--pid", "container:" + hostPID}, policy.RuleHostPID},
+			{[]string{"--volumes-from", sock}, policy.RuleSensitiveMount},
+		} {
+			args := append(append(append([]string{"create"}, hardenedRun[2:]...), tt.args...), img, "true")
+			out, err := e.docker(args...)
+			if err == nil {
+				e.docker("rm", "-f", strings.TrimSpace(out))
+				t.Errorf("%v allowed", tt.args)
+			} else if !hasRule(out, tt.rule) {
+				t.Errorf("%v: error does not name rule %s:\n%s", tt.args, tt.rule, out)
+			}
+		}
+	})
+
 	recs := e.records(t)
 	var sawDeny, sawAudit, sawAllow bool
 	for _, r := range recs {
