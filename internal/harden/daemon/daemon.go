@@ -16,9 +16,9 @@
 //	                     ▼
 //	               harden.Transitions over section 2 and 3.17/3.18: what it fixes
 //
-// Keys the snapshot does not mention are kept untouched. Nothing here reads
-// the host: the snapshot holds everything, so a proposal can be computed
-// from a recorded snapshot on another machine.
+// Keys the snapshot does not mention are kept untouched. Apart from
+// [DaemonNofile], which reads dockerd's limits, nothing here reads the host:
+// a proposal can be computed from a recorded snapshot on another machine.
 package daemon
 
 import (
@@ -43,6 +43,9 @@ type Options struct {
 	// HostHas reports whether a path exists on the audited host (used to
 	// find journald's socket). Nil means nothing is known to exist.
 	HostHas func(path string) bool
+	// DaemonNofile is dockerd's own hard limit on open files (from
+	// /proc/PID/limits, see [ParseLimits]); 0 when unknown.
+	DaemonNofile uint64
 }
 
 // Action is what a change does to a key.

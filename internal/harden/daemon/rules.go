@@ -10,6 +10,9 @@ import (
 	"github.com/docker/docker/api/types/swarm"
 )
 
+// wantNofile is the open-files limit proposed for containers.
+const wantNofile = 65536
+
 // decision is what a rule wants for its key.
 type decision struct {
 	none   bool            // already as wanted: nothing to do
@@ -108,13 +111,26 @@ var rules = []rule{
 	},
 	{
 		key: "default-ulimits", checks: []string{"2.8"},
-		effect: "Every container starts with at most 65536 open files unless it asks for another limit (--ulimit).",
+		effect: "Every container starts with a bounded number of open files (65536, or dockerd's own limit when lower) unless it asks for another (--ulimit).",
 		risk:   "Services that need more open files (busy proxies, databases) must ask for it with --ulimit nofile=N:N.",
-		plan: func(s *facts.Snapshot, _ Options, _ map[string]json.RawMessage) decision {
+		plan: func(s *facts.Snapshot, opt Options, _ map[string]json.RawMessage) decision {
 			if st := s.Daemon.Setting("default-ulimits"); st.Set && len(st.Values) > 0 {
 				return decision{none: true}
 			}
-			return set(map[string]any{"nofile": map[string]any{"Name": "nofile", "Soft": 65536, "Hard": 65536}})
+			n := uint64(wantNofile)
+			d := decision{}
+			if opt.DaemonNofile > 0 && opt.DaemonNofile < n {
+				// Under userns-remap a container's root cannot raise a hard
+				// limit above dockerd's own: runc fails with "error setting
+				// rlimit type 7: operation not permitted".
+				n = opt.DaemonNofile
+				d.risk = fmt.Sprintf("The limit is dockerd's own hard limit (%d), since containers under userns-remap cannot be given more.", n)
+			} else if opt.DaemonNofile == 0 {
+				d.risk = "dockerd's own limit is unknown: with userns-remap, a default above it stops every container from starting."
+			}
+			v := set(map[string]any{"nofile": map[string]any{"Name": "nofile", "Soft": n, "Hard": n}})
+			v.risk = d.risk
+			return v
 		},
 	},
 	{
