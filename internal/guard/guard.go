@@ -32,6 +32,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
+	"github.com/docker/docker/api/types/volume"
 	"github.com/docker/docker/client"
 
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
@@ -94,11 +95,12 @@ func (d *Decision) Message() string {
 }
 
 // Engine is the part of the Docker Engine API the guard reads: image
-// facts (ID, USER, repo digests) and created containers. *client.Client
-// implements it.
+// facts (ID, USER, repo digests), created containers and named volumes.
+// *client.Client implements it.
 type Engine interface {
 	ImageInspect(ctx context.Context, ref string, opts ...client.ImageInspectOption) (image.InspectResponse, error)
 	ContainerInspectWithRaw(ctx context.Context, id string, size bool) (container.InspectResponse, []byte, error)
+	VolumeInspect(ctx context.Context, id string) (volume.Volume, error)
 }
 
 var _ Engine = (*client.Client)(nil)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types/mount"
 
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
 )
@@ -20,7 +21,9 @@ import (
 func (e *eval) joined(ctx context.Context, hs []*HostConfig) ([]Violation, error) {
 	type ref struct{ container, what string }
 	var refs []ref
+	var volumes []string
 	for _, h := range hs {
+		volumes = append(volumes, namedVolumes(h)...)
 		for _, m := range []struct{ ns, mode string }{
 			{"network", string(h.NetworkMode)}, {"pid", string(h.PidMode)}, {"ipc", string(h.IpcMode)},
 		} {
@@ -35,15 +38,32 @@ func (e *eval) joined(ctx context.Context, hs []*HostConfig) ([]Violation, error
 			}
 		}
 	}
-	if len(refs) == 0 {
+	if len(refs) == 0 && len(volumes) == 0 {
 		return nil, nil
 	}
-	eng, err := e.engine("containers whose namespaces or volumes are joined")
+	eng, err := e.engine("containers whose namespaces or volumes are joined, named volumes")
 	if err != nil || eng == nil {
 		return nil, err
 	}
-	cache := map[string]*HostConfig{}
 	var vs []Violation
+	// A named volume made earlier with the local driver's bind options
+	// (o=bind, device=PATH) mounts that host path.
+	slices.Sort(volumes)
+	for _, name := range slices.Compact(volumes) {
+		v, err := eng.VolumeInspect(ctx, name)
+		if cerrdefs.IsNotFound(err) {
+			continue // the daemon creates it, with no options
+		}
+		if err != nil {
+			return vs, fmt.Errorf("inspecting volume %s: %w", name, err)
+		}
+		if dev := v.Options["device"]; strings.HasPrefix(dev, "/") {
+			if hit, why := e.c.sensitiveMount(dev); hit {
+				vs = append(vs, Violation{policy.RuleSensitiveMount, fmt.Sprintf("volume %s binds host path %s, which %s (containers.sensitive_host_paths)", name, dev, strings.TrimPrefix(why, "is "))})
+			}
+		}
+	}
+	cache := map[string]*HostConfig{}
 	for _, r := range refs {
 		other, ok := cache[r.container]
 		if !ok {
@@ -80,4 +100,21 @@ func (e *eval) joined(ctx context.Context, hs []*HostConfig) ([]Violation, error
 		}
 	}
 	return slices.Clip(vs), nil
+}
+
+// namedVolumes lists the named volumes a host configuration mounts.
+func namedVolumes(h *HostConfig) []string {
+	var out []string
+	for _, b := range h.Binds {
+		src, _, ok := strings.Cut(b, ":")
+		if ok && src != "" && !strings.HasPrefix(src, "/") {
+			out = append(out, src)
+		}
+	}
+	for _, m := range h.Mounts {
+		if m.Type == mount.TypeVolume && m.Source != "" && !strings.HasPrefix(m.Source, "/") {
+			out = append(out, m.Source)
+		}
+	}
+	return out
 }

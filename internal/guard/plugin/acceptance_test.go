@@ -176,8 +176,15 @@ func TestEngineAcceptance(t *testing.T) {
 		defer e.docker("rm", "-f", hostPID)
 		sock := e.mustDocker(t, "create", "--network", "none", "-v", "/var/run/docker.sock:/var/run/docker.sock", img, "true")
 		defer e.docker("rm", "-f", sock)
+		e.docker("volume", "rm", "-f", "bulwark-etc")
+		e.mustDocker(t, "volume", "create", "--driver", "local", "--opt", "type=none", "--opt", "o=bind", "--opt", "device=/etc", "bulwark-etc")
+		defer e.docker("volume", "rm", "-f", "bulwark-etc")
 		if err := e.srv.Reload(parsePolicy(t, enforce)); err != nil {
 			t.Fatal(err)
+		}
+		out, err := e.docker("volume", "create", "--driver", "local", "--opt", "type=none", "--opt", "o=bind", "--opt", "device=/etc", "bulwark-etc2")
+		if err == nil || !hasRule(out, policy.RuleSensitiveMount) {
+			t.Errorf("volume binding /etc: %v\n%s", err, out)
 		}
 		for _, tt := range []struct {
 			args []string
@@ -185,6 +192,7 @@ func TestEngineAcceptance(t *testing.T) {
 		}{
 			{[]string{"--pid", "container:" + hostPID}, policy.RuleHostPID},
 			{[]string{"--volumes-from", sock}, policy.RuleSensitiveMount},
+			{[]string{"-v", "bulwark-etc:/x:ro"}, policy.RuleSensitiveMount},
 		} {
 			args := append(append(append([]string{"create"}, hardenedRun[2:]...), tt.args...), img, "true")
 			out, err := e.docker(args...)
