@@ -2,7 +2,9 @@
 // is rendered and gated:
 //
 //	report.Vulnerabilities
-//	  ─▶ --severity / --ignore-unfixed   removed (counted in filters.filtered)
+//	  ─▶ --severity / --ignore-unfixed   removed (counted in filters.filtered;
+//	                                     --severity also filters misconfiguration
+//	                                     and secret findings)
 //	  ─▶ ignore file (live entry)        moved to report.Suppressed
 //	  ─▶ VEX not_affected / fixed        moved to report.Suppressed
 //	  ─▶ what is left                    reported; counts for --fail-on
@@ -50,6 +52,7 @@ func Apply(r *report.Report, o Options) {
 		f.VEX = append(f.VEX, d.Path)
 	}
 	img := image(r)
+	filtered := 0
 	kept := r.Vulnerabilities[:0:0]
 	for _, v := range r.Vulnerabilities {
 		if len(o.Severities) > 0 && !slices.Contains(o.Severities, v.Severity) {
@@ -76,6 +79,20 @@ func Apply(r *report.Report, o Options) {
 		kept = append(kept, v)
 	}
 	r.Vulnerabilities = kept
+	// --severity applies to misconfigurations and secrets as well; ignore
+	// entries and VEX statements speak of vulnerabilities only.
+	if len(o.Severities) > 0 {
+		fs := r.Findings[:0:0]
+		for _, fd := range r.Findings {
+			if slices.Contains(o.Severities, fd.Severity) {
+				fs = append(fs, fd)
+			} else {
+				filtered++
+			}
+		}
+		r.Findings = fs
+	}
+	f.Filtered += filtered
 	if len(o.Severities) > 0 || o.IgnoreUnfixed || o.Ignore != nil || len(o.VEX) > 0 {
 		r.Filters = f
 	}
