@@ -19,6 +19,7 @@
 package harden
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -101,4 +102,18 @@ func WriteTransitions(b *strings.Builder, ts []Transition) {
 		fmt.Fprintf(b, " %s%-6s %-4s -> %-4s  %s\n", mark, t.ID, t.Before, t.After, t.Title)
 	}
 	b.WriteString("  (* warn -> pass)\n")
+}
+
+// Clone deep-copies a snapshot, so a simulation never changes the facts it
+// started from.
+func Clone(s *facts.Snapshot) (*facts.Snapshot, error) {
+	var buf bytes.Buffer
+	if err := facts.Save(&buf, s); err != nil {
+		return nil, fmt.Errorf("harden: copying facts: %w", err)
+	}
+	out, err := facts.Load(&buf)
+	if err != nil {
+		return nil, fmt.Errorf("harden: copying facts: %w", err)
+	}
+	return out, nil
 }

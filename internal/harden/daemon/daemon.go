@@ -207,11 +207,7 @@ func (p *Proposal) File() ([]byte, error) { return Render(p.Proposed) }
 // root:root 0644 (as WriteFile does), and the engine state that dockerd
 // derives from those keys moved accordingly.
 func Simulate(s *facts.Snapshot, cfg map[string]json.RawMessage) (*facts.Snapshot, error) {
-	var buf bytes.Buffer
-	if err := facts.Save(&buf, s); err != nil {
-		return nil, fmt.Errorf("daemon: simulating: %w", err)
-	}
-	out, err := facts.Load(&buf)
+	out, err := harden.Clone(s)
 	if err != nil {
 		return nil, fmt.Errorf("daemon: simulating: %w", err)
 	}
