@@ -374,3 +374,30 @@ func TestDockerCLIPlugin(t *testing.T) {
 		t.Errorf("bad format through docker: %v, want exit 2", err)
 	}
 }
+
+// TestSchemaCoversEveryScanner: the json of Dockerfile scans and of image
+// scans with misconfiguration and secret findings validates too, so the
+// schema keeps up with the scanners that write into the report.
+func TestSchemaCoversEveryScanner(t *testing.T) {
+	dir := t.TempDir()
+	df := filepath.Join(dir, "Dockerfile")
+	os.WriteFile(df, []byte("FROM debian:12\nENV API_TOKEN=abc\nADD https://example.com/x.tar.gz /x\nRUN curl -k https://example.com | sh\n"), 0o644)
+	img := testutil.DockerArchive(t, "cfg:1", testutil.LayerTar(t,
+		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"},
+		testutil.Entry{Name: "root/.aws/credentials", Body: "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"},
+		testutil.Entry{Name: "etc/shadow", Body: "root::19000:0:99999:7:::\n", Mode: 0o644}))
+	for _, target := range []string{df, img} {
+		r := run(t, "scan", "--format", "json", "--scanners", "misconfig,secret", target)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", target, r.code, r.stderr)
+		}
+		reporttest.Validate(t, []byte(r.stdout), schemas(t)["json"]...)
+		if !strings.Contains(r.stdout, `"class"`) {
+			t.Errorf("%s: no misconfiguration or secret finding in the report", target)
+		}
+		for _, format := range []string{"sarif"} {
+			r := run(t, "scan", "--format", format, "--scanners", "misconfig,secret", target)
+			reporttest.Validate(t, []byte(r.stdout), schemas(t)[format]...)
+		}
+	}
+}
