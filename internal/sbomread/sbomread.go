@@ -10,7 +10,8 @@
 // The operating system comes from an operating-system component or
 // package, or else from the purls' distro qualifier ("debian-12"). Other
 // tools' SBOMs are read through their purls, which carry what matching
-// needs; syft's "upstream=src@version" qualifier gives the source package.
+// needs; syft's "upstream=src@version" qualifier and Trivy's
+// aquasecurity:trivy:Src* properties give the source package.
 //
 // SBOMs do not carry a Go binary's symbols, so Go findings from an SBOM
 // have reachability "unknown" where a scan of the image says true or false.
@@ -365,6 +366,7 @@ func parseCycloneDX(data []byte) (*Document, error) {
 				p.Version = strings.TrimPrefix(p.Version, "go")
 			}
 			var layers = map[string]string{}
+			trivySource(&p, deref(c.Properties))
 			for _, pr := range deref(c.Properties) {
 				apply(&p, pr.Name, pr.Value)
 				if pr.Name == cyclonedx.PropLayer {
@@ -417,6 +419,39 @@ func splitLocation(v string) (path, digest string) {
 		return v[:i], v[i+1:]
 	}
 	return v, ""
+}
+
+// trivySourceInfo starts Trivy's SPDX sourceInfo of distribution packages.
+const trivySourceInfo = "built package from: "
+
+// trivySource reads the source package from Trivy's CycloneDX
+// properties (aquasecurity:trivy:SrcName, SrcVersion, SrcRelease,
+// SrcEpoch), which it writes instead of a purl upstream qualifier.
+func trivySource(p *sbom.Package, props []cdx.Property) {
+	get := func(k string) string {
+		for _, pr := range props {
+			if pr.Name == "aquasecurity:trivy:"+k {
+				return pr.Value
+			}
+		}
+		return ""
+	}
+	name := get("SrcName")
+	if name == "" {
+		return
+	}
+	p.SourceName = name
+	v := get("SrcVersion")
+	if v == "" {
+		return
+	}
+	if r := get("SrcRelease"); r != "" {
+		v += "-" + r
+	}
+	if e := get("SrcEpoch"); e != "" && e != "0" {
+		v = e + ":" + v
+	}
+	p.SourceVersion = v
 }
 
 func hasProp(ps *[]cdx.Property, name string) bool {
@@ -487,8 +522,10 @@ func parseSPDX(data []byte) (*Document, error) {
 		if p.Type == sbom.GoStdlib {
 			p.Version = strings.TrimPrefix(p.Version, "go")
 		}
-		if src, ok := strings.CutPrefix(sp.PackageSourceInfo, spdx.SourceInfoPrefix); ok {
-			p.SourceName, p.SourceVersion, _ = strings.Cut(src, " ")
+		for _, prefix := range []string{spdx.SourceInfoPrefix, trivySourceInfo} {
+			if src, ok := strings.CutPrefix(sp.PackageSourceInfo, prefix); ok {
+				p.SourceName, p.SourceVersion, _ = strings.Cut(src, " ")
+			}
 		}
 		own := false
 		for _, a := range sp.Annotations {

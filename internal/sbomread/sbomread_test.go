@@ -85,6 +85,11 @@ func TestOtherTools(t *testing.T) {
 				{"stdlib", "1.21.3", sbom.GoStdlib, "", "", ""},
 				{"org.apache.logging.log4j:log4j-core", "2.14.1", sbom.Java, "", "", ""},
 			}, 1},
+		{"trivy-like.cdx.json", &report.OS{ID: "debian", Version: "12.5"},
+			[]pkgView{
+				{"libc6", "2.36-9+deb12u4", sbom.Deb, "glibc", "2.36-9+deb12u4", "amd64"},
+				{"libgcrypt20", "1.10.1-3", sbom.Deb, "libgcrypt20", "1:1.10.1-3", "amd64"},
+			}, 0},
 		{"syft-like.spdx.json", &report.OS{ID: "alpine", Version: "3.19.0"},
 			[]pkgView{
 				{"libcrypto3", "3.1.4-r2", sbom.APK, "openssl", "", "x86_64"},
@@ -137,7 +142,7 @@ func TestErrors(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, n := range []string{"syft-like.cdx.json", "syft-like.spdx.json"} {
+	for _, n := range []string{"syft-like.cdx.json", "syft-like.spdx.json", "trivy-like.cdx.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", n))
 		if err != nil {
 			f.Fatal(err)
