@@ -178,12 +178,13 @@ func (g *Guard) Decide(ctx context.Context, in Input) (d Decision, err error) {
 			// internal error, and internal errors deny.
 			if r := recover(); r != nil {
 				slog.ErrorContext(ctx, "guard: panic while deciding", "panic", r, "stack", string(debug.Stack()))
-				err = fmt.Errorf("guard: internal error: %v", r)
+				err = fmt.Errorf("internal error: %v", r)
 			}
 		}()
 		vs, err = g.evaluate(ctx, c, in, &d)
 	}()
 	if err != nil {
+		err = fmt.Errorf("guard: %w", err)
 		d.Err = err.Error()
 		vs = append(vs, Violation{policy.RuleInternalError, err.Error()})
 	}
@@ -282,7 +283,7 @@ func (e *eval) summary() *Summary {
 
 // errEngineNeeded is returned when a rule needs the engine and none is
 // configured.
-var errEngineNeeded = errors.New("guard: no Docker engine to ask")
+var errEngineNeeded = errors.New("no Docker engine to ask")
 
 // engine returns the engine, or (nil, nil) offline with a note, or an
 // error (fail closed).
@@ -318,13 +319,14 @@ func (g *Guard) CheckContainer(ctx context.Context, id string) (d Decision, err 
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("guard: internal error: %v", r)
+				err = fmt.Errorf("internal error: %v", r)
 			}
 		}()
 		e := &eval{g: g, c: c, d: &d}
 		vs, err = e.start(ctx, id, nil)
 	}()
 	if err != nil {
+		err = fmt.Errorf("guard: checking container %s: %w", id, err)
 		d.Err = err.Error()
 		vs = append(vs, Violation{policy.RuleInternalError, err.Error()})
 	}
