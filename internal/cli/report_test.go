@@ -270,6 +270,21 @@ func TestRealScans(t *testing.T) {
 				t.Errorf("sbom:%s reports %d findings, the image %d", format, len(got), len(ids))
 			}
 		}
+		// Converting one SBOM format into the other keeps the findings.
+		cdxFile := filepath.Join(t.TempDir(), "app.cdx.json")
+		if r := run(t, "sbom", "--no-cache", "--format", "cyclonedx", "--output", cdxFile, target); r.code != 0 {
+			t.Fatalf("sbom: %d %s", r.code, r.stderr)
+		}
+		converted := run(t, "sbom", "--format", "spdx-json", "sbom:"+cdxFile)
+		if converted.code != 0 {
+			t.Fatalf("conversion: %d %s", converted.code, converted.stderr)
+		}
+		reporttest.Validate(t, []byte(converted.stdout), schemas(t)["spdx-json"]...)
+		spdxFile := filepath.Join(t.TempDir(), "app.spdx.json")
+		os.WriteFile(spdxFile, []byte(converted.stdout), 0o644)
+		if r := run(t, "scan", "--db", db, "--format", "json", "sbom:"+spdxFile); !slices.Equal(vulnIDs(decode(t, r.stdout).Vulnerabilities), ids) {
+			t.Errorf("the converted SBOM gives other findings")
+		}
 		bad := filepath.Join(t.TempDir(), "bad.json")
 		os.WriteFile(bad, []byte(`{"bomFormat":"CycloneDX","components":7}`), 0o644)
 		if r := run(t, "scan", "--db", db, "sbom:"+bad); r.code != 2 || strings.Count(r.stderr, "\n") != 1 {
