@@ -242,6 +242,26 @@ func goDependencies(pkgs []sbom.Package, refs []string) []cdx.Dependency {
 	return out
 }
 
+// rating turns the finding's severity and its source ("CVSS_V3 9.8",
+// "URGENCY medium") into a CycloneDX rating with method and score when the
+// source is a CVSS score.
+func rating(v report.Vulnerability) cdx.VulnerabilityRating {
+	r := cdx.VulnerabilityRating{Severity: severity(string(v.Severity)), Source: &cdx.Source{Name: v.DataSource}}
+	typ, val, ok := strings.Cut(v.SeveritySource, " ")
+	if !ok {
+		return r
+	}
+	methods := map[string]cdx.ScoringMethod{"CVSS_V2": cdx.ScoringMethodCVSSv2, "CVSS_V3": cdx.ScoringMethodCVSSv3, "CVSS_V4": cdx.ScoringMethodCVSSv4}
+	if m, known := methods[typ]; known {
+		if score, err := strconv.ParseFloat(val, 64); err == nil {
+			r.Method, r.Score = m, &score
+			return r
+		}
+	}
+	r.Method, r.Justification = cdx.ScoringMethodOther, v.SeveritySource
+	return r
+}
+
 func severity(s string) cdx.Severity {
 	switch s {
 	case "critical", "high", "medium", "low":
@@ -268,7 +288,7 @@ func vulnerability(v report.Vulnerability, byKey map[string]string) cdx.Vulnerab
 		BOMRef:      v.ID + "/" + ref,
 		ID:          v.ID,
 		Source:      &cdx.Source{Name: v.DataSource},
-		Ratings:     &[]cdx.VulnerabilityRating{{Severity: severity(string(v.Severity)), Justification: v.SeveritySource}},
+		Ratings:     &[]cdx.VulnerabilityRating{rating(v)},
 		Description: v.Title,
 		Affects: &[]cdx.Affects{{Ref: ref, Range: &[]cdx.AffectedVersions{{Version: v.Package.Version,
 			Status: cdx.VulnerabilityStatusAffected}}}},
