@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +48,9 @@ type Watcher struct {
 	Stop bool
 	// Report receives each finding as it is made.
 	Report func(Finding)
+	// Since makes Follow replay container starts from that time on
+	// (zero: from now).
+	Since time.Time
 }
 
 // Scan judges every running container once and returns the findings.
@@ -72,7 +76,11 @@ func (w *Watcher) Scan(ctx context.Context) ([]Finding, error) {
 // the number of findings.
 func (w *Watcher) Follow(ctx context.Context) (int, error) {
 	args := filters.NewArgs(filters.Arg("type", string(events.ContainerEventType)), filters.Arg("event", string(events.ActionStart)))
-	msgs, errs := w.Engine.Events(ctx, events.ListOptions{Filters: args})
+	opts := events.ListOptions{Filters: args}
+	if !w.Since.IsZero() {
+		opts.Since = strconv.FormatInt(w.Since.Unix(), 10)
+	}
+	msgs, errs := w.Engine.Events(ctx, opts)
 	n := 0
 	for {
 		select {
