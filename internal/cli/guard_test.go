@@ -193,3 +193,21 @@ func TestGuardServeReload(t *testing.T) {
 		t.Errorf("audit log has %d lines for %d answered requests", n, answered.Load())
 	}
 }
+
+func TestGuardErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("version: 1\nmode: permissive\n"), 0o644)
+	for _, args := range [][]string{
+		{"guard", "watch"}, // no engine at DOCKER_HOST
+		{"guard", "watch", "--format", "xml"},
+		{"guard", "serve", "--policy", bad, "--socket", filepath.Join(dir, "s.sock")},
+		{"guard", "serve", "--socket", "/proc/bulwark.sock"},
+		{"guard", "policy", "check"},
+	} {
+		r := run(t, args...)
+		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.HasPrefix(r.stderr, "bulwark: ") {
+			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+}
