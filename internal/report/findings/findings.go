@@ -15,6 +15,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,6 +143,17 @@ var securitySeverity = map[advisory.Severity]float64{
 	advisory.Critical: 9.5, advisory.High: 8.0, advisory.Medium: 5.5, advisory.Low: 2.0,
 }
 
+// score is the finding's CVSS base score when its severity came from one
+// ("CVSS_V3 9.8"), else a figure inside its severity's band.
+func score(v report.Vulnerability) float64 {
+	if typ, val, ok := strings.Cut(v.SeveritySource, " "); ok && strings.HasPrefix(typ, "CVSS_") {
+		if f, err := strconv.ParseFloat(val, 64); err == nil && f > 0 && f <= 10 {
+			return f
+		}
+	}
+	return securitySeverity[v.Severity]
+}
+
 func levelOf(s advisory.Severity) Level {
 	switch s {
 	case advisory.Critical, advisory.High:
@@ -178,7 +190,7 @@ func FromScan(r *report.Report) *Document {
 			rules[v.ID] = rule
 		}
 		// A rule is as severe as its most severe finding.
-		if s := securitySeverity[v.Severity]; s > rule.Score || rule.Level == "" {
+		if s := score(v); s > rule.Score || rule.Level == "" {
 			rule.Score, rule.Level = max(s, rule.Score), levelOf(v.Severity)
 		}
 		if rule.Title == "" {

@@ -31,7 +31,7 @@ func TestFromScan(t *testing.T) {
 	}
 	want := []rule{
 		{"BW-MISCONFIG-ROOT", findings.Warning, 5.5}, {"BW-SECRET-AWS", findings.Error, 9.5},
-		{"CVE-2023-45853", findings.Error, 9.5}, {"DSA-5417-1", findings.Warning, 5.5}, {"DSA-5532-1", findings.Error, 8},
+		{"CVE-2023-45853", findings.Error, 9.8}, {"DSA-5417-1", findings.Warning, 5.5}, {"DSA-5532-1", findings.Error, 7.5},
 		{"GHSA-67hx-6x53-jw92", findings.Note, 2}, {"GO-2021-0113", findings.Error, 8}, {"GO-2024-2598", findings.Warning, 5.5},
 		{"PYSEC-2020-176", findings.Warning, 5.5},
 	}
