@@ -133,10 +133,8 @@ func ParseBench(data []byte) (store.BenchRun, string, error) {
 	if want, _, _ := strings.Cut(bench.SchemaVersion, "."); rep.SchemaVersion == "" || major != want {
 		return store.BenchRun{}, "", fmt.Errorf("%w: not a bulwark bench json report of schema %s", errBadReport, bench.SchemaVersion)
 	}
-	sc := rep.Score
-	if sc.Total == 0 {
-		sc = bench.ScoreOf(rep.Results)
-	}
+	// The score is recomputed from the results rather than trusted.
+	sc := bench.ScoreOf(rep.Results)
 	at := rep.FinishedAt
 	if at.IsZero() {
 		at = rep.StartedAt

@@ -1,0 +1,280 @@
+// Bulwark fleet dashboard. Plain JavaScript, no dependencies: it reads the
+// server's /api/v1 with the token kept in sessionStorage and draws tables
+// and SVG charts. Routes live in the URL fragment:
+//   #/                  fleet overview
+//   #/findings          every finding of every image's newest scan
+//   #/image/NAME        one image: newest findings, scan history, trend
+//   #/host/NAME         one host: bench score history, images seen there
+//   #/diff/FROM/TO      findings added and fixed between two scans
+"use strict";
+
+const SEVS = ["critical", "high", "medium", "low", "unknown"];
+const TOKEN_KEY = "bulwark-token";
+const app = document.getElementById("app");
+
+function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
+
+class APIError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(path) {
+  const resp = await fetch("/api/v1" + path, { headers: { "Authorization": "Bearer " + token() } });
+  const body = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new APIError(resp.status, body.error || resp.statusText);
+  return body;
+}
+
+// el builds an element: el("td", {class: "num"}, "text", child, ...).
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "onclick" || k === "onchange") e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+const SVGNS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+  for (const c of children.flat()) {
+    if (c === undefined || c === null) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function when(t) {
+  if (!t) return "";
+  const d = new Date(t);
+  return isNaN(d) ? "" : d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+function sevBadge(sev, n) {
+  return el("span", { class: "sev " + (n ? sev : "zero"), title: sev }, n);
+}
+
+function countCells(c) {
+  return SEVS.map(s => el("td", { class: "num" }, sevBadge(s, (c && c[s]) || 0)));
+}
+
+function imageLink(name) { return el("a", { href: "#/image/" + encodeURIComponent(name) }, name); }
+function hostLink(name) { return name ? el("a", { href: "#/host/" + encodeURIComponent(name) }, name) : el("span", { class: "muted" }, "—"); }
+
+function legend() {
+  return el("div", { class: "legend" }, SEVS.map(s => el("span", {}, el("i", { class: s }), s)));
+}
+
+const COLORS = { critical: "#7a1020", high: "#d1343f", medium: "#e8912d", low: "#d9c341", unknown: "#98a2b3" };
+
+// stackedChart draws stacked severity areas over points [{label, counts}].
+function stackedChart(points, title) {
+  const W = 640, H = 220, L = 40, R = 10, T = 14, B = 28;
+  const totals = points.map(p => SEVS.reduce((a, s) => a + (p.counts[s] || 0), 0));
+  const max = Math.max(1, ...totals);
+  const x = i => L + (points.length < 2 ? (W - L - R) / 2 : i * (W - L - R) / (points.length - 1));
+  const y = v => T + (H - T - B) * (1 - v / max);
+  const root = svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title });
+  root.append(svg("title", {}, title));
+  for (const f of [0, 0.5, 1]) {
+    const v = Math.round(max * f);
+    root.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#e3e6ec" }));
+    root.append(svg("text", { x: L - 6, y: y(v) + 3, "text-anchor": "end" }, v));
+  }
+  const base = points.map(() => 0);
+  // Least severe at the bottom, so the critical band sits on top.
+  for (const s of [...SEVS].reverse()) {
+    const top = points.map((p, i) => base[i] + (p.counts[s] || 0));
+    if (top.some((v, i) => v !== base[i])) {
+      let d = "";
+      top.forEach((v, i) => { d += (i ? "L" : "M") + x(i).toFixed(1) + "," + y(v).toFixed(1); });
+      for (let i = points.length - 1; i >= 0; i--) d += "L" + x(i).toFixed(1) + "," + y(base[i]).toFixed(1);
+      root.append(svg("path", { d: d + "Z", fill: COLORS[s], "fill-opacity": 0.85, stroke: COLORS[s], "stroke-width": 1 }, svg("title", {}, s)));
+    }
+    top.forEach((v, i) => { base[i] = v; });
+  }
+  const step = Math.max(1, Math.ceil(points.length / 8));
+  points.forEach((p, i) => {
+    if (i % step === 0 || i === points.length - 1) root.append(svg("text", { x: x(i), y: H - 8, "text-anchor": "middle" }, p.label));
+  });
+  return root;
+}
+
+// lineChart draws one series of numbers (bench scores).
+function lineChart(values, labels, title) {
+  const W = 640, H = 180, L = 40, R = 10, T = 14, B = 28;
+  const lo = Math.min(0, ...values), hi = Math.max(1, ...values);
+  const x = i => L + (values.length < 2 ? (W - L - R) / 2 : i * (W - L - R) / (values.length - 1));
+  const y = v => T + (H - T - B) * (1 - (v - lo) / (hi - lo));
+  const root = svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": title });
+  root.append(svg("title", {}, title));
+  for (const v of [lo, 0, hi]) {
+    root.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: v === 0 ? "#98a2b3" : "#e3e6ec" }));
+    root.append(svg("text", { x: L - 6, y: y(v) + 3, "text-anchor": "end" }, v));
+  }
+  let d = "";
+  values.forEach((v, i) => { d += (i ? "L" : "M") + x(i).toFixed(1) + "," + y(v).toFixed(1); });
+  root.append(svg("path", { d, fill: "none", stroke: "#2b5797", "stroke-width": 2 }));
+  values.forEach((v, i) => root.append(svg("circle", { cx: x(i), cy: y(v), r: 3, fill: "#2b5797" }, svg("title", {}, labels[i] + ": " + v))));
+  const step = Math.max(1, Math.ceil(values.length / 6));
+  labels.forEach((l, i) => {
+    if (i % step === 0 || i === labels.length - 1) root.append(svg("text", { x: x(i), y: H - 8, "text-anchor": "middle" }, l));
+  });
+  return root;
+}
+
+function table(head, rows, empty) {
+  if (!rows.length) return el("p", { class: "muted" }, empty || "Nothing yet.");
+  return el("table", {},
+    el("thead", {}, el("tr", {}, head.map(h => el("th", { class: h.num ? "num" : null }, h.label || h)))),
+    el("tbody", {}, rows));
+}
+
+const sevHead = SEVS.map(s => ({ label: s, num: true }));
+
+async function overview() {
+  const [hosts, images, trend] = await Promise.all([api("/hosts"), api("/images"), api("/trends?days=30")]);
+  const totals = {};
+  for (const s of SEVS) totals[s] = images.reduce((a, i) => a + i.counts[s], 0);
+  const scored = hosts.filter(h => h.bench);
+  const avg = scored.length ? Math.round(scored.reduce((a, h) => a + h.bench.score, 0) / scored.length) : "—";
+  const stats = el("div", { class: "stats" },
+    el("div", { class: "stat" }, el("b", { id: "stat-hosts" }, hosts.length), el("span", {}, "hosts")),
+    el("div", { class: "stat" }, el("b", { id: "stat-images" }, images.length), el("span", {}, "images")),
+    el("div", { class: "stat" }, el("b", {}, totals.critical), el("span", {}, "critical findings")),
+    el("div", { class: "stat" }, el("b", {}, totals.high), el("span", {}, "high findings")),
+    el("div", { class: "stat" }, el("b", {}, avg), el("span", {}, "mean bench score")));
+  const hostRows = hosts.map(h => el("tr", {},
+    el("td", {}, hostLink(h.name)),
+    el("td", { class: "num" }, h.bench ? el("span", { class: "score " + (h.bench.score >= 0 ? "good" : "bad") }, h.bench.score) : "—"),
+    el("td", { class: "num" }, h.bench ? h.bench.pass : ""),
+    el("td", { class: "num" }, h.bench ? h.bench.warn : ""),
+    el("td", {}, when(h.last_seen))));
+  const imageRows = images.map(i => el("tr", {},
+    el("td", {}, imageLink(i.image)), ...countCells(i.counts),
+    el("td", {}, hostLink(i.host)), el("td", {}, when(i.created_at))));
+  const trendPoints = trend.map(p => ({ label: p.day.slice(5), counts: p.counts }));
+  app.replaceChildren(
+    el("h1", {}, "Fleet overview"), stats,
+    el("section", { class: "card", id: "trend" }, el("h2", {}, "Findings over the last 30 days"),
+      stackedChart(trendPoints, "Findings by severity per day"), legend()),
+    el("div", { class: "grid" },
+      el("section", { class: "card", id: "hosts" }, el("h2", {}, "Hosts"),
+        table(["host", { label: "bench score", num: true }, { label: "pass", num: true }, { label: "warn", num: true }, "last seen"], hostRows, "No host has reported yet.")),
+      el("section", { class: "card", id: "images" }, el("h2", {}, "Images"),
+        table(["image", ...sevHead, "host", "scanned"], imageRows, "No image has been scanned yet."))));
+}
+
+function findingRows(fs, cls) {
+  return fs.map(f => el("tr", { class: cls }, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
+    el("td", {}, f.package), el("td", {}, f.version), el("td", {}, f.fixed_version || el("span", { class: "muted" }, "no fix")),
+    el("td", {}, f.type)));
+}
+const findingHead = ["severity", "id", "package", "version", "fixed in", "type"];
+
+async function findingsPage() {
+  const fs = await api("/findings?limit=2000");
+  const rows = fs.map(f => el("tr", {}, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
+    el("td", {}, imageLink(f.image)), el("td", {}, f.package), el("td", {}, f.version), el("td", {}, f.fixed_version || "—")));
+  app.replaceChildren(el("h1", {}, "Findings in the fleet"),
+    el("section", { class: "card" }, table(["severity", "id", "image", "package", "version", "fixed in"], rows, "No findings.")));
+}
+
+async function imagePage(name) {
+  const d = await api("/images/" + name.split("/").map(encodeURIComponent).join("/"));
+  const scans = d.scans;
+  const points = [...scans].reverse().map(s => ({ label: when(s.created_at).slice(5, 10), counts: s.counts }));
+  const form = el("form", { id: "diffform" });
+  const scanRows = scans.map((s, i) => el("tr", {},
+    el("td", {}, el("input", { type: "radio", name: "from", value: s.id, checked: i === 1 || (scans.length === 1 && i === 0), "aria-label": "from scan " + s.id })),
+    el("td", {}, el("input", { type: "radio", name: "to", value: s.id, checked: i === 0, "aria-label": "to scan " + s.id })),
+    el("td", { class: "num" }, s.id), el("td", {}, when(s.created_at)), el("td", {}, s.source), el("td", {}, hostLink(s.host)),
+    ...countCells(s.counts)));
+  form.append(table(["from", "to", { label: "scan", num: true }, "when", "source", "host", ...sevHead], scanRows),
+    el("p", {}, el("button", { type: "submit" }, "Compare the two scans")));
+  form.addEventListener("submit", ev => {
+    ev.preventDefault();
+    const f = form.querySelector("input[name=from]:checked"), t = form.querySelector("input[name=to]:checked");
+    if (f && t) location.hash = "#/diff/" + f.value + "/" + t.value;
+  });
+  const l = d.latest;
+  app.replaceChildren(el("h1", {}, "Image ", el("code", {}, d.image)),
+    el("div", { class: "stats" }, ...SEVS.map(s => el("div", { class: "stat" }, el("b", {}, l.counts[s]), el("span", {}, s))),
+      el("div", { class: "stat" }, el("b", {}, l.packages), el("span", {}, "packages")),
+      el("div", { class: "stat" }, el("b", {}, l.os || "—"), el("span", {}, "os"))),
+    el("section", { class: "card", id: "trend" }, el("h2", {}, "Findings per scan"), stackedChart(points, "Findings by severity per scan"), legend()),
+    el("section", { class: "card", id: "findings" }, el("h2", {}, "Findings of the newest scan (" + when(l.created_at) + ")"),
+      table(findingHead, findingRows(l.findings), "No known vulnerability.")),
+    el("section", { class: "card", id: "scans" }, el("h2", {}, "Scans"), form));
+}
+
+async function hostPage(name) {
+  const d = await api("/hosts/" + encodeURIComponent(name));
+  const runs = [...d.bench_runs].reverse();
+  const runRows = d.bench_runs.map(r => el("tr", {}, el("td", { class: "num" }, r.id), el("td", {}, when(r.created_at)),
+    el("td", { class: "num" }, el("span", { class: "score " + (r.score >= 0 ? "good" : "bad") }, r.score)),
+    el("td", { class: "num" }, r.pass), el("td", { class: "num" }, r.warn), el("td", { class: "num" }, r.total)));
+  const imgRows = d.images.map(i => el("tr", {}, el("td", {}, imageLink(i.image)), ...countCells(i.counts), el("td", {}, when(i.created_at))));
+  app.replaceChildren(el("h1", {}, "Host ", el("code", {}, d.host.name)),
+    el("p", { class: "muted" }, "Last seen " + when(d.host.last_seen)),
+    el("section", { class: "card", id: "bench" }, el("h2", {}, "CIS Docker Benchmark score"),
+      runs.length ? lineChart(runs.map(r => r.score), runs.map(r => when(r.created_at).slice(5, 10)), "Bench score per run") : el("p", { class: "muted" }, "No audit yet."),
+      table([{ label: "run", num: true }, "when", { label: "score", num: true }, { label: "pass", num: true }, { label: "warn", num: true }, { label: "checks", num: true }], runRows, "")),
+    el("section", { class: "card", id: "images" }, el("h2", {}, "Images scanned on this host"),
+      table(["image", ...sevHead, "scanned"], imgRows, "No image scanned on this host.")));
+}
+
+async function diffPage(from, to) {
+  const d = await api("/diff?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to));
+  app.replaceChildren(el("h1", {}, "Scan ", d.from.id, " → scan ", d.to.id, " of ", imageLink(d.to.image)),
+    el("p", { class: "muted" }, when(d.from.created_at) + " → " + when(d.to.created_at)),
+    el("section", { class: "card", id: "new" }, el("h2", {}, d.new.length + " new"), table(findingHead, findingRows(d.new, "added"), "No new finding.")),
+    el("section", { class: "card", id: "fixed" }, el("h2", {}, d.fixed.length + " fixed"), table(findingHead, findingRows(d.fixed, "fixed"), "Nothing fixed.")));
+}
+
+function login(message) {
+  app.replaceChildren(document.getElementById("login").content.cloneNode(true));
+  document.getElementById("loginerr").textContent = message || "";
+  document.getElementById("loginform").addEventListener("submit", ev => {
+    ev.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, document.getElementById("token").value.trim());
+    route();
+  });
+}
+
+async function route() {
+  const logout = document.getElementById("logout");
+  if (!token()) { logout.hidden = true; login(); return; }
+  logout.hidden = false;
+  const parts = location.hash.replace(/^#\/?/, "").split("/");
+  const rest = parts.slice(1).map(decodeURIComponent);
+  try {
+    switch (parts[0]) {
+      case "": await overview(); break;
+      case "findings": await findingsPage(); break;
+      case "image": await imagePage(rest.join("/")); break;
+      case "host": await hostPage(rest[0] || ""); break;
+      case "diff": await diffPage(rest[0], rest[1]); break;
+      default: app.replaceChildren(el("p", { class: "err" }, "No such page."));
+    }
+    document.body.dataset.ready = location.hash || "#/";
+  } catch (e) {
+    if (e instanceof APIError && e.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      login("That token was refused: " + e.message);
+      return;
+    }
+    app.replaceChildren(el("p", { class: "err", id: "error" }, e instanceof APIError ? e.status + ": " + e.message : String(e)));
+  }
+}
+
+document.getElementById("logout").addEventListener("click", () => { sessionStorage.removeItem(TOKEN_KEY); route(); });
+window.addEventListener("hashchange", route);
+route();
