@@ -315,7 +315,7 @@ func apply(p *sbom.Package, name, value string) {
 func parseCycloneDX(data []byte) (*Document, error) {
 	var bom cdx.BOM
 	if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
-		return nil, fmt.Errorf("cyclonedx: %w", err)
+		return nil, fmt.Errorf("reading CycloneDX: %w", err)
 	}
 	b := &builder{doc: &Document{Format: CycloneDX}}
 	if m := bom.Metadata; m != nil && m.Component != nil {
@@ -468,7 +468,7 @@ func deref[T any](p *[]T) []T {
 func parseSPDX(data []byte) (*Document, error) {
 	doc, err := spdxjson.Read(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("spdx: %w", err)
+		return nil, fmt.Errorf("reading SPDX: %w", err)
 	}
 	b := &builder{doc: &Document{Format: SPDX, Subject: doc.DocumentName}}
 	for _, sp := range doc.Packages {

@@ -66,7 +66,7 @@ func Write(w io.Writer, r *report.Report, o Options) error {
 	// same bytes; jsonstream writes the large arrays element by element
 	// instead of re-indenting one buffer of the whole BOM.
 	if err := jsonstream.Encode(w, Build(r, o), "components", "dependencies", "vulnerabilities"); err != nil {
-		return fmt.Errorf("cyclonedx: %w", err)
+		return fmt.Errorf("cyclonedx: encoding: %w", err)
 	}
 	return nil
 }

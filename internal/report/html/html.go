@@ -123,7 +123,7 @@ func Write(w io.Writer, d *findings.Document) error {
 	v.Rows = rowsHTML(rows, d.SeverityColumn, false)
 	v.SuppressedRows = rowsHTML(suppressed, d.SeverityColumn, true)
 	if err := page.Execute(w, v); err != nil {
-		return fmt.Errorf("html: %w", err)
+		return fmt.Errorf("html: rendering: %w", err)
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ func Write(w io.Writer, d *findings.Document) error {
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("junit: %w", err)
+		return fmt.Errorf("junit: encoding: %w", err)
 	}
 	_, err := io.WriteString(w, "\n")
 	return err

@@ -65,7 +65,7 @@ func Write(w io.Writer, r *report.Report, o Options) error {
 	// tools-golang's writer is json.Encoder with the same settings;
 	// jsonstream gives the same bytes without whole-document buffers.
 	if err := jsonstream.Encode(w, Build(r, o), "packages", "relationships"); err != nil {
-		return fmt.Errorf("spdx: %w", err)
+		return fmt.Errorf("spdx: encoding: %w", err)
 	}
 	return nil
 }

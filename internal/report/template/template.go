@@ -68,7 +68,7 @@ var funcs = texttemplate.FuncMap{
 func Parse(name, text string) (*Template, error) {
 	t, err := texttemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("template: %w", err)
+		return nil, fmt.Errorf("template: parsing: %w", err)
 	}
 	return &Template{t: t}, nil
 }
@@ -95,7 +95,7 @@ func Load(path string) (*Template, error) {
 // Write executes t over r.
 func (t *Template) Write(w io.Writer, r *report.Report) error {
 	if err := t.t.Execute(w, r); err != nil {
-		return fmt.Errorf("template: %w", err)
+		return fmt.Errorf("template: executing: %w", err)
 	}
 	return nil
 }
