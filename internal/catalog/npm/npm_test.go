@@ -273,7 +273,10 @@ func FuzzPackageJSON(f *testing.F) {
 }
 
 func FuzzPackageLock(f *testing.F) {
-	seeds(f, "testdata/lock/npm-v1/package-lock.json", "testdata/lock/npm-v2/package-lock.json", "testdata/lock/npm-v3/package-lock.json")
+	// Small seeds: the fuzzer minimises every new input, which is slow on
+	// the multi-KiB fixtures.
+	f.Add([]byte(`{"lockfileVersion":1,"dependencies":{"a":{"version":"1.0.0","dev":true,"dependencies":{"b":{"version":"npm:@s/c@2.0.0-rc.1"}}},"g":{"version":"git+https://x/g.git#1"}}}`))
+	f.Add([]byte(`{"lockfileVersion":3,"packages":{"":{"name":"x","version":"1.0.0"},"node_modules/a":{"version":"1.0.0","dev":true},"node_modules/a/node_modules/@s/b":{"name":"c","version":"2.0.0"},"node_modules/l":{"link":true},"w":{"version":"0.1.0"}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkgs, _ := parsePackageLock(context.Background(), b)
 		checkFuzzed(t, pkgs)
@@ -281,7 +284,8 @@ func FuzzPackageLock(f *testing.F) {
 }
 
 func FuzzYarnLock(f *testing.F) {
-	seeds(f, "testdata/lock/yarn-v1/yarn.lock", "testdata/lock/yarn-berry/yarn.lock")
+	f.Add([]byte("# yarn lockfile v1\n\n\"@s/a@^1.0.0\", \"@s/a@^1.1.0\":\n  version \"1.2.0\"\n  dependencies:\n    b \"^2\"\n\nfoo@npm:b@^2:\n  version \"2.0.1\"\n"))
+	f.Add([]byte("__metadata:\n  version: 8\n\n\"a@npm:^1.0.0\":\n  version: 1.0.3\n  resolution: \"a@npm:1.0.3\"\n  linkType: hard\n\n\"x@workspace:.\":\n  version: 0.0.0-use.local\n  resolution: \"x@workspace:.\"\n  linkType: soft\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkgs, _ := parseYarnLock(context.Background(), b)
 		checkFuzzed(t, pkgs)
@@ -289,7 +293,9 @@ func FuzzYarnLock(f *testing.F) {
 }
 
 func FuzzPnpmLock(f *testing.F) {
-	seeds(f, "testdata/lock/pnpm-v5/pnpm-lock.yaml", "testdata/lock/pnpm-v6/pnpm-lock.yaml", "testdata/lock/pnpm-v9/pnpm-lock.yaml")
+	f.Add([]byte("lockfileVersion: 5.4\ndependencies:\n  a: 1.0.0\npackages:\n  /a/1.0.0:\n    dev: false\n  /@s/b/2.0.0_a@1.0.0:\n    dev: true\n"))
+	f.Add([]byte("lockfileVersion: '6.0'\npackages:\n  /a@1.0.0(b@2.0.0):\n    dev: true\n  registry.x/c/-/c-1.0.0.tgz:\n    name: c\n    version: 1.0.0\n"))
+	f.Add([]byte("lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\n    devDependencies:\n      b:\n        specifier: ^2\n        version: 2.0.0(a@1.0.0)\npackages:\n  a@1.0.0: {}\n  b@2.0.0: {}\nsnapshots:\n  a@1.0.0: {}\n  b@2.0.0(a@1.0.0):\n    dependencies:\n      a: 1.0.0\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkgs, _ := parsePnpmLock(context.Background(), b)
 		checkFuzzed(t, pkgs)

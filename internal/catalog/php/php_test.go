@@ -150,14 +150,11 @@ func TestParseCancelled(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, p := range []string{"testdata/srv/shop/vendor/composer/installed.json", "testdata/srv/shop/composer.lock",
-		"testdata/var/www/legacy/vendor/composer/installed.json"} {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	// Small seeds: the fuzzer minimises every new input, which is slow on
+	// the multi-KiB fixtures.
+	f.Add([]byte(`[{"name":"monolog/monolog","version":"1.23.0","license":"MIT"},{"name":"psr/log","version":"1.0.2","license":["MIT"]}]`))
+	f.Add([]byte(`{"packages":[{"name":"a/b","version":"v1.0.0"},{"name":"c/d","version":"dev-main"}],"dev":true,"dev-package-names":["c/d"]}`))
+	f.Add([]byte(`{"packages":[{"name":"a/b","version":"1.0"}],"packages-dev":[{"name":"a/b","version":"1.0"},{"name":"e/f","version":"2"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, parse := range []func(context.Context, []byte) ([]sbom.Package, error){parseInstalled, parseLock} {
 			pkgs, _ := parse(context.Background(), b)

@@ -279,7 +279,10 @@ func FuzzMetadata(f *testing.F) {
 }
 
 func FuzzPoetryLock(f *testing.F) {
-	seeds(f, "testdata/srv/flask-app/poetry.lock", "testdata/srv/api/poetry.lock")
+	// Small seeds: the fuzzer minimises every new input, which is slow on
+	// the multi-KiB fixtures.
+	f.Add([]byte("[[package]]\nname = \"flask\"\nversion = \"2.2.2\"\ncategory = \"main\"\n\n[[package]]\nname = \"pytest\"\nversion = \"7.2.0\"\ncategory = \"dev\"\n"))
+	f.Add([]byte("[[package]]\nname = \"idna\"\nversion = \"3.10\"\ngroups = [\"main\", \"dev\"]\nfiles = []\n\n[metadata]\nlock-version = \"2.1\"\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkgs, _ := parsePoetryLock(context.Background(), b)
 		checkFuzzed(t, pkgs)
@@ -287,7 +290,7 @@ func FuzzPoetryLock(f *testing.F) {
 }
 
 func FuzzPipfileLock(f *testing.F) {
-	seeds(f, "testdata/srv/pipenv-app/Pipfile.lock")
+	f.Add([]byte(`{"_meta":{"pipfile-spec":6},"default":{"requests":{"version":"==2.28.1"},"x":{"path":"."}},"develop":{"black":{"version":"==22.10.0"},"requests":{"version":"==2.28.1"}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkgs, _ := parsePipfileLock(context.Background(), b)
 		checkFuzzed(t, pkgs)
@@ -295,7 +298,7 @@ func FuzzPipfileLock(f *testing.F) {
 }
 
 func FuzzRequirements(f *testing.F) {
-	seeds(f, "testdata/srv/worker/requirements.txt")
+	f.Add([]byte("--index-url https://x\nA[b]==1.0 ; python_version < '3'  # c\nB===2 \\\n  --hash=sha256:00\nC>=1,<2\n-e .\n"))
 	f.Add([]byte("a==1 \\\n --hash=x\nb[c]==2; python_version<'3'\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pkgs, _ := parseRequirements(context.Background(), b)
