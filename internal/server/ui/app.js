@@ -74,6 +74,14 @@ function legend() {
 
 const COLORS = { critical: "#7a1020", high: "#d1343f", medium: "#e8912d", low: "#d9c341", unknown: "#98a2b3" };
 
+// anchor keeps the first and last axis labels inside the chart.
+function anchor(i, n) { return n > 1 && i === 0 ? "start" : n > 1 && i === n - 1 ? "end" : "middle"; }
+
+const RANK = { critical: 4, high: 3, medium: 2, low: 1, unknown: 0 };
+function bySeverity(fs) {
+  return [...fs].sort((a, b) => (RANK[b.severity] || 0) - (RANK[a.severity] || 0) || a.id.localeCompare(b.id) || a.package.localeCompare(b.package));
+}
+
 // stackedChart draws stacked severity areas over points [{label, counts}].
 function stackedChart(points, title) {
   const W = 640, H = 220, L = 40, R = 10, T = 14, B = 28;
@@ -102,7 +110,9 @@ function stackedChart(points, title) {
   }
   const step = Math.max(1, Math.ceil(points.length / 8));
   points.forEach((p, i) => {
-    if (i % step === 0 || i === points.length - 1) root.append(svg("text", { x: x(i), y: H - 8, "text-anchor": "middle" }, p.label));
+    const last = i === points.length - 1;
+    // A step label too close to the last one would overlap it.
+    if ((i % step === 0 && points.length - 1 - i >= step / 2) || last) root.append(svg("text", { x: x(i), y: H - 8, "text-anchor": anchor(i, points.length) }, p.label));
   });
   return root;
 }
@@ -125,7 +135,7 @@ function lineChart(values, labels, title) {
   values.forEach((v, i) => root.append(svg("circle", { cx: x(i), cy: y(v), r: 3, fill: "#2b5797" }, svg("title", {}, labels[i] + ": " + v))));
   const step = Math.max(1, Math.ceil(values.length / 6));
   labels.forEach((l, i) => {
-    if (i % step === 0 || i === labels.length - 1) root.append(svg("text", { x: x(i), y: H - 8, "text-anchor": "middle" }, l));
+    if ((i % step === 0 && labels.length - 1 - i >= step / 2) || i === labels.length - 1) root.append(svg("text", { x: x(i), y: H - 8, "text-anchor": anchor(i, labels.length) }, l));
   });
   return root;
 }
@@ -173,7 +183,7 @@ async function overview() {
 }
 
 function findingRows(fs, cls) {
-  return fs.map(f => el("tr", { class: cls }, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
+  return bySeverity(fs).map(f => el("tr", { class: cls }, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
     el("td", {}, f.package), el("td", {}, f.version), el("td", {}, f.fixed_version || el("span", { class: "muted" }, "no fix")),
     el("td", {}, f.type)));
 }
