@@ -94,14 +94,17 @@ func WriteTransitions(b *strings.Builder, ts []Transition) {
 		b.WriteString("  no check changes status\n")
 		return
 	}
+	fixed := false
 	for _, t := range ts {
 		mark := " "
 		if t.Fixed() {
-			mark = "*"
+			mark, fixed = "*", true
 		}
 		fmt.Fprintf(b, " %s%-6s %-4s -> %-4s  %s\n", mark, t.ID, t.Before, t.After, t.Title)
 	}
-	b.WriteString("  (* warn -> pass)\n")
+	if fixed {
+		b.WriteString("  (* warn -> pass)\n")
+	}
 }
 
 // Clone deep-copies a snapshot, so a simulation never changes the facts it

@@ -1,6 +1,7 @@
 package harden
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,6 +26,16 @@ type Written struct {
 	Mode fs.FileMode `json:"mode"`
 	UID  int         `json:"uid"`
 	GID  int         `json:"gid"`
+}
+
+// MarshalJSON writes the mode in octal, as chmod(1) takes it.
+func (w Written) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Path string `json:"path"`
+		Mode string `json:"mode"`
+		UID  int    `json:"uid"`
+		GID  int    `json:"gid"`
+	}{w.Path, fmt.Sprintf("%04o", uint32(w.Mode.Perm())), w.UID, w.GID})
 }
 
 // WriteFile writes data to dir/name with exactly mode. The file is written

@@ -35,6 +35,9 @@ func (p *Profile) Simulate(base *facts.Snapshot, img *Image, current *facts.Cont
 	var was facts.Container
 	if current != nil {
 		was = *current
+		if was.Processes == nil {
+			was.Processes = processes(img)
+		}
 	} else {
 		was = plainRun(before, img)
 	}

@@ -59,3 +59,25 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitCommand: quoting words with shellJoin and splitting them again
+// gives the same words.
+func FuzzSplitCommand(f *testing.F) {
+	f.Add("/server -probe 'http://127.0.0.1:80/'", "a b")
+	f.Add(`wget -q "-O" /dev/null`, "it's")
+	f.Add(`a\ b "c\"d"`, "")
+	f.Fuzz(func(t *testing.T, line, word string) {
+		_, _ = SplitCommand(line)
+		words := []string{word, "x"}
+		if strings.ContainsRune(word, 0xFFFD) {
+			return // invalid UTF-8 is not kept byte for byte
+		}
+		got, err := SplitCommand(shellJoin(words))
+		if err != nil {
+			t.Fatalf("split of %q: %v", shellJoin(words), err)
+		}
+		if len(got) != 2 || got[0] != word || got[1] != "x" {
+			t.Fatalf("round trip of %q gave %q", words, got)
+		}
+	})
+}

@@ -360,7 +360,7 @@ func (p *Profile) writable(img *Image, opt Options) {
 		o := fmt.Sprintf("rw,noexec,nosuid,size=%s,mode=%o", opt.TmpfsSize, mode)
 		p.Mounts = append(p.Mounts, Mount{Type: "tmpfs", Target: d, Options: o})
 		p.Notes = append(p.Notes, Note{Setting: "--tmpfs " + d + ":" + o,
-			Why:  fmt.Sprintf("%s is world-writable in the image (%s), a place the service may write; with a read-only root it gets a tmpfs", d, m),
+			Why:  fmt.Sprintf("%s is world-writable in the image (mode %04o), a place the service may write; with a read-only root it gets a tmpfs", d, mode),
 			Risk: "its content is lost when the container stops, and noexec stops programs run from it"})
 	}
 	for _, v := range volumes {

@@ -282,3 +282,28 @@ func TestSimulateCurrentContainer(t *testing.T) {
 		t.Error("AppArmor host: the profile's container should get docker-default")
 	}
 }
+
+func TestSplitCommand(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		err  bool
+	}{
+		{"/server -probe http://127.0.0.1:80/", []string{"/server", "-probe", "http://127.0.0.1:80/"}, false},
+		{`sh -c 'wget -q -O- "http://x/"'`, []string{"sh", "-c", `wget -q -O- "http://x/"`}, false},
+		{`a\ b "c\"d" ''`, []string{"a b", `c"d`, ""}, false},
+		{`"open`, nil, true},
+		{`trailing\`, nil, true},
+		{"   ", nil, false},
+	}
+	for _, tt := range tests {
+		got, err := SplitCommand(tt.in)
+		if (err != nil) != tt.err {
+			t.Errorf("SplitCommand(%q) error %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("SplitCommand(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
