@@ -104,9 +104,12 @@ func TestPropose(t *testing.T) {
 		},
 		{
 			name: "journald on the host; log options of json-file dropped", args: []string{},
-			cfg:     `{"log-opts": {"max-size": "5m"}, "live-restore": true, "userns-remap": "default", "icc": false, "userland-proxy": false, "no-new-privileges": true, "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 1024}}}`,
-			opt:     Options{HostHas: func(p string) bool { return p == "/run/systemd/journal/socket" }},
-			mutate:  func(s *facts.Snapshot) { s.Engine.Info.LiveRestoreEnabled = true; s.Engine.Info.SecurityOptions = append(s.Engine.Info.SecurityOptions, "name=userns") },
+			cfg: `{"log-opts": {"max-size": "5m"}, "live-restore": true, "userns-remap": "default", "icc": false, "userland-proxy": false, "no-new-privileges": true, "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 1024}}}`,
+			opt: Options{HostHas: func(p string) bool { return p == "/run/systemd/journal/socket" }},
+			mutate: func(s *facts.Snapshot) {
+				s.Engine.Info.LiveRestoreEnabled = true
+				s.Engine.Info.SecurityOptions = append(s.Engine.Info.SecurityOptions, "name=userns")
+			},
 			changed: []string{"add log-driver", "remove log-opts"},
 			left:    []string{"authorization-plugins"},
 			fixes:   []string{"2.13"},

@@ -314,7 +314,7 @@ func (p *Profile) ports(img *Image, opt Options, root bool) {
 			key := "net.ipv4.ip_unprivileged_port_start"
 			p.Sysctls = map[string]string{key: strconv.Itoa(low)}
 			p.Notes = append(p.Notes, Note{Setting: "--sysctl " + key + "=" + strconv.Itoa(low),
-				Why: fmt.Sprintf("the image listens on port %d, below 1024; Docker gives a non-root process no ambient capabilities, so NET_BIND_SERVICE would not let it bind there, while this sysctl lowers the privileged range in the container's own network namespace only", low),
+				Why:  fmt.Sprintf("the image listens on port %d, below 1024; Docker gives a non-root process no ambient capabilities, so NET_BIND_SERVICE would not let it bind there, while this sysctl lowers the privileged range in the container's own network namespace only", low),
 				Risk: "any process in the container may bind ports from " + strconv.Itoa(low) + " up"})
 		}
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/bulwark-sec/bulwark/internal/bench"
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
