@@ -116,11 +116,7 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 	if f.clientCA != "" && f.tlsCert == "" {
 		return usageErrorf("--client-ca needs --tls-cert and --tls-key")
 	}
-	level := slog.LevelInfo
-	if !f.logRequests {
-		level = slog.LevelWarn
-	}
-	log := slog.New(slog.NewJSONHandler(s.err, &slog.HandlerOptions{Level: level}))
+	log := slog.New(slog.NewJSONHandler(s.err, nil))
 	st, err := openStore(ctx, f.db)
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
@@ -161,7 +157,7 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 	srv, err := server.New(ctx, server.Config{
 		Store: st, AdvisoryDB: advisory, DBPoll: f.dbPoll, Workers: f.workers, NoWorkers: f.workers == 0,
 		Lease: f.lease, Poll: f.poll, ReplicaID: f.replicaID, MaxBody: f.maxBody, Rate: f.rate, Burst: f.burst,
-		Scan: sopts, RetryBase: f.retryBase, Logger: log, Version: Version(),
+		Scan: sopts, RetryBase: f.retryBase, Logger: log, QuietRequests: !f.logRequests, Version: Version(),
 	})
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,14 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/store/embedded"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
 
 // fixture is a running server on an embedded store with tokens of each role.
 type fixture struct {
@@ -137,4 +146,16 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+var httpClient = &http.Client{Timeout: time.Minute}
+
+func newJSONRequest(method, url, token, body string) (*http.Request, error) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	return req, nil
 }

@@ -95,6 +95,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			d := time.Since(start)
 			s.metrics.observe(r.Method, route, rec.status, d)
 			level := slog.LevelInfo
+			if s.cfg.QuietRequests {
+				level = slog.LevelDebug
+			}
 			if rec.status >= 500 {
 				level = slog.LevelError
 			}

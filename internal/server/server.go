@@ -71,7 +71,9 @@ type Config struct {
 	RetryBase, RetryMax time.Duration
 	WebhookClient       *http.Client
 	Logger              *slog.Logger
-	Version             string
+	// QuietRequests logs requests at debug level instead of info.
+	QuietRequests bool
+	Version       string
 }
 
 // Server is the API and its workers.
