@@ -118,3 +118,27 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("catalog: %s: %s: %v", e.Cataloger, e.Path, e.Err)
 }
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// CheckNesting refuses input whose brackets ('[', '{') nest deeper than
+// max. Recursive-descent parsers (TOML, some YAML and JSON decoders) use a
+// stack frame per level, so a hostile manifest of a few megabytes of "["
+// could otherwise exhaust the stack and kill the process; real lock files
+// nest a handful of levels. Brackets inside strings are counted too, which
+// only overestimates.
+func CheckNesting(b []byte, max int) error {
+	depth := 0
+	for _, c := range b {
+		switch c {
+		case '[', '{':
+			depth++
+			if depth > max {
+				return fmt.Errorf("brackets nest more than %d deep", max)
+			}
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return nil
+}

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -331,7 +332,9 @@ func Assemble(layers []*LayerResult, digests []string) (*Inventory, error) {
 				inv.Databases = append(inv.Databases, db)
 			}
 		}
-		for p, found := range l.Packages {
+		// Sorted, so that duplicates merge the same way every run.
+		for _, p := range slices.Sorted(maps.Keys(l.Packages)) {
+			found := l.Packages[p]
 			if !stack.Visible(i, p) {
 				continue
 			}
@@ -376,6 +379,12 @@ func mergeDuplicates(pkgs []sbom.Package) []sbom.Package {
 		}
 		if i, ok := index[k]; ok {
 			out[i].Locations = append(out[i].Locations, p.Locations...)
+			// Dev only if every place says so: an installed copy or a
+			// production lock entry makes it shipped code.
+			out[i].Dev = out[i].Dev && p.Dev
+			if len(out[i].License) == 0 {
+				out[i].License = p.License
+			}
 			continue
 		}
 		index[k] = len(out)

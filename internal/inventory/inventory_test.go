@@ -169,3 +169,39 @@ func TestAssembleErrors(t *testing.T) {
 		t.Error("garbage decoded")
 	}
 }
+
+// devFake reports one package from every file under app/; files named
+// "*.lock" mark it dev-only and carry no licence.
+type devFake struct{}
+
+func (devFake) Name() string    { return "devfake" }
+func (devFake) Version() string { return "1" }
+func (devFake) Wants(p string, _ fs.FileMode, _ int64) bool {
+	return strings.HasPrefix(p, "app/")
+}
+func (devFake) Parse(_ context.Context, f catalog.File) ([]sbom.Package, error) {
+	p := sbom.Package{Name: "lib", Version: "1", Type: sbom.NPM, Locations: []sbom.Location{{Path: f.Path()}}}
+	if strings.HasSuffix(f.Path(), ".lock") {
+		p.Dev = true
+	} else {
+		p.License = []string{"MIT"}
+	}
+	return []sbom.Package{p}, nil
+}
+
+// A package found in a dev-only lock entry and in the installed tree is
+// shipped code, with the installed licence, every time.
+func TestMergeIsDeterministic(t *testing.T) {
+	a := &Analyzer{Catalogers: []catalog.Cataloger{devFake{}}}
+	l := testutil.LayerTar(t, testutil.Entry{Name: "app/a.lock", Body: "x"}, testutil.Entry{Name: "app/node_modules/lib/package.json", Body: "x"},
+		testutil.Entry{Name: "app/z.lock", Body: "x"})
+	for range 30 {
+		inv, err := Assemble(analyze(t, a, l), []string{"L"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(inv.Packages) != 1 || inv.Packages[0].Dev || len(inv.Packages[0].License) != 1 || len(inv.Packages[0].Locations) != 3 {
+			t.Fatalf("merged package: %+v", inv.Packages)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/pep440"
 )
@@ -34,6 +35,10 @@ type poetryFile struct {
 // tooling.
 func parsePoetryLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
 	var lf poetryFile
+	// Poetry writes three levels; the TOML parser recurses per level.
+	if err := catalog.CheckNesting(data, 32); err != nil {
+		return nil, fmt.Errorf("poetry.lock: %w", err)
+	}
 	if _, err := toml.Decode(string(data), &lf); err != nil {
 		return nil, fmt.Errorf("poetry.lock: %w", err)
 	}

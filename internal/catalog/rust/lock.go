@@ -8,6 +8,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -28,7 +29,7 @@ func ParseLock(r io.Reader, path string) ([]sbom.Package, error) {
 	if len(b) > maxLockSize {
 		return nil, fmt.Errorf("more than %d bytes", maxLockSize)
 	}
-	if err := checkNesting(b); err != nil {
+	if err := catalog.CheckNesting(b, maxNesting); err != nil {
 		return nil, err
 	}
 	var doc map[string]any
@@ -80,26 +81,6 @@ func ParseLock(r io.Reader, path string) ([]sbom.Package, error) {
 	}
 	sbom.Sort(pkgs)
 	return pkgs, errors.Join(skipped...)
-}
-
-// checkNesting refuses input whose brackets nest deeper than maxNesting.
-// It counts brackets in strings too, which only overestimates.
-func checkNesting(b []byte) error {
-	depth := 0
-	for _, c := range b {
-		switch c {
-		case '[', '{':
-			depth++
-			if depth > maxNesting {
-				return fmt.Errorf("brackets nest more than %d deep", maxNesting)
-			}
-		case ']', '}':
-			if depth > 0 {
-				depth--
-			}
-		}
-	}
-	return nil
 }
 
 // validName accepts crate names as Cargo does: ASCII letters, digits, '-'
