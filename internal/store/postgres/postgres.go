@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,7 +42,10 @@ var migrations embed.FS
 
 // Store is a PostgreSQL-backed store.Store.
 type Store struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	puts    chan *putReq
+	quit    chan struct{}
+	flushed sync.WaitGroup
 }
 
 var _ store.Store = (*Store)(nil)
@@ -60,16 +64,28 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connecting: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, puts: make(chan *putReq), quit: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
+	for range flushers {
+		s.flushed.Go(s.flusher)
+	}
 	return s, nil
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { s.pool.Close(); return nil }
+// Close stops the scan writers and closes the pool.
+func (s *Store) Close() error {
+	select {
+	case <-s.quit:
+	default:
+		close(s.quit)
+	}
+	s.flushed.Wait()
+	s.pool.Close()
+	return nil
+}
 
 // Migrations lists the embedded migration versions, oldest first.
 func Migrations() ([]int, error) {
@@ -271,33 +287,42 @@ WITH ins AS (
 )
 SELECT id FROM ins`
 
-// PutScan stores a scan and its report, once per key.
+// PutScan stores a scan and its report, once per key. Concurrent calls are
+// written together (see batch.go).
 func (s *Store) PutScan(ctx context.Context, sc store.Scan, report []byte) (store.Scan, bool, error) {
-	if sc.CreatedAt.IsZero() {
-		sc.CreatedAt = time.Now().UTC()
-	}
-	sc.CreatedAt = sc.CreatedAt.UTC().Truncate(time.Microsecond)
-	sc.DBBuiltAt = sc.DBBuiltAt.UTC().Truncate(time.Microsecond)
-	findings := sc.Findings
-	if findings == nil {
-		findings = []store.Finding{}
-	}
-	fj, err := json.Marshal(findings)
+	r, err := newPutReq(sc, report)
 	if err != nil {
 		return store.Scan{}, false, wrap("storing scan", err)
 	}
-	c := sc.Counts
-	err = s.pool.QueryRow(ctx, putScanSQL, nullText(sc.Key), sc.Image, sc.ImageID, sc.Host, sc.Source, sc.CreatedAt, sc.OS,
-		sc.Matched, nullTime(sc.DBBuiltAt), sc.Packages, c.Critical, c.High, c.Medium, c.Low, c.Unknown, string(fj), store.Pack(report)).Scan(&sc.ID)
+	select {
+	case s.puts <- r:
+	case <-s.quit:
+		return store.Scan{}, false, wrap("storing scan", errClosed)
+	case <-ctx.Done():
+		return store.Scan{}, false, wrap("storing scan", ctx.Err())
+	}
+	res := <-r.done
+	return res.sc, res.created, res.err
+}
+
+// putOne stores one scan in one statement: the path for a scan whose batch
+// failed, so one bad scan cannot fail others.
+func (s *Store) putOne(ctx context.Context, r *putReq) (store.Scan, bool, error) {
+	sc, c := r.sc, r.sc.Counts
+	err := s.pool.QueryRow(ctx, putScanSQL, nullText(sc.Key), sc.Image, sc.ImageID, sc.Host, sc.Source, sc.CreatedAt, sc.OS,
+		sc.Matched, nullTime(sc.DBBuiltAt), sc.Packages, c.Critical, c.High, c.Medium, c.Low, c.Unknown, r.findings, r.packed).Scan(&sc.ID)
 	if err == nil {
 		return sc, true, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) || sc.Key == "" {
 		return store.Scan{}, false, wrap("storing scan", err)
 	}
-	// The key is taken: return the scan holding it.
-	prev, err := scanScan(s.pool.QueryRow(ctx, `SELECT `+scanCols+` FROM scans WHERE key = $1`, sc.Key))
+	prev, err := s.scanByKey(ctx, sc.Key)
 	return prev, false, wrap("storing scan", err)
+}
+
+func (s *Store) scanByKey(ctx context.Context, key string) (store.Scan, error) {
+	return scanScan(s.pool.QueryRow(ctx, `SELECT `+scanCols+` FROM scans WHERE key = $1`, key))
 }
 
 const scanCols = `id, coalesce(key, ''), image, image_id, host, source, created_at, os, matched, db_built_at, packages, critical, high, medium, low, unknown`
