@@ -26,8 +26,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/cvss"
@@ -74,6 +77,11 @@ type Engine struct {
 	// Ecosystems, when set, lists what the database holds, so packages of
 	// an ecosystem without data are reported as not assessed.
 	Ecosystems map[string]int
+	// Explain keeps the records that were set aside, with the reason
+	// (Result.Dropped). Off, nothing is formatted for them: most records
+	// of a lookup do not apply, and explaining all of them costs more than
+	// matching.
+	Explain bool
 }
 
 // NewEngine returns an engine with the built-in matchers.
@@ -81,28 +89,57 @@ func NewEngine(src Source, ecosystems map[string]int) *Engine {
 	return &Engine{Source: src, Matchers: DefaultMatchers(), Ecosystems: ecosystems}
 }
 
-// Match evaluates every package.
+// Match evaluates every package. Packages are looked up in parallel (the
+// lookups and range evaluations are independent); results are gathered per
+// package and sorted, so the outcome does not depend on scheduling.
 func (e *Engine) Match(ctx context.Context, pkgs []sbom.Package, d *sbom.Distro) (*Result, error) {
-	res := &Result{}
-	missing := map[string]int{}
+	parts := make([]Result, len(pkgs))
+	missing := make([]string, len(pkgs)) // ecosystem without data, per package
+	g, ctx := errgroup.WithContext(ctx)
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	next := make(chan int, len(pkgs))
 	for i := range pkgs {
-		p := &pkgs[i]
-		for _, m := range e.Matchers {
-			q, ok := m.Query(p, d)
-			if !ok {
-				continue
+		next <- i
+	}
+	close(next)
+	for range workers {
+		g.Go(func() error {
+			for i := range next {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				p := &pkgs[i]
+				for _, m := range e.Matchers {
+					q, ok := m.Query(p, d)
+					if !ok {
+						continue
+					}
+					if e.Ecosystems != nil && e.Ecosystems[q.Ecosystem] == 0 {
+						missing[i] = q.Ecosystem
+						break
+					}
+					if err := e.matchOne(ctx, p, q, &parts[i]); err != nil {
+						return err
+					}
+					break
+				}
 			}
-			if e.Ecosystems != nil && e.Ecosystems[q.Ecosystem] == 0 {
-				missing[q.Ecosystem]++
-				break
-			}
-			if err := e.matchOne(ctx, p, q, res); err != nil {
-				return nil, err
-			}
-			break
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	counts := map[string]int{}
+	for i := range parts {
+		res.Vulnerabilities = append(res.Vulnerabilities, parts[i].Vulnerabilities...)
+		res.Dropped = append(res.Dropped, parts[i].Dropped...)
+		if missing[i] != "" {
+			counts[missing[i]]++
 		}
 	}
-	for eco, n := range missing {
+	for eco, n := range counts {
 		res.Unmatched = append(res.Unmatched, fmt.Sprintf("%s (%d package%s)", eco, n, map[bool]string{true: "", false: "s"}[n == 1]))
 	}
 	slices.Sort(res.Unmatched)
@@ -139,14 +176,15 @@ func (e *Engine) matchOne(ctx context.Context, p *sbom.Package, q Query, res *Re
 		if p.Platform != "" && len(r.Affected.Imports) > 0 {
 			var ok bool
 			if r.Affected.Imports, ok = forPlatform(r.Affected.Imports, p.Platform); !ok {
-				res.Dropped = append(res.Dropped, report.Dropped{ID: r.Advisory.ID, Package: ref, DataSource: r.Advisory.Source,
-					Reason: "affects only other platforms than " + p.Platform})
+				e.drop(res, r, ref, "affects only other platforms than "+p.Platform)
 				continue
 			}
 		}
-		c, reason := evaluate(r, q, cmpr)
-		if reason != "" {
-			res.Dropped = append(res.Dropped, report.Dropped{ID: r.Advisory.ID, Package: ref, Reason: reason, DataSource: r.Advisory.Source})
+		c, d := evaluate(r, q, cmpr)
+		if d.kind != kept {
+			if e.Explain {
+				e.drop(res, r, ref, d.text(r, q))
+			}
 			continue
 		}
 		hits = append(hits, c)
@@ -157,40 +195,74 @@ func (e *Engine) matchOne(ctx context.Context, p *sbom.Package, q Query, res *Re
 	return nil
 }
 
-// evaluate returns the candidate for an affected package, or the reason the
+func (e *Engine) drop(res *Result, r vulndb.Record, ref report.PackageRef, reason string) {
+	if e.Explain {
+		res.Dropped = append(res.Dropped, report.Dropped{ID: r.Advisory.ID, Package: ref, Reason: reason, DataSource: r.Advisory.Source})
+	}
+}
+
+// dropKind says why a record does not apply.
+type dropKind uint8
+
+const (
+	kept dropKind = iota
+	dropNotAffected
+	dropFixedNoVersion
+	dropAtFix
+	dropOutside
+)
+
+type dropReason struct {
+	kind  dropKind
+	fixed string
+}
+
+func (d dropReason) text(r vulndb.Record, q Query) string {
+	switch d.kind {
+	case dropNotAffected:
+		return fmt.Sprintf("%s states %s is not affected", r.Advisory.Source, q.Ecosystem)
+	case dropFixedNoVersion:
+		return "fixed without a version"
+	case dropAtFix:
+		return fmt.Sprintf("installed %s is not below the fix %s (%s)", q.Version, d.fixed, q.Scheme)
+	}
+	return fmt.Sprintf("installed %s is outside every affected range (%s)", q.Version, q.Scheme)
+}
+
+// evaluate returns the candidate for an affected package, or why the
 // record does not apply.
-func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, string) {
+func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, dropReason) {
 	a := r.Affected
 	cand := candidate{rec: r}
 	switch a.Status {
 	case advisory.NotAffected:
-		return cand, fmt.Sprintf("%s states %s is not affected", r.Advisory.Source, q.Ecosystem)
+		return cand, dropReason{kind: dropNotAffected}
 	case advisory.Unfixed, advisory.WillNotFix, advisory.EndOfLife:
 		cand.status, cand.rng = a.Status, string(a.Status)+" in "+q.Ecosystem
-		return cand, ""
+		return cand, dropReason{}
 	}
 	if len(a.Ranges) == 0 && len(a.Versions) == 0 {
 		if a.Status == advisory.Fixed {
-			return cand, "fixed without a version"
+			return cand, dropReason{kind: dropFixedNoVersion}
 		}
 		// A record naming the package without ranges affects every
 		// version (OSV: "all versions affected").
 		cand.status, cand.rng = advisory.StatusAffected, "all versions"
-		return cand, ""
+		return cand, dropReason{}
 	}
 	in, fixed, rng := affects(a, q.Version, c)
 	if !in {
 		if fixed != "" {
-			return cand, fmt.Sprintf("installed %s is not below the fix %s (%s)", q.Version, fixed, q.Scheme)
+			return cand, dropReason{kind: dropAtFix, fixed: fixed}
 		}
-		return cand, fmt.Sprintf("installed %s is outside every affected range (%s)", q.Version, q.Scheme)
+		return cand, dropReason{kind: dropOutside}
 	}
 	cand.rng, cand.fixed = rng, fixed
 	cand.status = advisory.StatusAffected
 	if fixed != "" {
 		cand.status = advisory.Fixed
 	}
-	return cand, ""
+	return cand, dropReason{}
 }
 
 // displayID is the id users know a finding by. Alpine's secdb and the

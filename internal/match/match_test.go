@@ -44,7 +44,9 @@ func run(t *testing.T, db *vulndb.DB, pkgs []sbom.Package, d *sbom.Distro) ([]ro
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := NewEngine(db, ecos).Match(context.Background(), pkgs, d)
+	eng := NewEngine(db, ecos)
+	eng.Explain = true
+	res, err := eng.Match(context.Background(), pkgs, d)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,9 @@ func Match(ctx context.Context, rep *report.Report, db *vulndb.DB, explain bool)
 	if rep.OS != nil {
 		d = &sbom.Distro{ID: rep.OS.ID, VersionID: rep.OS.Version, Codename: rep.OS.Codename}
 	}
-	res, err := match.NewEngine(db, ecos).Match(ctx, rep.Packages, d)
+	eng := match.NewEngine(db, ecos)
+	eng.Explain = explain
+	res, err := eng.Match(ctx, rep.Packages, d)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"time"
+	"unsafe"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 )
@@ -179,14 +180,22 @@ var interned = func() map[string]string {
 	return m
 }()
 
+// str returns the next string without copying it: decoders only ever read
+// blocks that decompress allocated for themselves and that nothing writes
+// afterwards (see DB.find), so a string may share their memory. That
+// keeps a lookup from allocating once per alias, event and version — the
+// bulk of matching's cost — at the price of a string pinning its block.
 func (d *decoder) str() string {
 	b := d.bytes()
+	if len(b) == 0 {
+		return ""
+	}
 	if len(b) <= 16 {
 		if s, ok := interned[string(b)]; ok {
 			return s
 		}
 	}
-	return string(b)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 func (d *decoder) strs() []string {
