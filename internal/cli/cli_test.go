@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/bulwark-sec/bulwark/internal/history"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -281,5 +283,35 @@ func TestOutputToDevices(t *testing.T) {
 	}
 	if st, _ := os.Lstat(link); st.Mode()&os.ModeSymlink == 0 {
 		t.Error("symlink replaced")
+	}
+}
+
+// TestScanRecordsHistory: a matched scan leaves its summary where `bulwark
+// guard`'s scan gate looks.
+func TestScanRecordsHistory(t *testing.T) {
+	img := testutil.DockerArchive(t, "hist:1", testutil.LayerTar(t,
+		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"},
+		testutil.Entry{Name: "var/lib/dpkg/status", Body: "Package: a\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: all\n\n"},
+	))
+	osvDir := t.TempDir()
+	os.WriteFile(filepath.Join(osvDir, "x.json"), []byte(`{"id":"DEBIAN-TEST-2","modified":"2024-01-01T00:00:00Z",
+		"affected":[{"package":{"ecosystem":"Debian:12","name":"a"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.0-2"}]}]}]}`), 0o644)
+	db := filepath.Join(t.TempDir(), "db")
+	if r := run(t, "db", "import", "--db", db, osvDir); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	cache := t.TempDir()
+	r := run(t, "scan", "--format", "json", "--db", db, "--cache-dir", cache, img)
+	if r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.stderr)
+	}
+	var rep report.Report
+	json.Unmarshal([]byte(r.stdout), &rep)
+	e, err := history.Latest(context.Background(), filepath.Join(cache, "history"), rep.Target.ID)
+	if err != nil {
+		t.Fatalf("no history for %s: %v", rep.Target.ID, err)
+	}
+	if len(e.Findings) != 1 || e.Findings[0].Package != "a" {
+		t.Errorf("history entry: %+v", e)
 	}
 }

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,8 +14,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/history"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/sbomread"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source"
 	"github.com/bulwark-sec/bulwark/internal/triage"
@@ -100,6 +104,31 @@ func (f *targetFlags) scanOptions(s *streams) (scan.Options, func(), error) {
 		opts.Progress = pb
 	}
 	return opts, pb.finish, nil
+}
+
+// recordHistory keeps the scan's summary for `bulwark guard`'s scan gate,
+// untriaged: the gate applies its own ignore file when it decides. A
+// failure to record costs the gate a scan, not this command its result.
+func (f *targetFlags) recordHistory(ctx context.Context, rep *report.Report) {
+	switch source.Kind(rep.Target.Kind) {
+	case source.Dir, "":
+		return
+	}
+	if rep.Target.Kind == "dockerfile" || rep.Target.Kind == sbomread.Kind {
+		return
+	}
+	var dir string
+	if f.noCache {
+		return
+	}
+	root, err := cacheRoot(f.cacheDir)
+	if err == nil {
+		dir = filepath.Join(root, "history")
+		err = history.Record(ctx, dir, rep)
+	}
+	if err != nil {
+		slog.WarnContext(ctx, "scan not recorded for the guard's scan gate", "err", err)
+	}
 }
 
 // failOn is the parsed --fail-on gate.
@@ -291,6 +320,9 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 			} else {
 				rep.Coverage.VulnerabilityData = "skipped: no vulnerability database (run `bulwark db update`)"
 				rep.Coverage.Notes = append(rep.Coverage.Notes, "vulnerabilities not checked: no vulnerability database")
+			}
+			if db != nil {
+				tf.recordHistory(cmd.Context(), rep)
 			}
 			triage.Apply(rep, out.triage)
 			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {
