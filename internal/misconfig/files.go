@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
@@ -30,7 +29,7 @@ const maxCredFile = 1 << 20
 // credFile confirms that a file named like a credential store holds one.
 type credFile struct {
 	match   func(p string) bool
-	confirm *regexp.Regexp // content must match; nil: the name is enough
+	confirm *lazyRegexp // content must match; nil: the name is enough
 	what    string
 }
 
@@ -39,7 +38,7 @@ func suffix(s string) func(string) bool {
 	return func(p string) bool { return strings.HasSuffix(p, s) }
 }
 
-var privateKey = regexp.MustCompile(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY`)
+var privateKey = lazyRE(`-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY`)
 
 var credFiles = []credFile{
 	{func(p string) bool {
@@ -50,14 +49,14 @@ var credFiles = []credFile{
 	{func(p string) bool {
 		return strings.HasSuffix(p, ".pem") || strings.HasSuffix(p, ".key")
 	}, privateKey, "private key"},
-	{suffix(".aws/credentials"), regexp.MustCompile(`(?i)aws_secret_access_key\s*=\s*\S`), "AWS credentials"},
-	{base(".npmrc"), regexp.MustCompile(`(_authToken|_auth|_password)\s*=\s*\S`), "npm registry token"},
-	{base(".pypirc"), regexp.MustCompile(`(?m)^\s*password\s*[=:]\s*\S`), "PyPI password"},
-	{suffix(".docker/config.json"), regexp.MustCompile(`"auth"\s*:\s*"[A-Za-z0-9+/=]{4,}"`), "Docker registry credentials"},
+	{suffix(".aws/credentials"), lazyRE(`(?i)aws_secret_access_key\s*=\s*\S`), "AWS credentials"},
+	{base(".npmrc"), lazyRE(`(_authToken|_auth|_password)\s*=\s*\S`), "npm registry token"},
+	{base(".pypirc"), lazyRE(`(?m)^\s*password\s*[=:]\s*\S`), "PyPI password"},
+	{suffix(".docker/config.json"), lazyRE(`"auth"\s*:\s*"[A-Za-z0-9+/=]{4,}"`), "Docker registry credentials"},
 	{func(p string) bool { return strings.HasSuffix(p, ".kube/config") || path.Base(p) == "kubeconfig" },
-		regexp.MustCompile(`(?m)^\s*(token|client-key-data|password)\s*:\s*\S`), "Kubernetes credentials"},
-	{base(".git-credentials"), regexp.MustCompile(`://[^/\s:@]+:[^/\s@]+@`), "Git credentials"},
-	{base(".netrc"), regexp.MustCompile(`\bpassword\s+\S`), "netrc password"},
+		lazyRE(`(?m)^\s*(token|client-key-data|password)\s*:\s*\S`), "Kubernetes credentials"},
+	{base(".git-credentials"), lazyRE(`://[^/\s:@]+:[^/\s@]+@`), "Git credentials"},
+	{base(".netrc"), lazyRE(`\bpassword\s+\S`), "netrc password"},
 	{func(p string) bool { b := path.Base(p); return b == ".env" || strings.HasPrefix(b, ".env.") }, nil, "environment file"},
 }
 
@@ -105,7 +104,7 @@ func (x *Files) Check(_ context.Context, e *layerfs.Entry, f catalog.File) ([]fi
 	}
 	hit := false
 	if cf.confirm != nil {
-		hit = cf.confirm.Match(b)
+		hit = cf.confirm.re().Match(b)
 	} else {
 		hit = envHasSecret(x.c, b)
 	}

@@ -4,10 +4,27 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/secrets"
 )
+
+// lazyRE compiles a regular expression on first use: these are needed only
+// by image and Dockerfile checks, and compiling them at start-up would
+// slow every command of the binary.
+func lazyRE(expr string) *lazyRegexp { return &lazyRegexp{expr: expr} }
+
+type lazyRegexp struct {
+	once sync.Once
+	expr string
+	rx   *regexp.Regexp
+}
+
+func (l *lazyRegexp) re() *regexp.Regexp {
+	l.once.Do(func() { l.rx = regexp.MustCompile(l.expr) })
+	return l.rx
+}
 
 // Instruction is one build step, from a Dockerfile line or an image
 // history entry.
@@ -22,7 +39,7 @@ type Instruction struct {
 	BuildArgs [][2]string
 }
 
-var instructionWord = regexp.MustCompile(`^[A-Z]+$`)
+var instructionWord = lazyRE(`^[A-Z]+$`)
 
 // FromHistory reads an image history entry's created_by in the forms the
 // legacy builder ("/bin/sh -c #(nop)  ENV …", "|2 A=1 /bin/sh -c …") and
@@ -36,7 +53,7 @@ func FromHistory(createdBy string) Instruction {
 		s = "RUN " + s
 	}
 	word, rest, _ := strings.Cut(s, " ")
-	if !instructionWord.MatchString(word) {
+	if !instructionWord.re().MatchString(word) {
 		return in
 	}
 	in.Cmd, in.Args = word, strings.TrimSpace(rest)
@@ -77,17 +94,17 @@ type Checker struct {
 func NewChecker() *Checker { return &Checker{secrets: secrets.New()} }
 
 var (
-	updateRe  = regexp.MustCompile(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*update\b|\bapk\s+(-\S+\s+)*update\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*makecache\b|\bzypper\s+(-\S+\s+)*(refresh|ref)\b`)
-	installRe = regexp.MustCompile(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*(install|upgrade|dist-upgrade)\b|\bapk\s+(-\S+\s+)*(add|upgrade)\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*(install|update|upgrade)\b|\bzypper\s+(-\S+\s+)*(install|in|update|up)\b`)
-	aptRe     = regexp.MustCompile(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*(install|upgrade|dist-upgrade)\b`)
-	apkRe     = regexp.MustCompile(`\bapk\s+(-\S+\s+)*add\b`)
-	yumRe     = regexp.MustCompile(`\b(yum|dnf|microdnf)\s+(-\S+\s+)*install\b`)
-	pipeShRe  = regexp.MustCompile(`\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(\S*/)?(ba|z|da|k)?sh\b`)
-	httpRe    = regexp.MustCompile(`\bhttp://([^/\s"']+)`)
-	fetchRe   = regexp.MustCompile(`\b(curl|wget|git\s+clone|pip3?\s+install|npm\s+install|go\s+get)\b`)
+	updateRe  = lazyRE(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*update\b|\bapk\s+(-\S+\s+)*update\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*makecache\b|\bzypper\s+(-\S+\s+)*(refresh|ref)\b`)
+	installRe = lazyRE(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*(install|upgrade|dist-upgrade)\b|\bapk\s+(-\S+\s+)*(add|upgrade)\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*(install|update|upgrade)\b|\bzypper\s+(-\S+\s+)*(install|in|update|up)\b`)
+	aptRe     = lazyRE(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*(install|upgrade|dist-upgrade)\b`)
+	apkRe     = lazyRE(`\bapk\s+(-\S+\s+)*add\b`)
+	yumRe     = lazyRE(`\b(yum|dnf|microdnf)\s+(-\S+\s+)*install\b`)
+	pipeShRe  = lazyRE(`\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(\S*/)?(ba|z|da|k)?sh\b`)
+	httpRe    = lazyRE(`\bhttp://([^/\s"']+)`)
+	fetchRe   = lazyRE(`\b(curl|wget|git\s+clone|pip3?\s+install|npm\s+install|go\s+get)\b`)
 	adminPort = map[int]string{22: "SSH", 23: "Telnet", 3389: "RDP", 5900: "VNC", 2375: "Docker API", 2376: "Docker API (TLS)"}
-	secretKey = regexp.MustCompile(`(?i)(^|[_.-])(password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|client[_-]?secret)($|[_.-])`)
-	notSecret = regexp.MustCompile(`(?i)[_.-](file|path|dir|url|uri|endpoint|host|name|user|username|type|length|len|ttl|expiry|enabled)$`)
+	secretKey = lazyRE(`(?i)(^|[_.-])(password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|client[_-]?secret)($|[_.-])`)
+	notSecret = lazyRE(`(?i)[_.-](file|path|dir|url|uri|endpoint|host|name|user|username|type|length|len|ttl|expiry|enabled)$`)
 )
 
 // archiveExt are the local sources ADD unpacks.
@@ -140,17 +157,17 @@ func (c *Checker) CheckInstruction(in Instruction) []finding.Finding {
 func (c *Checker) checkRun(in Instruction, ev func(string) finding.Evidence) []finding.Finding {
 	var out []finding.Finding
 	cmd := in.Args
-	if updateRe.MatchString(cmd) && !installRe.MatchString(cmd) {
+	if updateRe.re().MatchString(cmd) && !installRe.re().MatchString(cmd) {
 		out = append(out, UpdateAlone.At(ev(clip(cmd))))
 	}
 	if leftCache(cmd) {
 		out = append(out, NoCacheCleanup.At(ev(clip(cmd))))
 	}
-	if m := pipeShRe.FindString(cmd); m != "" {
+	if m := pipeShRe.re().FindString(cmd); m != "" {
 		out = append(out, PipeToShell.At(ev(clip(m))))
 	}
-	if fetchRe.MatchString(cmd) {
-		for _, m := range httpRe.FindAllStringSubmatch(cmd, -1) {
+	if fetchRe.re().MatchString(cmd) {
+		for _, m := range httpRe.re().FindAllStringSubmatch(cmd, -1) {
 			if !loopback("http://" + m[1]) {
 				out = append(out, PlainHTTP.At(ev(m[0])))
 				break
@@ -172,11 +189,11 @@ func (c *Checker) checkRun(in Instruction, ev func(string) finding.Evidence) []f
 // same command.
 func leftCache(cmd string) bool {
 	switch {
-	case aptRe.MatchString(cmd):
+	case aptRe.re().MatchString(cmd):
 		return !strings.Contains(cmd, "/var/lib/apt/lists")
-	case apkRe.MatchString(cmd):
+	case apkRe.re().MatchString(cmd):
 		return !strings.Contains(cmd, "--no-cache") && !strings.Contains(cmd, "/var/cache/apk")
-	case yumRe.MatchString(cmd):
+	case yumRe.re().MatchString(cmd):
 		return !strings.Contains(cmd, "clean all") && !strings.Contains(cmd, "/var/cache/yum") && !strings.Contains(cmd, "/var/cache/dnf")
 	}
 	return false
@@ -195,7 +212,7 @@ func (c *Checker) CheckValue(key, value string, e finding.Evidence) []finding.Fi
 		e.Match = f.Evidence.Match
 		return []finding.Finding{SecretInConfig.At(e)}
 	}
-	if secretKey.MatchString(key) && !notSecret.MatchString(key) && literalSecret(value) {
+	if secretKey.re().MatchString(key) && !notSecret.re().MatchString(key) && literalSecret(value) {
 		e.Match = finding.Redact(value)
 		return []finding.Finding{SecretInConfig.At(e)}
 	}
