@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -96,6 +99,7 @@ func TestLoad(t *testing.T) {
 				tokens = append(tokens, h.mintAgent(t, fmt.Sprintf("load-host-%d", i)))
 			}
 			res := openLoop(t, r.url, tokens, bodies, rate, time.Duration(seconds)*time.Second)
+			t.Logf("%s: server-side latency of POST /api/v1/scans: %s", name, serverSide(t, r.url))
 			if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
@@ -196,4 +200,31 @@ func openLoop(t *testing.T, url string, tokens []string, bodies [][]byte, rate i
 	res.wall = time.Since(start)
 	slices.Sort(res.lat)
 	return res
+}
+
+// serverSide reads the server's own latency histogram of submissions from
+// /metrics: the share of requests answered within each bucket.
+func serverSide(t *testing.T, url string) string {
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	re := regexp.MustCompile(`bulwark_http_request_duration_seconds_bucket\{route="POST /api/v1/scans",le="([^"]+)"\} (\d+)`)
+	var buckets []string
+	var total float64
+	ms := re.FindAllStringSubmatch(string(body), -1)
+	for _, m := range ms {
+		if m[1] == "+Inf" {
+			total, _ = strconv.ParseFloat(m[2], 64)
+		}
+	}
+	for _, m := range ms {
+		n, _ := strconv.ParseFloat(m[2], 64)
+		if total > 0 && (m[1] == "0.025" || m[1] == "0.05" || m[1] == "0.1" || m[1] == "0.25") {
+			buckets = append(buckets, fmt.Sprintf("<=%ss %.2f%%", m[1], 100*n/total))
+		}
+	}
+	return strings.Join(buckets, ", ")
 }

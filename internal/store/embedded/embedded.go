@@ -69,10 +69,15 @@ var _ store.Store = (*Store)(nil)
 // Open opens (creating if needed) the store file at path. A second process
 // opening the same file waits a second, then fails.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
+	// A large initial map and growth step: remapping the file as it grows
+	// blocks every transaction, which showed as 250-450 ms stalls under a
+	// steady 200 submissions/s. The map is address space, not memory.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true,
+		InitialMmapSize: 1 << 30})
 	if err != nil {
 		return nil, fmt.Errorf("embedded: opening %s: %w", path, err)
 	}
+	db.AllocSize = 64 << 20
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
