@@ -130,7 +130,12 @@ func (e *Engine) Match(ctx context.Context, pkgs []sbom.Package, d *sbom.Distro)
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	res := &Result{}
+	nv, nd := 0, 0
+	for i := range parts {
+		nv += len(parts[i].Vulnerabilities)
+		nd += len(parts[i].Dropped)
+	}
+	res := &Result{Vulnerabilities: make([]report.Vulnerability, 0, nv), Dropped: make([]report.Dropped, 0, nd)}
 	counts := map[string]int{}
 	for i := range parts {
 		res.Vulnerabilities = append(res.Vulnerabilities, parts[i].Vulnerabilities...)
