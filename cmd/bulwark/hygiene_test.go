@@ -1,0 +1,84 @@
+package main
+
+import (
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestHygiene keeps rules a linter would otherwise enforce: every Go file
+// is gofmt-clean; production code never calls os.Create (it truncates
+// whatever is at the path, a host file included) or the os.Is* helpers
+// (errors.Is sees wrapped errors; they do not); and test helpers stay out of
+// production code.
+func TestHygiene(t *testing.T) {
+	root := filepath.Join("..", "..")
+	banned := map[string]string{
+		"os.Create":       "use os.OpenFile with O_EXCL, or a temporary file and rename",
+		"os.IsNotExist":   "use errors.Is(err, fs.ErrNotExist)",
+		"os.IsExist":      "use errors.Is(err, fs.ErrExist)",
+		"os.IsPermission": "use errors.Is(err, fs.ErrPermission)",
+	}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "bin", "testdata", "node_modules":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if formatted, err := format.Source(src); err != nil || string(formatted) != string(src) {
+			t.Errorf("%s is not gofmt-clean", p)
+		}
+		// Test-support packages (testutil, catalogtest, reporttest…) are
+		// for tests only; production code must not import them.
+		dir := filepath.Base(filepath.Dir(p))
+		if strings.HasSuffix(p, "_test.go") || dir == "testutil" || strings.HasSuffix(dir, "test") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, src, parser.SkipObjectResolution)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			return nil
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if strings.Contains(path, "/internal/") && (strings.HasSuffix(path, "/testutil") || strings.HasSuffix(path, "test")) {
+				t.Errorf("%s imports the test-support package %s", p, path)
+			}
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok {
+				if why, bad := banned[x.Name+"."+sel.Sel.Name]; bad {
+					t.Errorf("%s: %s.%s: %s", fset.Position(sel.Pos()), x.Name, sel.Sel.Name, why)
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
