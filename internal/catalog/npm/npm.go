@@ -51,7 +51,6 @@ package npm
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -170,15 +169,9 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	if k == notWanted {
 		return nil, nil
 	}
-	if f.Size() > maxFileSize {
-		return nil, fmt.Errorf("npm: %s: %d bytes is over the %d-byte limit", f.Path(), f.Size(), maxFileSize)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := catalog.ReadAll(f, maxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("npm: reading %s: %w", f.Path(), err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("npm: %s: over the %d-byte limit", f.Path(), maxFileSize)
+		return nil, fmt.Errorf("npm: %s: %w", f.Path(), err)
 	}
 	var pkgs []sbom.Package
 	switch k {
@@ -196,9 +189,7 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	case pnpmLockFile:
 		pkgs, err = parsePnpmLock(ctx, data)
 	}
-	for i := range pkgs {
-		pkgs[i].Locations = []sbom.Location{{Path: f.Path()}}
-	}
+	catalog.Locate(pkgs, f.Path())
 	if err != nil {
 		return pkgs, fmt.Errorf("npm: %s: %w", f.Path(), err)
 	}

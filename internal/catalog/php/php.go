@@ -24,7 +24,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"slices"
 	"strings"
@@ -87,15 +86,9 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	if k == notWanted {
 		return nil, nil
 	}
-	if f.Size() > maxFileSize {
-		return nil, fmt.Errorf("php: %s: %d bytes is over the %d-byte limit", f.Path(), f.Size(), maxFileSize)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := catalog.ReadAll(f, maxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("php: reading %s: %w", f.Path(), err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("php: %s: over the %d-byte limit", f.Path(), maxFileSize)
+		return nil, fmt.Errorf("php: %s: %w", f.Path(), err)
 	}
 	var pkgs []sbom.Package
 	if k == installed {
@@ -103,9 +96,7 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	} else {
 		pkgs, err = parseLock(ctx, data)
 	}
-	for i := range pkgs {
-		pkgs[i].Locations = []sbom.Location{{Path: f.Path()}}
-	}
+	catalog.Locate(pkgs, f.Path())
 	if err != nil {
 		return pkgs, fmt.Errorf("php: %s: %w", f.Path(), err)
 	}

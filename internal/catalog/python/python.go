@@ -30,7 +30,6 @@ package python
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"strings"
 
@@ -128,15 +127,9 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	if k == notWanted {
 		return nil, nil
 	}
-	if f.Size() > maxFileSize {
-		return nil, fmt.Errorf("python: %s: %d bytes is over the %d-byte limit", f.Path(), f.Size(), maxFileSize)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := catalog.ReadAll(f, maxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("python: reading %s: %w", f.Path(), err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("python: %s: over the %d-byte limit", f.Path(), maxFileSize)
+		return nil, fmt.Errorf("python: %s: %w", f.Path(), err)
 	}
 	var pkgs []sbom.Package
 	switch k {
@@ -152,9 +145,7 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	case requirements:
 		pkgs, err = parseRequirements(ctx, data)
 	}
-	for i := range pkgs {
-		pkgs[i].Locations = []sbom.Location{{Path: f.Path()}}
-	}
+	catalog.Locate(pkgs, f.Path())
 	if err != nil {
 		return pkgs, fmt.Errorf("python: %s: %w", f.Path(), err)
 	}

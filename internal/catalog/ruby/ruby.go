@@ -25,7 +25,6 @@ package ruby
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"strings"
 
@@ -115,15 +114,9 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	if k == notWanted {
 		return nil, nil
 	}
-	if f.Size() > maxFileSize {
-		return nil, fmt.Errorf("ruby: %s: %d bytes is over the %d-byte limit", f.Path(), f.Size(), maxFileSize)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := catalog.ReadAll(f, maxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("ruby: reading %s: %w", f.Path(), err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("ruby: %s: over the %d-byte limit", f.Path(), maxFileSize)
+		return nil, fmt.Errorf("ruby: %s: %w", f.Path(), err)
 	}
 	var pkgs []sbom.Package
 	switch k {
@@ -136,9 +129,7 @@ func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, er
 	case gemfileLock:
 		pkgs, err = parseGemfileLock(ctx, data)
 	}
-	for i := range pkgs {
-		pkgs[i].Locations = []sbom.Location{{Path: f.Path()}}
-	}
+	catalog.Locate(pkgs, f.Path())
 	if err != nil {
 		return pkgs, fmt.Errorf("ruby: %s: %w", f.Path(), err)
 	}
