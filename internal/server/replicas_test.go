@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/agent"
 	"github.com/bulwark-sec/bulwark/internal/store"
+	"github.com/bulwark-sec/bulwark/internal/store/embedded"
 	"github.com/bulwark-sec/bulwark/internal/store/storetest"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
@@ -293,4 +295,57 @@ func (h *httpFixture) mintAgent(t *testing.T, host string) string {
 		t.Fatalf("minting agent token: %d %s", resp.StatusCode, body)
 	}
 	return out.Secret
+}
+
+// TestServeCLI drives the binary's token commands and checks usage errors
+// exit 2 with one line.
+func TestServeCLI(t *testing.T) {
+	bin := bulwarkBinary(t)
+	db := filepath.Join(t.TempDir(), "server.db")
+	run := func(args ...string) (string, string, int) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), errb.String(), code
+	}
+	out, _, code := run("serve", "token", "create", "--db", db, "--role", "agent", "--host", "web-01")
+	secret := strings.TrimSpace(out)
+	if code != 0 || !strings.HasPrefix(secret, store.TokenPrefix) || len(secret) != len(store.TokenPrefix)+64 {
+		t.Fatalf("token create: %d %q", code, out)
+	}
+	out, _, code = run("serve", "token", "list", "--db", db)
+	if code != 0 || !strings.Contains(out, "web-01") || !strings.Contains(out, "agent") || strings.Contains(out, secret) {
+		t.Errorf("token list: %d %q", code, out)
+	}
+	st, err := embedded.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := st.TokenByHash(context.Background(), store.HashSecret(secret))
+	st.Close()
+	if err != nil || tok.Role != store.Agent || tok.Host != "web-01" {
+		t.Errorf("stored token %+v, %v", tok, err)
+	}
+	for _, args := range [][]string{
+		{"serve", "token", "create", "--db", db, "--role", "agent"},
+		{"serve", "token", "create", "--db", db, "--role", "root"},
+		{"serve", "--db", db, "--tls-cert", "x.pem"},
+		{"serve", "--db", db, "--client-ca", "ca.pem"},
+		{"agent"},
+		{"agent", "--server", "http://127.0.0.1:1", "--token", "bwt_x", "--no-bench", "--no-scan"},
+		{"agent", "--server", "127.0.0.1:1", "--token", "bwt_x"},
+	} {
+		_, stderr, code := run(args...)
+		if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.HasPrefix(stderr, "bulwark: ") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line", args, code, stderr)
+		}
+	}
 }
