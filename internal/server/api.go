@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -140,7 +141,9 @@ func ownHost(tok store.Token, host string) error {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ store.Token) error {
-	if _, err := s.st.JobCounts(r.Context()); err != nil {
+	// A lookup of a job that cannot exist: one indexed read that proves
+	// the store answers, however large it has grown.
+	if _, err := s.st.Job(r.Context(), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return errf(http.StatusServiceUnavailable, "store unavailable: %v", err)
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
