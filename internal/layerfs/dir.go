@@ -6,8 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
-	"strings"
+	"slices"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 )
@@ -16,6 +15,14 @@ import (
 // Every access goes through os.Root, so neither a symlink nor a concurrent
 // rename can lead it outside the directory. Symlinks are reported, never
 // followed.
+//
+// The walk is its own rather than fs.WalkDir over root.FS(): that opens
+// every directory, and stats every entry, by a path from the top, which
+// os.Root resolves component by component to stay confined. Here each
+// directory is a Root opened from its parent, entries are stat'ed relative
+// to it (fstatat on Unix) and files opened by their base name, so the
+// confinement costs one system call per entry instead of one per path
+// component — a third of a walk's time on a Debian root filesystem.
 func WalkDir(ctx context.Context, dir string, opts Options, visit Visitor) (*Index, error) {
 	opts = opts.withDefaults()
 	root, err := os.OpenRoot(dir)
@@ -23,86 +30,122 @@ func WalkDir(ctx context.Context, dir string, opts Options, visit Visitor) (*Ind
 		return nil, fmt.Errorf("layerfs: opening %s: %w", dir, err)
 	}
 	defer root.Close()
-	ib := newIndexBuilder()
-	dirs := newDirRoots(root)
-	defer dirs.close()
-	n := 0
-	err = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			// An unreadable subtree is skipped, not fatal; the caller sees
-			// it as missing.
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if p == "." {
-			return nil
-		}
-		if n++; n > opts.MaxEntries {
+	w := &dirWalk{ctx: ctx, opts: opts, visit: visit, ib: newIndexBuilder()}
+	if err := w.dir(root, ""); err != nil {
+		return nil, fmt.Errorf("layerfs: walking %s: %w", dir, err)
+	}
+	return w.ib.finish(), nil
+}
+
+type dirWalk struct {
+	ctx   context.Context
+	opts  Options
+	visit Visitor
+	ib    *indexBuilder
+	n     int
+}
+
+// dir walks the directory r, whose path in the image is prefix ("" at the
+// top), in name order. An unreadable directory is skipped: the caller
+// sees it as missing.
+func (w *dirWalk) dir(r *os.Root, prefix string) error {
+	d, err := r.Open(".")
+	if err != nil {
+		return nil
+	}
+	names, err := d.Readdirnames(-1)
+	if err != nil {
+		d.Close()
+		return nil
+	}
+	defer d.Close()
+	slices.Sort(names)
+	for _, name := range names {
+		if w.n++; w.n > w.opts.MaxEntries {
 			return ErrTooManyEntries
 		}
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
+		if w.n&1023 == 0 {
+			if err := w.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		info, err := d.Info()
+		st, err := statAt(r, d, name)
 		if err != nil {
-			return nil
+			continue // raced with a removal
 		}
-		e := &Entry{Path: p, Mode: info.Mode()}
-		e.UID, e.GID = owner(info)
-		switch t := info.Mode().Type(); {
+		p := name
+		if prefix != "" {
+			p = prefix + "/" + name
+		}
+		e := &Entry{Path: p, Mode: st.mode, UID: st.uid, GID: st.gid}
+		switch t := st.mode.Type(); {
 		case t == 0:
-			e.Kind, e.Size = KindFile, info.Size()
+			e.Kind, e.Size = KindFile, st.size
 		case t == fs.ModeDir:
 			e.Kind = KindDir
 		case t == fs.ModeSymlink:
 			e.Kind = KindSymlink
-			if e.Link, err = root.Readlink(p); err != nil {
-				return nil
+			if e.Link, err = r.Readlink(name); err != nil {
+				continue
 			}
 		case t&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
 			e.Kind = KindDevice
 		default:
-			return nil // sockets and the like hold nothing to read
+			continue // sockets and the like hold nothing to read
 		}
-		ib.add(e)
-		if visit == nil {
-			return nil
+		w.ib.add(e)
+		if w.visit != nil {
+			if err := w.visitEntry(e, r, name); err != nil {
+				return err
+			}
 		}
-		if e.Kind != KindFile {
-			return visit(e, nil)
+		if e.Kind == KindDir {
+			sub, err := r.OpenRoot(name)
+			if err != nil {
+				continue
+			}
+			err = w.dir(sub, p)
+			sub.Close()
+			if err != nil {
+				return err
+			}
 		}
-		// Opened on first use: most files interest no cataloger.
-		f := &osFile{entry: e, dirs: dirs}
-		defer f.close()
-		return visit(e, f)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("layerfs: walking %s: %w", dir, err)
 	}
-	return ib.finish(), nil
+	return nil
 }
 
-// osFile is a catalog.File over a file of a directory walk, opened (through
-// the walk's os.Root) when first read.
+func (w *dirWalk) visitEntry(e *Entry, parent *os.Root, name string) error {
+	if e.Kind != KindFile {
+		return w.visit(e, nil)
+	}
+	// Opened on first use: most files interest no cataloger.
+	f := &osFile{entry: e, parent: parent, name: name}
+	defer f.close()
+	return w.visit(e, f)
+}
+
+// stat is what the walk needs of an entry's metadata.
+type stat struct {
+	mode     fs.FileMode
+	size     int64
+	uid, gid int
+}
+
+// osFile is a catalog.File over a file of a directory walk, opened by its
+// name in its directory's Root when first read.
 type osFile struct {
-	entry *Entry
-	dirs  *dirRoots
-	f     *os.File
-	err   error
+	entry  *Entry
+	parent *os.Root
+	name   string
+	f      *os.File
+	err    error
 }
 
 var _ catalog.File = (*osFile)(nil)
 
 func (o *osFile) open() (*os.File, error) {
 	if o.f == nil && o.err == nil {
-		o.f, o.err = o.dirs.open(o.entry.Path)
+		o.f, o.err = o.parent.Open(o.name)
 	}
 	return o.f, o.err
 }
@@ -131,50 +174,4 @@ func (o *osFile) ReaderAt() (io.ReaderAt, error) {
 		return nil, err
 	}
 	return io.NewSectionReader(f, 0, o.entry.Size), nil
-}
-
-// dirRoots keeps a few directories of the walk open as os.Roots, so that
-// opening a file costs one openat of its base name instead of a walk of
-// every path component from the top (what os.Root.Open does to stay
-// inside the root). Still confined: each is a Root opened from its parent.
-type dirRoots struct {
-	top    *os.Root
-	opened map[string]*os.Root
-	order  []string
-}
-
-const keptDirs = 8
-
-func newDirRoots(top *os.Root) *dirRoots {
-	return &dirRoots{top: top, opened: map[string]*os.Root{}}
-}
-
-func (d *dirRoots) open(p string) (*os.File, error) {
-	dir, base := path.Split(p)
-	dir = strings.TrimSuffix(dir, "/")
-	if dir == "" {
-		return d.top.Open(base)
-	}
-	r, ok := d.opened[dir]
-	if !ok {
-		var err error
-		if r, err = d.top.OpenRoot(dir); err != nil {
-			return nil, err
-		}
-		if len(d.order) == keptDirs {
-			old := d.order[0]
-			d.opened[old].Close()
-			delete(d.opened, old)
-			d.order = d.order[1:]
-		}
-		d.opened[dir] = r
-		d.order = append(d.order, dir)
-	}
-	return r.Open(base)
-}
-
-func (d *dirRoots) close() {
-	for _, r := range d.opened {
-		r.Close()
-	}
 }
