@@ -50,6 +50,7 @@ func defaultServerDB() string {
 type serveFlags struct {
 	addr, db, advisoryDB           string
 	dbPoll, lease, poll, retryBase time.Duration
+	retention                      time.Duration
 	workers                        int
 	maxBody                        int64
 	rate                           float64
@@ -93,6 +94,7 @@ BULWARK_ADMIN_TOKEN to a bwt_ secret of your choosing. Mint more with
 	fl.IntVar(&f.workers, "workers", 2, "job workers in this process (0: API only)")
 	fl.DurationVar(&f.lease, "job-lease", 2*time.Minute, "how long a claimed job stays with a replica that stops renewing it")
 	fl.DurationVar(&f.poll, "job-poll", time.Second, "how often idle workers look for jobs")
+	fl.DurationVar(&f.retention, "job-retention", 30*24*time.Hour, "keep finished jobs and the webhook delivery log this long (an Idempotency-Key of a scan request is remembered as long)")
 	fl.DurationVar(&f.retryBase, "retry-base", 5*time.Second, "first webhook retry delay (doubles per attempt, up to 10m)")
 	fl.Int64Var(&f.maxBody, "max-body", 64<<20, "largest accepted request body in bytes")
 	fl.Float64Var(&f.rate, "rate", 100, "requests per second allowed per token")
@@ -156,7 +158,7 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 	}
 	srv, err := server.New(ctx, server.Config{
 		Store: st, AdvisoryDB: advisory, DBPoll: f.dbPoll, Workers: f.workers, NoWorkers: f.workers == 0,
-		Lease: f.lease, Poll: f.poll, ReplicaID: f.replicaID, MaxBody: f.maxBody, Rate: f.rate, Burst: f.burst,
+		Lease: f.lease, Poll: f.poll, Retention: f.retention, ReplicaID: f.replicaID, MaxBody: f.maxBody, Rate: f.rate, Burst: f.burst,
 		Scan: sopts, RetryBase: f.retryBase, Logger: log, QuietRequests: !f.logRequests, Version: Version(),
 	})
 	if err != nil {

@@ -57,6 +57,9 @@ type Config struct {
 	Lease time.Duration
 	// Poll is how often idle workers look for jobs (1s).
 	Poll time.Duration
+	// Retention is how long finished jobs and delivery log entries are
+	// kept (30 days); pruning runs hourly.
+	Retention time.Duration
 	// ReplicaID names this process in job claims (hostname-pid-random).
 	ReplicaID string
 	// MaxBody caps request bodies (64 MiB).
@@ -103,6 +106,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	cfg.Lease = cmp.Or(cfg.Lease, 2*time.Minute)
 	cfg.Poll = cmp.Or(cfg.Poll, time.Second)
+	cfg.Retention = cmp.Or(cfg.Retention, 30*24*time.Hour)
 	cfg.MaxBody = cmp.Or(cfg.MaxBody, 64<<20)
 	cfg.Rate = cmp.Or(cfg.Rate, 100)
 	cfg.Burst = cmp.Or(cfg.Burst, 200)
@@ -153,6 +157,7 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.cfg.AdvisoryDB != "" {
 		wg.Go(func() { s.pollDB(ctx) })
 	}
+	wg.Go(func() { s.prune(ctx, time.Hour) })
 	wg.Wait()
 	s.db.close()
 	return nil
@@ -207,4 +212,24 @@ func TLSConfig(certFile, keyFile, clientCA string) (*tls.Config, error) {
 		c.ClientCAs, c.ClientAuth = pool, tls.RequireAndVerifyClientCert
 	}
 	return c, nil
+}
+
+// prune deletes finished jobs and old delivery log entries every interval.
+// Every replica does it; deleting what another already deleted is a no-op.
+func (s *Server) prune(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := s.st.PruneJobs(ctx, time.Now().Add(-s.cfg.Retention))
+		if err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "server: pruning finished jobs", "err", err)
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "pruned finished jobs", "jobs", n, "retention", s.cfg.Retention.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -292,6 +292,10 @@ type Queue interface {
 	Jobs(ctx context.Context, f JobFilter) ([]Job, error)
 	// JobCounts counts jobs by state.
 	JobCounts(ctx context.Context) (map[string]int, error)
+	// PruneJobs deletes done and failed jobs finished before t, and
+	// delivery log entries older than t; it returns the jobs deleted. A
+	// pruned job's key can be used again.
+	PruneJobs(ctx context.Context, t time.Time) (int, error)
 }
 
 // Hooks keeps webhooks and the delivery log.

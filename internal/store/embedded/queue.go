@@ -256,6 +256,64 @@ func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
 	return out, wrap("counting jobs", err)
 }
 
+// PruneJobs deletes finished jobs and delivery log entries older than t.
+func (s *Store) PruneJobs(ctx context.Context, t time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		jobs, keys := tx.Bucket(bJobs), tx.Bucket(bJobKeys)
+		var drop []store.Job
+		err := jobs.ForEach(func(_, v []byte) error {
+			var j store.Job
+			if err := json.Unmarshal(v, &j); err != nil {
+				return err
+			}
+			if (j.State == store.JobDone || j.State == store.JobFailed) && j.FinishedAt.Before(t) {
+				drop = append(drop, j)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, j := range drop {
+			if err := jobs.Delete(itob(j.ID)); err != nil {
+				return err
+			}
+			if j.Key != "" {
+				if err := keys.Delete([]byte(j.Key)); err != nil {
+					return err
+				}
+			}
+		}
+		n = len(drop)
+		ds, idx := tx.Bucket(bDeliveries), tx.Bucket(bHookDeliv)
+		var old []store.Delivery
+		err = ds.ForEach(func(_, v []byte) error {
+			var d store.Delivery
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			if d.At.Before(t) {
+				old = append(old, d)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range old {
+			if err := ds.Delete(itob(d.ID)); err != nil {
+				return err
+			}
+			if err := idx.Delete(append(itob(d.WebhookID), itob(d.ID)...)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, wrap("pruning jobs", err)
+}
+
 // hookRecord keeps the secret, which store.Webhook leaves out of JSON.
 type hookRecord struct {
 	store.Webhook

@@ -136,6 +136,18 @@ func (s *Store) JobCounts(ctx context.Context) (map[string]int, error) {
 	return out, wrap("counting jobs", err)
 }
 
+// PruneJobs deletes finished jobs and delivery log entries older than t.
+func (s *Store) PruneJobs(ctx context.Context, t time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < $1`, t)
+	if err != nil {
+		return 0, wrap("pruning jobs", err)
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM deliveries WHERE at < $1`, t); err != nil {
+		return 0, wrap("pruning deliveries", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // CreateWebhook stores a webhook.
 func (s *Store) CreateWebhook(ctx context.Context, w store.Webhook) (store.Webhook, error) {
 	if w.CreatedAt.IsZero() {

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"QueueLease", testQueueLease},
 		{"QueueRetry", testQueueRetry},
 		{"QueueConcurrentClaims", testQueueConcurrent},
+		{"QueuePrune", testQueuePrune},
 		{"Webhooks", testWebhooks},
 	}
 	for _, tc := range tests {
@@ -407,6 +408,42 @@ func testQueueConcurrent(t *testing.T, s store.Store) {
 	}
 	if c := must(s.JobCounts(ctx))(t); c[store.JobDone] != jobs {
 		t.Errorf("counts %v", c)
+	}
+}
+
+func testQueuePrune(t *testing.T, s store.Store) {
+	done, _, _ := s.Enqueue(ctx, store.Job{Kind: "scan", Key: "old"})
+	c := must(s.Claim(ctx, "w", time.Minute))(t)
+	if err := s.Finish(ctx, c.ID, "w", store.Outcome{}); err != nil {
+		t.Fatal(err)
+	}
+	running, _, _ := s.Enqueue(ctx, store.Job{Kind: "scan"})
+	must(s.Claim(ctx, "w", time.Minute))(t)
+	queued, _, _ := s.Enqueue(ctx, store.Job{Kind: "scan"})
+	d := must(s.LogDelivery(ctx, store.Delivery{WebhookID: 1, JobID: done.ID, Attempt: 1, At: time.Now().Add(-time.Hour)}))(t)
+	keep := must(s.LogDelivery(ctx, store.Delivery{WebhookID: 1, JobID: done.ID, Attempt: 2}))(t)
+	// Half an hour ago: the hour-old delivery goes, no job finished then.
+	if n := must(s.PruneJobs(ctx, time.Now().Add(-30*time.Minute)))(t); n != 0 {
+		t.Errorf("pruned %d jobs finished after the cut-off", n)
+	}
+	ds := must(s.Deliveries(ctx, 1, 0))(t)
+	if len(ds) != 1 || ds[0].ID != keep.ID || ds[0].ID == d.ID {
+		t.Errorf("deliveries after pruning %+v", ds)
+	}
+	if n := must(s.PruneJobs(ctx, time.Now().Add(time.Second)))(t); n != 1 {
+		t.Errorf("pruned %d jobs, want the one done", n)
+	}
+	if _, err := s.Job(ctx, done.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("pruned job still there: %v", err)
+	}
+	for _, id := range []int64{running.ID, queued.ID} {
+		if _, err := s.Job(ctx, id); err != nil {
+			t.Errorf("unfinished job %d pruned: %v", id, err)
+		}
+	}
+	// The key is free again.
+	if _, created, err := s.Enqueue(ctx, store.Job{Kind: "scan", Key: "old"}); err != nil || !created {
+		t.Errorf("re-enqueue under a pruned key: created=%v %v", created, err)
 	}
 }
 
