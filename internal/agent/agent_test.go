@@ -104,6 +104,10 @@ func TestClientRetries(t *testing.T) {
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := calls.Add(1)
 		keys <- r.Header.Get("Idempotency-Key")
+		if r.URL.Query().Get("host") != "node-3" {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/bench"):
 			w.WriteHeader(http.StatusForbidden)
@@ -120,6 +124,7 @@ func TestClientRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.Host = "node-3"
 	sc, err := c.SubmitScan(context.Background(), []byte(`{}`), "k1")
 	if err != nil || sc.ID != 7 || calls.Load() != 3 {
 		t.Fatalf("SubmitScan = %+v, %v after %d calls", sc, err, calls.Load())

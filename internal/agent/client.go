@@ -38,6 +38,9 @@ type Client struct {
 	http  *http.Client
 	// Attempts per request for retryable failures (default 4).
 	Attempts int
+	// Host names the host reports are for; needed with a fleet agent token
+	// (host "*"), checked against the token's host otherwise.
+	Host string
 }
 
 // NewClient returns a client for the server at base. httpc may be nil.
@@ -140,17 +143,24 @@ func (c *Client) once(ctx context.Context, method, u string, body []byte, idem s
 	return nil
 }
 
+func (c *Client) hostQuery() url.Values {
+	if c.Host == "" {
+		return nil
+	}
+	return url.Values{"host": {c.Host}}
+}
+
 // SubmitScan posts a json scan report.
 func (c *Client) SubmitScan(ctx context.Context, report []byte, idem string) (store.Scan, error) {
 	var sc store.Scan
-	err := c.do(ctx, http.MethodPost, "/api/v1/scans", nil, report, idem, &sc)
+	err := c.do(ctx, http.MethodPost, "/api/v1/scans", c.hostQuery(), report, idem, &sc)
 	return sc, err
 }
 
 // SubmitBench posts a bench json report.
 func (c *Client) SubmitBench(ctx context.Context, report []byte, idem string) (store.BenchRun, error) {
 	var br store.BenchRun
-	err := c.do(ctx, http.MethodPost, "/api/v1/bench", nil, report, idem, &br)
+	err := c.do(ctx, http.MethodPost, "/api/v1/bench", c.hostQuery(), report, idem, &br)
 	return br, err
 }
 

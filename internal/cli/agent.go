@@ -22,6 +22,7 @@ func init() { subcommands = append(subcommands, newAgentCmd) }
 
 type agentFlags struct {
 	server, token, hostRoot, dockerHost string
+	host                                string
 	caCert, cert, key, db               string
 	images                              []string
 	interval                            time.Duration
@@ -62,6 +63,7 @@ server could not be reached or refused the token).`,
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
+			c.Host = f.host
 			o := agent.Options{
 				Client: c, Bench: !f.noBench, Scan: !f.noScan, HostRoot: f.hostRoot,
 				Docker: facts.ConnectOptions{Host: f.dockerHost}, Images: f.images, Interval: f.interval,
@@ -99,6 +101,7 @@ server could not be reached or refused the token).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.server, "server", "", "server URL (http(s)://host:port)")
 	fl.StringVar(&f.token, "token", "", "agent token (default $BULWARK_TOKEN)")
+	fl.StringVar(&f.host, "host", "", "this host's name, for a fleet agent token (one minted with --host '*'); a per-host token names its host itself")
 	fl.BoolVar(&f.once, "once", false, "run one round and exit")
 	fl.DurationVar(&f.interval, "interval", 6*time.Hour, "time between rounds")
 	fl.BoolVar(&f.noBench, "no-bench", false, "do not audit the host")

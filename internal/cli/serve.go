@@ -256,7 +256,7 @@ func newTokenCmd(s *streams) *cobra.Command {
 	}
 	create.Flags().StringVar(&name, "name", "", "label for the token (default: the host or role)")
 	create.Flags().StringVar(&role, "role", "viewer", "viewer (read), agent (submit for one host) or admin")
-	create.Flags().StringVar(&host, "host", "", "the host an agent token speaks for")
+	create.Flags().StringVar(&host, "host", "", "the host an agent token speaks for; '*' makes a fleet token that submits for any host the agent names and reads nothing")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List tokens (never their secrets)",

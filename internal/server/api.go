@@ -119,6 +119,20 @@ func queryInt(r *http.Request, name string, def, max int) (int, error) {
 // the fallback taken from the report.
 func hostFor(r *http.Request, tok store.Token, fallback string) (string, error) {
 	q := r.URL.Query().Get("host")
+	if q == store.AnyHost {
+		return "", errf(http.StatusBadRequest, "host %q is reserved", store.AnyHost)
+	}
+	if tok.Role == store.Agent && tok.Host == store.AnyHost {
+		// A fleet agent token (one Secret for a whole DaemonSet): the
+		// agent names its host, and reads nothing.
+		if q == "" {
+			return "", errf(http.StatusBadRequest, "a fleet agent token needs ?host= (bulwark agent --host)")
+		}
+		if len(q) > maxName {
+			return "", errf(http.StatusBadRequest, "host name longer than %d bytes", maxName)
+		}
+		return q, nil
+	}
 	if tok.Role == store.Agent {
 		if q != "" && q != tok.Host {
 			return "", errf(http.StatusForbidden, "this agent token speaks for host %q only", tok.Host)
@@ -132,9 +146,10 @@ func hostFor(r *http.Request, tok store.Token, fallback string) (string, error) 
 	return h, nil
 }
 
-// ownHost refuses an agent access to another host's data.
+// ownHost refuses an agent access to another host's data (a fleet agent
+// token has no host of its own, so it reads none).
 func ownHost(tok store.Token, host string) error {
-	if tok.Role == store.Agent && host != tok.Host {
+	if tok.Role == store.Agent && (host != tok.Host || tok.Host == store.AnyHost) {
 		return errf(http.StatusForbidden, "this agent token may read host %q only", tok.Host)
 	}
 	return nil
@@ -509,7 +524,11 @@ func (s *Server) postScanRequest(w http.ResponseWriter, r *http.Request, tok sto
 	if _, err := reference.ParseAnyReference(req.Ref); err != nil || len(req.Ref) > maxName {
 		return errf(http.StatusBadRequest, "ref %q is not an image reference", req.Ref)
 	}
-	j := store.Job{Kind: kindScan, Payload: mustJSON(scanPayload{Ref: req.Ref, Host: tok.Host})}
+	host := tok.Host
+	if host == store.AnyHost {
+		host = ""
+	}
+	j := store.Job{Kind: kindScan, Payload: mustJSON(scanPayload{Ref: req.Ref, Host: host})}
 	if k := r.Header.Get("Idempotency-Key"); k != "" {
 		if len(k) > 200 {
 			return errf(http.StatusBadRequest, "Idempotency-Key longer than 200 bytes")

@@ -67,6 +67,7 @@ func TestAuth(t *testing.T) {
 	var h1scans []store.Scan
 	f.getJSON("/api/v1/scans?host=h1", f.admin, &h1scans)
 	scanH1 := fmt.Sprint(h1scans[0].ID)
+	fleet := f.mint(store.Agent, store.AnyHost)
 
 	tests := []struct {
 		name, method, path, token string
@@ -104,6 +105,13 @@ func TestAuth(t *testing.T) {
 		{"agent cannot list webhooks", "GET", "/api/v1/webhooks", f.agent1, nil, 403},
 		{"agent cannot read deliveries", "GET", "/api/v1/webhooks/1/deliveries", f.agent1, nil, 403},
 		{"agent cannot re-match", "POST", "/api/v1/rematch", f.agent1, nil, 403},
+		{"fleet agent submits for the host it names", "POST", "/api/v1/scans?host=node-7", fleet, rep, 201},
+		{"fleet agent must name a host", "POST", "/api/v1/scans", fleet, rep, 400},
+		{"nobody submits for host *", "POST", "/api/v1/scans?host=*", f.admin, rep, 400},
+		{"fleet agent submits bench", "POST", "/api/v1/bench?host=node-7", fleet, benchReport(t), 201},
+		{"fleet agent reads no host", "GET", "/api/v1/hosts/node-7", fleet, nil, 403},
+		{"fleet agent reads no scans", "GET", "/api/v1/scans", fleet, nil, 403},
+		{"fleet agent reads no host *", "GET", "/api/v1/hosts/*", fleet, nil, 403},
 		{"admin lists tokens", "GET", "/api/v1/tokens", f.admin, nil, 200},
 		{"admin submits for any host", "POST", "/api/v1/scans?host=ci", f.admin, rep, 201},
 		{"health is public", "GET", "/healthz", "", nil, 200},
@@ -131,6 +139,15 @@ func TestAuth(t *testing.T) {
 				t.Errorf("401 without a Bearer challenge")
 			}
 		})
+	}
+	// The fleet token's reports are filed under the host it named.
+	var node7 struct {
+		BenchRuns []store.BenchRun `json:"bench_runs"`
+		Images    []store.Scan     `json:"images"`
+	}
+	f.getJSON("/api/v1/hosts/node-7", f.admin, &node7)
+	if len(node7.BenchRuns) != 1 || len(node7.Images) != 1 || node7.Images[0].Source != store.SourceAgent {
+		t.Errorf("node-7: %+v", node7)
 	}
 	// Tokens are stored hashed only.
 	toks, err := f.st.ListTokens(context.Background())

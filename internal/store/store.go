@@ -56,6 +56,11 @@ const (
 	Admin Role = "admin"
 )
 
+// AnyHost as an agent token's host makes a fleet agent token: it submits
+// reports for whichever host the agent names and reads nothing. One such
+// token can serve a whole DaemonSet; a per-host token is stricter.
+const AnyHost = "*"
+
 // ValidRole reports whether r is one of the three roles.
 func ValidRole(r Role) bool { return r == Viewer || r == Agent || r == Admin }
 
