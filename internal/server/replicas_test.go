@@ -349,3 +349,48 @@ func TestServeCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentCLI runs `bulwark agent --once` from the binary against a
+// `bulwark serve` process and a real Docker engine.
+func TestAgentCLI(t *testing.T) {
+	sock := testutil.NeedDocker(t)
+	name := testutil.DockerImport(t, sock, testutil.DebianRootfs(t, "bullseye"), "bulwark-test/agent-bullseye:1")
+	admin, _ := store.NewSecret()
+	r := startReplica(t, "agent-cli", []string{"BULWARK_ADMIN_TOKEN=" + admin}, "--db", filepath.Join(t.TempDir(), "s.db"), "--no-cache", "--workers", "0")
+	h := &httpFixture{url: r.url, token: admin}
+	token := h.mintAgent(t, "cli-host")
+	cmd := exec.Command(bulwarkBinary(t), "agent", "--once", "--server", r.url, "--images", name, "--docker-host", "unix://"+sock)
+	cmd.Env = append(os.Environ(), "BULWARK_TOKEN="+token, "BULWARK_CACHE_DIR="+t.TempDir())
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("agent: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "1 scans submitted; 0 images failed") || strings.Contains(out.String(), "bench run 0;") {
+		t.Errorf("agent output %q", out.String())
+	}
+	req, _ := newJSONRequest("GET", r.url+"/api/v1/hosts/cli-host", admin, "")
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var host struct {
+		Host      store.Host       `json:"host"`
+		BenchRuns []store.BenchRun `json:"bench_runs"`
+		Images    []store.Scan     `json:"images"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&host); err != nil {
+		t.Fatal(err)
+	}
+	if len(host.BenchRuns) != 1 || host.BenchRuns[0].Total < 50 || len(host.Images) != 1 || host.Images[0].Image != name || host.Images[0].Packages < 80 {
+		t.Errorf("host after one agent round: %+v", host)
+	}
+	// A revoked (here: unknown) token fails the round with exit 2.
+	bad := exec.Command(bulwarkBinary(t), "agent", "--once", "--no-bench", "--server", r.url, "--token", "bwt_"+strings.Repeat("0", 64), "--docker-host", "unix://"+sock, "--images", name)
+	bad.Env = append(os.Environ(), "BULWARK_CACHE_DIR="+t.TempDir())
+	msg, err := bad.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(msg), "401") {
+		t.Errorf("unknown token: %v\n%s", err, msg)
+	}
+}
