@@ -29,7 +29,7 @@ func TestWalkDir(t *testing.T) {
 	mk("usr/bin/su", "binary", 0o755|os.ModeSetuid)
 	mk("b/z", "z", 0o600)
 	os.Symlink("../usr/lib/os-release", filepath.Join(root, "etc/lsb"))
-	os.Symlink(outside, filepath.Join(root, "escape"))                            // a directory outside: never followed
+	os.Symlink(outside, filepath.Join(root, "escape"))                              // a directory outside: never followed
 	os.Symlink(filepath.Join(outside, "secret"), filepath.Join(root, "etc/passwd")) // a file outside: never read
 	os.Mkdir(filepath.Join(root, "tmp"), 0o777|os.ModeSticky)
 	os.Chmod(filepath.Join(root, "tmp"), 0o777|os.ModeSticky)
