@@ -319,13 +319,11 @@ func TestUpdateKilled(t *testing.T) {
 		return false
 	}
 
-	// The first kills land in the download (about 1.3 s at this pace); the
-	// third run usually finishes downloading, after which every run goes
-	// straight to parsing and building, where the short kills land.
-	var killedDownloading, killedCompiling int
-	done := false
-	for i, delay := range []time.Duration{300 * time.Millisecond, 700 * time.Millisecond, 2500 * time.Millisecond,
-		100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second} {
+	kill := func(cmd *exec.Cmd, exited chan error) {
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-exited
+	}
+	start := func() (*exec.Cmd, chan error) {
 		cmd := exec.Command(bin, args...)
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 		if err := cmd.Start(); err != nil {
@@ -333,39 +331,74 @@ func TestUpdateKilled(t *testing.T) {
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
+		return cmd, exited
+	}
+	downloading := func() bool {
+		parts, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*.part"))
+		moreParts, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*.part"))
+		return len(parts)+len(moreParts) > 0
+	}
+	downloaded := func() bool {
+		metas, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*.meta"))
+		moreMetas, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*", "*.meta"))
+		return len(metas)+len(moreMetas) == 22 && !downloading()
+	}
+
+	// Phase 1: kills while the feeds download (the mirror serves slowly),
+	// each later run resuming what the one before fetched.
+	var killedDownloading, killedCompiling int
+	for _, delay := range []time.Duration{300 * time.Millisecond, 700 * time.Millisecond} {
+		cmd, exited := start()
 		select {
 		case err := <-exited:
-			if err != nil {
-				t.Fatalf("run %d ended before the kill: %v", i, err)
-			}
-			done = true
+			t.Fatalf("run ended before the kill at %v: %v", delay, err)
 		case <-time.After(delay):
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-exited
-			parts, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*.part"))
-			moreParts, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*.part"))
-			stillOld := false
-			if db, err := Open(ctx, path); err == nil {
-				stillOld = db.Meta().BuiltAt.Equal(old.BuiltAt)
-				db.Close()
-			}
-			metas, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*.meta"))
-			moreMetas, _ := filepath.Glob(filepath.Join(DownloadDir(path), "*", "*", "*", "*.meta"))
-			switch {
-			case len(parts)+len(moreParts) > 0:
+			wasDownloading := downloading()
+			kill(cmd, exited)
+			if wasDownloading {
 				killedDownloading++
-			case stillOld && len(metas)+len(moreMetas) == 22:
-				// Every feed downloaded, the new file not yet installed.
-				killedCompiling++
 			}
 		}
-		if check("after run " + time.Duration(delay).String()) {
-			done = true
+		if check("after a kill at " + delay.String()) {
+			t.Fatal("a killed run installed a database")
 		}
-		if done {
+	}
+	// Phase 2: a kill while compiling. Every feed is on disk and no part
+	// file is left, so the run is parsing and building; watch for that and
+	// kill at once, however fast the machine.
+	for attempt := 0; attempt < 3 && killedCompiling == 0; attempt++ {
+		cmd, exited := start()
+		deadline := time.After(2 * time.Minute)
+	watch:
+		for {
+			select {
+			case err := <-exited:
+				if err != nil {
+					t.Fatalf("run ended on its own: %v", err)
+				}
+				// Finished before the watcher saw the compile phase: a
+				// finished run is a valid outcome; start over from the old
+				// state is not possible, so stop trying.
+				break watch
+			case <-deadline:
+				kill(cmd, exited)
+				t.Fatal("no compile phase within two minutes")
+			case <-time.After(2 * time.Millisecond):
+				if downloaded() {
+					kill(cmd, exited)
+					if check("after a kill while compiling") {
+						t.Fatal("a run killed while compiling installed a database")
+					}
+					killedCompiling++
+					break watch
+				}
+			}
+		}
+		if check("after compile attempt") {
 			break
 		}
 	}
+	done := false
 	t.Logf("killed %d times while downloading, %d while compiling; %d Range requests", killedDownloading, killedCompiling, m.ranges.Load())
 	if killedDownloading == 0 || killedCompiling == 0 {
 		t.Error("the kills did not land in both the download and the compile phase")
