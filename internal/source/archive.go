@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -167,7 +168,7 @@ func (s *seekReader) Seek(off int64, whence int) (int64, error) {
 	return off, nil
 }
 
-func openArchive(file string, want Kind) (*Image, error) {
+func openArchive(file string, want Kind, platform *v1.Platform) (*Image, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownTarget, err)
@@ -182,7 +183,7 @@ func openArchive(file string, want Kind) (*Image, error) {
 	case want != OCIArchive && ts.has("manifest.json"):
 		img, err = loadDockerArchive(ts)
 	case want != DockerArchive && ts.has("index.json"):
-		img, err = loadOCI(ts, "")
+		img, err = loadOCI(ts, "", platform)
 		if img != nil {
 			img.Kind = OCIArchive
 		}
@@ -272,8 +273,9 @@ func digestOf(b []byte) string {
 
 // loadOCI reads an OCI image layout (index.json, blobs/). ref selects an
 // image by its org.opencontainers.image.ref.name annotation; "" takes the
-// only image, or the one for the running platform.
-func loadOCI(st store, ref string) (*Image, error) {
+// only image, or the one for platform (nil: the running platform, falling
+// back to the first image).
+func loadOCI(st store, ref string, platform *v1.Platform) (*Image, error) {
 	b, err := readDoc(st, "index.json")
 	if err != nil {
 		return nil, err
@@ -282,7 +284,7 @@ func loadOCI(st store, ref string) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: index.json: %v", ErrNotImage, err)
 	}
-	desc, err := pickManifest(st, idx, ref, 0)
+	desc, err := pickManifest(st, idx, ref, platform, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +328,7 @@ func loadOCI(st store, ref string) (*Image, error) {
 	return img, nil
 }
 
-func pickManifest(st store, idx *v1.IndexManifest, ref string, depth int) (v1.Descriptor, error) {
+func pickManifest(st store, idx *v1.IndexManifest, ref string, platform *v1.Platform, depth int) (v1.Descriptor, error) {
 	if depth > 4 {
 		return v1.Descriptor{}, fmt.Errorf("%w: image indexes nested too deeply", ErrNotImage)
 	}
@@ -340,13 +342,22 @@ func pickManifest(st store, idx *v1.IndexManifest, ref string, depth int) (v1.De
 	if len(cands) == 0 {
 		return v1.Descriptor{}, fmt.Errorf("%w: index lists no image%s", ErrNotImage, refNote(ref))
 	}
-	// Prefer an image for this platform; else the first image.
+	// A requested platform must be there (when the index says what its
+	// images are for); without one, prefer this machine's, else the first.
 	pick := cands[0]
+	want := platform
+	if want == nil {
+		want = &v1.Platform{OS: "linux", Architecture: runtime.GOARCH}
+	}
+	found := false
 	for _, d := range cands {
-		if d.Platform != nil && d.Platform.OS == "linux" && d.Platform.Architecture == runtime.GOARCH {
-			pick = d
+		if d.Platform != nil && d.Platform.Satisfies(*want) {
+			pick, found = d, true
 			break
 		}
+	}
+	if !found && platform != nil && slices.ContainsFunc(cands, func(d v1.Descriptor) bool { return d.Platform != nil }) {
+		return v1.Descriptor{}, fmt.Errorf("%w: no image for platform %s%s", ErrNotImage, platform.String(), refNote(ref))
 	}
 	switch pick.MediaType {
 	case types.OCIImageIndex, types.DockerManifestList:
@@ -358,7 +369,7 @@ func pickManifest(st store, idx *v1.IndexManifest, ref string, depth int) (v1.De
 		if err != nil {
 			return v1.Descriptor{}, fmt.Errorf("%w: index %s: %v", ErrNotImage, pick.Digest, err)
 		}
-		d, err := pickManifest(st, inner, "", depth+1)
+		d, err := pickManifest(st, inner, "", platform, depth+1)
 		if err == nil && d.Annotations == nil {
 			d.Annotations = pick.Annotations
 		}

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"io"
 	"os"
 	"sync"
@@ -45,14 +46,14 @@ func (d *dirStore) close() error {
 	return d.root.Close()
 }
 
-func openLayoutDir(dir string) (*Image, error) {
+func openLayoutDir(dir string, platform *v1.Platform) (*Image, error) {
 	ref := ""
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownTarget, err)
 	}
 	ds := &dirStore{root: root}
-	img, err := loadOCI(ds, ref)
+	img, err := loadOCI(ds, ref, platform)
 	if err != nil {
 		ds.close()
 		return nil, fmt.Errorf("%s: %w", dir, err)

@@ -151,13 +151,21 @@ func open(ctx context.Context, target string, opts Options) (*Image, error) {
 	if target == "" {
 		return nil, fmt.Errorf("%w: empty target", ErrUnknownTarget)
 	}
+	var platform *v1.Platform
+	if opts.Platform != "" {
+		p, err := v1.ParsePlatform(opts.Platform)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --platform %q: %v", ErrUnknownTarget, opts.Platform, err)
+		}
+		platform = p
+	}
 	scheme, rest, ok := strings.Cut(target, ":")
 	if ok {
 		switch Kind(scheme) {
 		case DockerArchive, OCIArchive:
-			return openArchive(rest, Kind(scheme))
+			return openArchive(rest, Kind(scheme), platform)
 		case OCILayout:
-			return openLayoutDir(rest)
+			return openLayoutDir(rest, platform)
 		case Dir:
 			return openDir(rest)
 		case Docker:
@@ -172,11 +180,11 @@ func open(ctx context.Context, target string, opts Options) (*Image, error) {
 	// Bare argument.
 	if st, err := os.Stat(target); err == nil {
 		if st.Mode().IsRegular() {
-			return openArchive(target, "")
+			return openArchive(target, "", platform)
 		}
 		if st.IsDir() {
 			if _, err := os.Stat(filepath.Join(target, "index.json")); err == nil {
-				return openLayoutDir(target)
+				return openLayoutDir(target, platform)
 			}
 			return openDir(target)
 		}
