@@ -224,6 +224,20 @@ func TestScannersAndDockerfile(t *testing.T) {
 	if r.code != 1 {
 		t.Errorf("--fail-on high with a credentials file: exit %d, want 1", r.code)
 	}
+	// An ignore entry for the rule at that path accepts it; the finding
+	// moves to suppressed_findings and no longer fails the gate.
+	ign := filepath.Join(t.TempDir(), "ignore.yaml")
+	os.WriteFile(ign, []byte("ignores:\n  - id: BW-FILE-003\n    path: /root/**\n    reason: throw-away credentials of the build\n"+
+		"  - id: BW-IMG-001\n    reason: the entrypoint drops privileges\n"), 0o644)
+	r = run(t, "scan", "--format", "json", "--scanners", "misconfig", "--fail-on", "high", "--ignore-file", ign, img)
+	if r.code != 0 || !strings.Contains(r.stdout, `"suppressed_findings": [`) || !strings.Contains(r.stdout, "throw-away credentials") {
+		t.Errorf("--fail-on high with the credentials file ignored: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
+	}
+	os.WriteFile(ign, []byte("ignores:\n  - id: BW-FILE-003\n    path: /home/**\n    reason: elsewhere\n"+
+		"  - id: BW-IMG-001\n    reason: the entrypoint drops privileges\n"), 0o644)
+	if r := run(t, "scan", "--format", "json", "--scanners", "misconfig", "--fail-on", "high", "--ignore-file", ign, img); r.code != 1 {
+		t.Errorf("ignore entry for another path: exit %d, want 1", r.code)
+	}
 	r = run(t, "scan", "--format", "json", "--scanners", "", img)
 	if r.code != 0 || strings.Contains(r.stdout, `"BW-`) {
 		t.Errorf("--scanners '' still checked: %d %s", r.code, r.stderr)

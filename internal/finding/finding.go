@@ -1,7 +1,7 @@
 // Package finding is the model of problems that are not vulnerabilities:
 // misconfigurations of an image or a Dockerfile, and secrets left in image
 // files. Checkers produce findings; the report lists them beside packages
-// and vulnerabilities. Pure data.
+// and vulnerabilities; triage may mark them suppressed. Pure data.
 package finding
 
 import (
@@ -46,6 +46,39 @@ type Evidence struct {
 type Finding struct {
 	Rule
 	Evidence Evidence `json:"evidence"`
+	// Suppression is set by triage on findings an ignore entry accepted,
+	// and on reported ones whose ignore entry has expired.
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Suppression kinds.
+const (
+	SuppressedByIgnore = "ignore" // an entry of an ignore file
+	SuppressedByVEX    = "vex"    // an OpenVEX statement
+)
+
+// Suppression says why a finding (a vulnerability, a misconfiguration or
+// a secret) is accepted, or, with Expired, that an ignore entry matched
+// but no longer applies. It lives here, beside the findings it annotates,
+// so both the report and the finding model can carry it.
+type Suppression struct {
+	Kind string `json:"kind"` // "ignore" or "vex"
+	// Reason is the ignore entry's reason, or the VEX statement's impact
+	// statement or action statement.
+	Reason string `json:"reason,omitempty"`
+	// Status and Justification are the VEX statement's (not_affected,
+	// fixed; component_not_present, vulnerable_code_not_in_execute_path…).
+	Status        string `json:"status,omitempty"`
+	Justification string `json:"justification,omitempty"`
+	// Source is the file the decision came from; Statement the VEX
+	// document's @id.
+	Source    string `json:"source,omitempty"`
+	Statement string `json:"statement,omitempty"`
+	// Expires is the last day (YYYY-MM-DD) an ignore entry applies.
+	Expires string `json:"expires,omitempty"`
+	// Expired is true for an ignore entry past its date: the finding is
+	// reported and counts again.
+	Expired bool `json:"expired,omitempty"`
 }
 
 // Sort orders findings by severity (highest first), rule id, then place.

@@ -6,6 +6,13 @@
 //	    package: libwebp7            # optional: only this package (name or purl)
 //	    reason: not reachable, no image decoding in this service
 //	    expires: 2027-01-31          # optional: stops suppressing after this day
+//	  - id: secret-private-key       # a misconfiguration or secret rule id
+//	    path: opt/app/test/**        # optional: only findings at these paths
+//	    reason: throw-away key of the integration tests
+//
+// A path is a slash-separated pattern relative to the image root (path.Match
+// syntax, a trailing /** for everything below a directory, ** for any
+// file); for a vulnerability it matches any file the package was found in.
 //
 // An expired entry no longer suppresses anything; [List.Check] reports it
 // so the report can say "ignore entry expired on …" next to the finding.
@@ -17,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +42,7 @@ const maxSize = 4 << 20
 type Entry struct {
 	ID      string `yaml:"id" json:"id"`
 	Package string `yaml:"package,omitempty" json:"package,omitempty"`
+	Path    string `yaml:"path,omitempty" json:"path,omitempty"`
 	Reason  string `yaml:"reason" json:"reason"`
 	// Expires is the last day (UTC) the entry applies; zero means never.
 	Expires Date `yaml:"expires,omitempty" json:"expires,omitzero"`
@@ -107,6 +116,11 @@ func Parse(r io.Reader) (*List, error) {
 		if strings.TrimSpace(e.Reason) == "" {
 			return nil, fmt.Errorf("entry %d (%s): no reason", i+1, e.ID)
 		}
+		if e.Path != "" {
+			if _, err := path.Match(strings.TrimSuffix(cleanPattern(e.Path), "/**"), ""); err != nil {
+				return nil, fmt.Errorf("entry %d (%s): path %q: %w", i+1, e.ID, e.Path, err)
+			}
+		}
 	}
 	return &List{Entries: f.Ignores}, nil
 }
@@ -117,6 +131,9 @@ type Finding struct {
 	Aliases []string
 	Package string // name
 	PURL    string
+	// Paths are where the finding is: a misconfiguration's or secret's
+	// file, or the files a vulnerable package was found in.
+	Paths []string
 }
 
 // Verdict is the outcome of checking one finding.
@@ -140,6 +157,9 @@ func (l *List) Check(f Finding, now time.Time) Verdict {
 		if e.Package != "" && e.Package != f.Package && e.Package != f.PURL {
 			continue
 		}
+		if e.Path != "" && !slices.ContainsFunc(f.Paths, func(p string) bool { return pathMatch(e.Path, p) }) {
+			continue
+		}
 		if !e.Expires.IsZero() && now.UTC().After(e.Expires.AddDate(0, 0, 1)) {
 			if expired == nil {
 				expired = e
@@ -152,4 +172,36 @@ func (l *List) Check(f Finding, now time.Time) Verdict {
 		return Verdict{Entry: expired, Expired: true}
 	}
 	return Verdict{}
+}
+
+// cleanPattern drops a leading "/" or "./": paths in reports are relative
+// to the image root, but people write them either way.
+func cleanPattern(p string) string {
+	p = strings.TrimPrefix(p, "./")
+	return strings.TrimLeft(p, "/")
+}
+
+// pathMatch reports whether the path p matches pattern: path.Match, or,
+// for "dir/**", anything below dir.
+func pathMatch(pattern, p string) bool {
+	pattern, p = cleanPattern(pattern), cleanPattern(p)
+	if pattern == "**" {
+		return p != ""
+	}
+	if dir, ok := strings.CutSuffix(pattern, "/**"); ok {
+		if ok, _ := path.Match(dir, p); ok {
+			return true
+		}
+		// Match the pattern's directory against each ancestor of p.
+		for i := len(p) - 1; i > 0; i-- {
+			if p[i] == '/' {
+				if ok, _ := path.Match(dir, p[:i]); ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	ok, _ := path.Match(pattern, p)
+	return ok
 }

@@ -54,6 +54,7 @@ func TestParseErrors(t *testing.T) {
 		"bad date":    "ignores:\n  - id: CVE-1\n    reason: x\n    expires: soon\n",
 		"unknown key": "ignores:\n  - id: CVE-1\n    reason: x\n    expiry: 2026-01-01\n",
 		"not yaml":    "ignores: [\n",
+		"bad path":    "ignores:\n  - id: CVE-1\n    reason: x\n    path: usr/[lib\n",
 	} {
 		if _, err := Parse(strings.NewReader(in)); err == nil {
 			t.Errorf("%s: no error", name)
@@ -67,13 +68,37 @@ func TestParseErrors(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(sample)
 	f.Add("ignores:\n  - id: a\n    reason: b\n    expires: 2020-01-01T00:00:00Z\n")
+	f.Add("ignores:\n  - id: a\n    reason: b\n    path: /srv/*/test/**\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		l, err := Parse(strings.NewReader(s))
 		if err != nil {
 			return
 		}
 		for _, e := range l.Entries {
-			l.Check(Finding{ID: e.ID, Package: e.Package}, time.Now())
+			l.Check(Finding{ID: e.ID, Package: e.Package, Paths: []string{e.Path, "srv/app/x"}}, time.Now())
 		}
 	})
+}
+
+func TestPathMatch(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"srv/app/.env", "srv/app/.env", true},
+		{"/srv/app/.env", "srv/app/.env", true},
+		{"./srv/app/.env", "/srv/app/.env", true},
+		{"srv/*/.env", "srv/app/.env", true},
+		{"srv/*/.env", "srv/app/sub/.env", false},
+		{"srv/app/**", "srv/app/a/b/c.pem", true},
+		{"srv/app/**", "srv/app", true},
+		{"srv/app/**", "srv/application/x", false},
+		{"*/test/**", "opt/test/keys/k.pem", true},
+		{"**", "anything/at/all", true},
+		{"srv/app", "srv/app/x", false},
+	} {
+		if got := pathMatch(tc.pattern, tc.path); got != tc.want {
+			t.Errorf("pathMatch(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
+		}
+	}
 }

@@ -34,7 +34,10 @@ import (
 //	       --vex did), summary.suppressed and summary.filtered
 //	1.2.0  findings (misconfigurations and secrets, with evidence),
 //	       summary.findings_by_class, coverage.scanners
-const SchemaVersion = "1.2.0"
+//	1.3.0  suppressed_findings (misconfigurations and secrets an ignore
+//	       entry accepted), findings[].suppression for expired entries,
+//	       summary.suppressed_findings
+const SchemaVersion = "1.3.0"
 
 // Report is one scan of one target.
 type Report struct {
@@ -58,7 +61,11 @@ type Report struct {
 	// Findings are misconfigurations and secrets (scanners misconfig and
 	// secret), sorted by severity.
 	Findings []finding.Finding `json:"findings"`
-	Summary  Summary           `json:"summary"`
+	// SuppressedFindings are misconfigurations and secrets an ignore
+	// entry accepted; each has a Suppression. They do not count for
+	// --fail-on.
+	SuppressedFindings []finding.Finding `json:"suppressed_findings,omitempty"`
+	Summary            Summary           `json:"summary"`
 }
 
 // Filters says which triage options shaped the findings, so a report read
@@ -75,31 +82,12 @@ type Filters struct {
 
 // Suppression kinds.
 const (
-	SuppressedByIgnore = "ignore" // an entry of an ignore file
-	SuppressedByVEX    = "vex"    // an OpenVEX statement
+	SuppressedByIgnore = finding.SuppressedByIgnore
+	SuppressedByVEX    = finding.SuppressedByVEX
 )
 
-// Suppression says why a finding is accepted, or, with Expired, that an
-// ignore entry matched but no longer applies.
-type Suppression struct {
-	Kind string `json:"kind"` // "ignore" or "vex"
-	// Reason is the ignore entry's reason, or the VEX statement's impact
-	// statement or action statement.
-	Reason string `json:"reason,omitempty"`
-	// Status and Justification are the VEX statement's (not_affected,
-	// fixed; component_not_present, vulnerable_code_not_in_execute_path…).
-	Status        string `json:"status,omitempty"`
-	Justification string `json:"justification,omitempty"`
-	// Source is the file the decision came from; Statement the VEX
-	// document's @id.
-	Source    string `json:"source,omitempty"`
-	Statement string `json:"statement,omitempty"`
-	// Expires is the last day (YYYY-MM-DD) an ignore entry applies.
-	Expires string `json:"expires,omitempty"`
-	// Expired is true for an ignore entry past its date: the finding is
-	// reported and counts again.
-	Expired bool `json:"expired,omitempty"`
-}
+// Suppression says why a finding is accepted; see [finding.Suppression].
+type Suppression = finding.Suppression
 
 // Dropped is a candidate advisory that matched a package by name but does
 // not apply to it.
@@ -223,6 +211,9 @@ type Summary struct {
 	Filtered        int            `json:"filtered"`
 	// FindingsByClass counts misconfigurations and secrets.
 	FindingsByClass map[string]int `json:"findings_by_class"`
+	// SuppressedFindings counts misconfigurations and secrets an ignore
+	// entry accepted.
+	SuppressedFindings int `json:"suppressed_findings"`
 }
 
 // Normalize sorts everything and recomputes the summary, so output is
@@ -276,6 +267,8 @@ func (r *Report) Normalize() {
 		r.Findings = []finding.Finding{}
 	}
 	finding.Sort(r.Findings)
+	finding.Sort(r.SuppressedFindings)
+	r.Summary.SuppressedFindings = len(r.SuppressedFindings)
 	r.Summary.FindingsByClass = map[string]int{}
 	for _, f := range r.Findings {
 		r.Summary.FindingsByClass[string(f.Class)]++

@@ -9,6 +9,13 @@
 //	  ─▶ VEX not_affected / fixed        moved to report.Suppressed
 //	  ─▶ what is left                    reported; counts for --fail-on
 //
+//	report.Findings (misconfigurations and secrets)
+//	  ─▶ --severity                      removed (counted in filters.filtered)
+//	  ─▶ ignore file (live entry)        moved to report.SuppressedFindings
+//	  ─▶ what is left                    reported; counts for --fail-on
+//
+// VEX statements speak of vulnerabilities only, so they leave findings be.
+//
 // An ignore entry past its expiry date no longer suppresses: the finding
 // stays reported with a Suppression marked Expired, so the report says
 // why an accepted finding is back. Suppressed findings are kept, not
@@ -21,6 +28,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/ignore"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/vex"
@@ -79,19 +87,20 @@ func Apply(r *report.Report, o Options) {
 		kept = append(kept, v)
 	}
 	r.Vulnerabilities = kept
-	// --severity applies to misconfigurations and secrets as well; ignore
-	// entries and VEX statements speak of vulnerabilities only.
-	if len(o.Severities) > 0 {
-		fs := r.Findings[:0:0]
-		for _, fd := range r.Findings {
-			if slices.Contains(o.Severities, fd.Severity) {
-				fs = append(fs, fd)
-			} else {
-				filtered++
-			}
+	keptFindings := r.Findings[:0:0]
+	for _, fd := range r.Findings {
+		if len(o.Severities) > 0 && !slices.Contains(o.Severities, fd.Severity) {
+			filtered++
+			continue
 		}
-		r.Findings = fs
+		fd.Suppression = findingSuppression(o.Ignore, fd, now)
+		if fd.Suppression != nil && !fd.Suppression.Expired {
+			r.SuppressedFindings = append(r.SuppressedFindings, fd)
+			continue
+		}
+		keptFindings = append(keptFindings, fd)
 	}
+	r.Findings = keptFindings
 	f.Filtered += filtered
 	if len(o.Severities) > 0 || o.IgnoreUnfixed || o.Ignore != nil || len(o.VEX) > 0 {
 		r.Filters = f
@@ -103,7 +112,28 @@ func fromIgnore(l *ignore.List, v report.Vulnerability, now time.Time) *report.S
 	if l == nil {
 		return nil
 	}
-	verdict := l.Check(ignore.Finding{ID: v.ID, Aliases: v.Aliases, Package: v.Package.Name, PURL: v.Package.PURL}, now)
+	f := ignore.Finding{ID: v.ID, Aliases: v.Aliases, Package: v.Package.Name, PURL: v.Package.PURL}
+	for _, loc := range v.Package.Locations {
+		f.Paths = append(f.Paths, loc.Path)
+	}
+	return suppression(l, f, now)
+}
+
+// findingSuppression is the ignore verdict on a misconfiguration or
+// secret: its rule id and, for path-scoped entries, its file.
+func findingSuppression(l *ignore.List, fd finding.Finding, now time.Time) *report.Suppression {
+	if l == nil {
+		return nil
+	}
+	f := ignore.Finding{ID: fd.ID}
+	if fd.Evidence.Path != "" {
+		f.Paths = []string{fd.Evidence.Path}
+	}
+	return suppression(l, f, now)
+}
+
+func suppression(l *ignore.List, f ignore.Finding, now time.Time) *report.Suppression {
+	verdict := l.Check(f, now)
 	if verdict.Entry == nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/ignore"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/reporttest"
@@ -23,6 +24,11 @@ func fresh() *report.Report {
 	r.Suppressed, r.Filters = nil, nil
 	for i := range r.Vulnerabilities {
 		r.Vulnerabilities[i].Suppression = nil
+	}
+	r.Findings = append(r.Findings, r.SuppressedFindings...)
+	r.SuppressedFindings = nil
+	for i := range r.Findings {
+		r.Findings[i].Suppression = nil
 	}
 	r.Normalize()
 	return r
@@ -83,7 +89,7 @@ func TestApply(t *testing.T) {
 		{name: "nothing", o: triage.Options{Now: now},
 			kept: []string{"CVE-2023-45853", "DSA-5532-1", "DSA-5417-1", "GO-2024-2598", "PYSEC-2020-176", "GHSA-67hx-6x53-jw92", "GO-2021-0113"}, wantFiltersNil: true},
 		{name: "severity", o: triage.Options{Now: now, Severities: []advisory.Severity{advisory.Critical, advisory.High}},
-			kept: []string{"CVE-2023-45853", "DSA-5532-1"}, filtered: 6}, // and the medium misconfiguration
+			kept: []string{"CVE-2023-45853", "DSA-5532-1"}, filtered: 7}, // and the medium and low misconfigurations
 		{name: "ignore unfixed", o: triage.Options{Now: now, IgnoreUnfixed: true},
 			kept: []string{"DSA-5532-1", "DSA-5417-1", "GO-2024-2598", "PYSEC-2020-176", "GO-2021-0113"}, filtered: 2},
 		{name: "ignore file: live, expired and scoped entries", o: triage.Options{Now: now, Ignore: l},
@@ -115,9 +121,9 @@ func TestApply(t *testing.T) {
 			if r.Summary.Suppressed != len(tt.suppr) || r.Summary.Vulnerabilities != len(tt.kept) {
 				t.Errorf("summary %+v", r.Summary)
 			}
-			wantFindings := 2
+			wantFindings := 4
 			if len(tt.o.Severities) > 0 {
-				wantFindings = 1 // the critical secret stays
+				wantFindings = 2 // the critical and the high secret stay
 			}
 			if len(r.Findings) != wantFindings {
 				t.Errorf("%d misconfiguration and secret findings, want %d", len(r.Findings), wantFindings)
@@ -157,5 +163,100 @@ func TestIdempotent(t *testing.T) {
 	triage.Apply(r, triage.Options{IgnoreUnfixed: true})
 	if len(r.Vulnerabilities) != n || len(r.Suppressed) != s {
 		t.Errorf("second pass: %d/%d, first %d/%d", len(r.Vulnerabilities), len(r.Suppressed), n, s)
+	}
+}
+
+func findingIDs(fs []finding.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		s := strings.TrimSpace(f.ID + " " + f.Evidence.Path)
+		if f.Suppression != nil {
+			s += " [" + f.Suppression.Kind
+			if f.Suppression.Expired {
+				s += " expired"
+			}
+			s += "]"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestFindings: ignore entries name misconfiguration and secret rules, and
+// a path scopes them to files (a glob, or dir/** for a whole tree).
+func TestFindings(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name        string
+		file        string
+		kept, suppr []string
+	}{
+		{name: "rule id everywhere",
+			file:  "ignores:\n  - id: BW-SECRET-PRIVATE-KEY\n    reason: test key\n",
+			kept:  []string{"BW-SECRET-AWS srv/app/.env", "BW-MISCONFIG-ROOT", "BW-MISCONFIG-SSH-PORT"},
+			suppr: []string{"BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem [ignore]"}},
+		{name: "path below a directory, leading slash",
+			file:  "ignores:\n  - id: BW-SECRET-PRIVATE-KEY\n    path: /srv/app/test/**\n    reason: test key\n",
+			kept:  []string{"BW-SECRET-AWS srv/app/.env", "BW-MISCONFIG-ROOT", "BW-MISCONFIG-SSH-PORT"},
+			suppr: []string{"BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem [ignore]"}},
+		{name: "glob on the file",
+			file:  "ignores:\n  - id: BW-SECRET-AWS\n    path: srv/*/.env\n    reason: rotated\n",
+			kept:  []string{"BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem", "BW-MISCONFIG-ROOT", "BW-MISCONFIG-SSH-PORT"},
+			suppr: []string{"BW-SECRET-AWS srv/app/.env [ignore]"}},
+		{name: "path elsewhere does not match",
+			file: "ignores:\n  - id: BW-SECRET-AWS\n    path: opt/**\n    reason: rotated\n  - id: BW-SECRET-PRIVATE-KEY\n    path: srv/app/test\n    reason: only the directory itself\n",
+			kept: []string{"BW-SECRET-AWS srv/app/.env", "BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem", "BW-MISCONFIG-ROOT", "BW-MISCONFIG-SSH-PORT"}},
+		{name: "a path entry does not match a finding without a file",
+			file: "ignores:\n  - id: BW-MISCONFIG-ROOT\n    path: '**'\n    reason: no\n",
+			kept: []string{"BW-SECRET-AWS srv/app/.env", "BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem", "BW-MISCONFIG-ROOT", "BW-MISCONFIG-SSH-PORT"}},
+		{name: "config finding by id; expired entry reported",
+			file:  "ignores:\n  - id: BW-MISCONFIG-ROOT\n    reason: init needs root\n  - id: BW-MISCONFIG-SSH-PORT\n    reason: bastion\n    expires: 2026-01-31\n",
+			kept:  []string{"BW-SECRET-AWS srv/app/.env", "BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem", "BW-MISCONFIG-SSH-PORT [ignore expired]"},
+			suppr: []string{"BW-MISCONFIG-ROOT [ignore]"}},
+		{name: "a package-scoped entry never matches a finding",
+			file: "ignores:\n  - id: BW-SECRET-AWS\n    package: libssl3\n    reason: no\n",
+			kept: []string{"BW-SECRET-AWS srv/app/.env", "BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem", "BW-MISCONFIG-ROOT", "BW-MISCONFIG-SSH-PORT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := ignore.Parse(strings.NewReader(tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := fresh()
+			triage.Apply(r, triage.Options{Now: now, Ignore: l})
+			if d := cmp.Diff(tt.kept, findingIDs(r.Findings)); d != "" {
+				t.Errorf("kept (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tt.suppr, findingIDs(r.SuppressedFindings)); d != "" {
+				t.Errorf("suppressed (-want +got):\n%s", d)
+			}
+			if r.Summary.SuppressedFindings != len(tt.suppr) || r.Summary.FindingsByClass["secret"]+r.Summary.FindingsByClass["misconfig"] != len(tt.kept) {
+				t.Errorf("summary %+v", r.Summary)
+			}
+			// Vulnerabilities are untouched by rule-id entries.
+			if len(r.Suppressed) != 0 || len(r.Vulnerabilities) != 7 {
+				t.Errorf("vulnerabilities %d, suppressed %d", len(r.Vulnerabilities), len(r.Suppressed))
+			}
+		})
+	}
+}
+
+// TestVulnerabilityPath: a path scopes a vulnerability entry to the
+// package found at that place.
+func TestVulnerabilityPath(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		want int
+	}{{"usr/lib/python3/**", 1}, {"opt/**", 0}} {
+		l, err := ignore.Parse(strings.NewReader("ignores:\n  - id: CVE-2020-14343\n    path: " + tc.path + "\n    reason: r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := fresh()
+		triage.Apply(r, triage.Options{Ignore: l})
+		if len(r.Suppressed) != tc.want {
+			t.Errorf("path %s: suppressed %v, want %d", tc.path, ids(r.Suppressed), tc.want)
+		}
 	}
 }

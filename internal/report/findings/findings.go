@@ -238,13 +238,28 @@ func FromScan(r *report.Report) *Document {
 		add(v, true)
 	}
 	checks := map[string]bool{}
-	for _, f := range r.Findings {
+	addFinding := func(f finding.Finding, suppressed bool) {
 		if _, ok := rules[f.ID]; !ok {
 			checks[f.ID] = true
 			rules[f.ID] = &Rule{ID: f.ID, Title: f.Title, Description: cmp.Or(f.Description, f.Title), Help: f.Remediation,
 				Tags: []string{"security", string(f.Class)}, Score: securitySeverity[f.Severity], Level: levelOf(f.Severity)}
 		}
-		d.Results = append(d.Results, fromFinding(f))
+		res := fromFinding(f)
+		if s := f.Suppression; s != nil {
+			if suppressed {
+				res.Suppressed = SuppressionText(s)
+				res.Outcome = Skip
+			} else if s.Expired {
+				res.Note = SuppressionText(s)
+			}
+		}
+		d.Results = append(d.Results, res)
+	}
+	for _, f := range r.Findings {
+		addFinding(f, false)
+	}
+	for _, f := range r.SuppressedFindings {
+		addFinding(f, true)
 	}
 	for _, id := range sortedKeys(rules) {
 		rule := rules[id]

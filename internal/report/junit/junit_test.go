@@ -49,8 +49,8 @@ func TestJUnit(t *testing.T) {
 	if err := xml.Unmarshal(out, &p); err != nil {
 		t.Fatalf("not XML: %v", err)
 	}
-	if p.Tests != 9 || p.Failures != 7 || p.Skipped != 2 {
-		t.Errorf("tests %d failures %d skipped %d, want 9 7 2", p.Tests, p.Failures, p.Skipped)
+	if p.Tests != 11 || p.Failures != 8 || p.Skipped != 3 {
+		t.Errorf("tests %d failures %d skipped %d, want 11 8 3", p.Tests, p.Failures, p.Skipped)
 	}
 	type tc struct{ Suite, Case, Failure, Skipped string }
 	var got []tc
@@ -73,7 +73,9 @@ func TestJUnit(t *testing.T) {
 		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5532-1", "high", ""},
 		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5417-1", "", "ignored until 2030-12-31: accepted until the base image moves [.bulwarkignore.yaml]"},
 		{"misconfig", "BW-MISCONFIG-ROOT config User", "medium", ""},
+		{"misconfig", "BW-MISCONFIG-SSH-PORT config ExposedPorts", "low", ""},
 		{"secret", "BW-SECRET-AWS srv/app/.env:3", "critical", ""},
+		{"secret", "BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem:1", "", "ignored: throw-away test key [.bulwarkignore.yaml]"},
 		{"stdlib 1.22.1 (golang-stdlib)", "GO-2024-2598", "", "VEX not_affected (vulnerable_code_not_in_execute_path): x509 verification is not used [app.openvex.json]"},
 		{"zlib1g 1:1.2.13.dfsg-1 (deb)", "CVE-2023-45853", "critical", ""},
 	}

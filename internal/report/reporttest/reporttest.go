@@ -109,6 +109,15 @@ func Sample() *report.Report {
 		{Rule: finding.Rule{ID: "BW-MISCONFIG-ROOT", Class: finding.Misconfig, Severity: advisory.Medium, Title: "Image runs as root",
 			Description: "No USER instruction: containers run as root", Remediation: "Add USER with a non-root user", CIS: "4.1"},
 			Evidence: finding.Evidence{Key: "User"}},
+		{Rule: finding.Rule{ID: "BW-MISCONFIG-SSH-PORT", Class: finding.Misconfig, Severity: advisory.Low, Title: "Image exposes an administration port",
+			Remediation: "Do not expose 22/tcp"},
+			Evidence:    finding.Evidence{Key: "ExposedPorts", Match: "22/tcp"},
+			Suppression: &report.Suppression{Kind: report.SuppressedByIgnore, Reason: "bastion image", Source: ".bulwarkignore.yaml", Expires: "2026-01-31", Expired: true}},
+	}
+	r.SuppressedFindings = []finding.Finding{
+		{Rule: finding.Rule{ID: "BW-SECRET-PRIVATE-KEY", Class: finding.Secret, Severity: advisory.High, Title: "Private key"},
+			Evidence:    finding.Evidence{Path: "srv/app/test/fixtures/key.pem", LayerDigest: bin[0].LayerDigest, Line: 1, Match: "----****************"},
+			Suppression: &report.Suppression{Kind: report.SuppressedByIgnore, Reason: "throw-away test key", Source: ".bulwarkignore.yaml"}},
 	}
 	r.Normalize()
 	return r

@@ -73,7 +73,7 @@ func TestContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := log.Runs[0]
-	if got, want := len(run.Results), len(r.Vulnerabilities)+len(r.Suppressed)+len(r.Findings); got != want {
+	if got, want := len(run.Results), len(r.Vulnerabilities)+len(r.Suppressed)+len(r.Findings)+len(r.SuppressedFindings); got != want {
 		t.Fatalf("%d results, want %d", got, want)
 	}
 	type res struct {
@@ -94,7 +94,8 @@ func TestContent(t *testing.T) {
 		{"CVE-2023-45853", "error", false}, {"DSA-5532-1", "error", false}, {"PYSEC-2020-176", "warning", false},
 		{"GHSA-67hx-6x53-jw92", "note", false}, {"GO-2021-0113", "note", false},
 		{"DSA-5417-1", "warning", true}, {"GO-2024-2598", "warning", true},
-		{"BW-SECRET-AWS", "error", false}, {"BW-MISCONFIG-ROOT", "warning", false},
+		{"BW-SECRET-AWS", "error", false}, {"BW-MISCONFIG-ROOT", "warning", false}, {"BW-MISCONFIG-SSH-PORT", "note", false},
+		{"BW-SECRET-PRIVATE-KEY", "error", true},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("results (-want +got):\n%s", d)

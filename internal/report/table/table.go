@@ -151,6 +151,7 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 		fmt.Fprintf(w, "\nMisconfigurations and secrets (%d)\n", len(r.Findings))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tSEVERITY\tCLASS\tWHERE\tTITLE")
+		var notes []string
 		for _, f := range r.Findings {
 			sev := string(f.Severity)
 			if o.Color {
@@ -159,15 +160,24 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 				}
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, sev, f.Class, clip(where(f.Evidence), 60), clip(f.Title, 70))
+			if f.Suppression != nil && f.Suppression.Expired {
+				notes = append(notes, fmt.Sprintf("  ! %s %s: %s", f.ID, clip(where(f.Evidence), 60), clip(findings.SuppressionText(f.Suppression), 100)))
+			}
 		}
 		tw.Flush()
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
 	}
-	if len(r.Suppressed) > 0 {
-		fmt.Fprintf(w, "\nSuppressed (%d)\n", len(r.Suppressed))
+	if len(r.Suppressed) > 0 || len(r.SuppressedFindings) > 0 {
+		fmt.Fprintf(w, "\nSuppressed (%d)\n", len(r.Suppressed)+len(r.SuppressedFindings))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PACKAGE\tVERSION\tID\tSEVERITY\tWHY")
+		fmt.Fprintln(tw, "PACKAGE OR PLACE\tVERSION\tID\tSEVERITY\tWHY")
 		for _, v := range r.Suppressed {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, v.Severity, clip(findings.SuppressionText(v.Suppression), 100))
+		}
+		for _, f := range r.SuppressedFindings {
+			fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\n", clip(where(f.Evidence), 60), f.ID, f.Severity, clip(findings.SuppressionText(f.Suppression), 100))
 		}
 		tw.Flush()
 	}

@@ -32,7 +32,7 @@ func TestTable(t *testing.T) {
 			if tt.o.Packages {
 				return
 			}
-			for _, want := range []string{"2 suppressed", "2 filtered out", "\ndeb (2)\n", "\nSuppressed (2)\n",
+			for _, want := range []string{"2 suppressed", "2 filtered out", "\ndeb (2)\n", "\nSuppressed (3)\n",
 				"ignore entry expired on 2026-01-31", "VEX not_affected (vulnerable_code_not_in_execute_path)"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("table lacks %q", want)
