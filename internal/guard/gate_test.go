@@ -24,7 +24,8 @@ const (
 // never scanned.
 func TestScanGateRules(t *testing.T) {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	critical := history.Finding{ID: "CVE-2024-0001", Aliases: []string{"GHSA-x"}, Package: "openssl", Version: "3.0.1", Severity: advisory.Critical, Status: advisory.Fixed}
+	critical := history.Finding{ID: "CVE-2024-0001", Aliases: []string{"GHSA-x"}, Package: "openssl", Version: "3.0.1", Severity: advisory.Critical, Status: advisory.Fixed,
+		Paths: []string{"var/lib/dpkg/status"}}
 	high := history.Finding{ID: "CVE-2024-0002", Package: "zlib", Version: "1.2", Severity: advisory.High, Status: advisory.Unfixed}
 	unknown := history.Finding{ID: "DSA-1-1", Package: "curl", Version: "7", Severity: advisory.UnknownSeverity, Status: advisory.Fixed}
 	notAffected := history.Finding{ID: "CVE-2024-0003", Package: "bash", Version: "5", Severity: advisory.Critical, Status: advisory.NotAffected}
@@ -45,6 +46,8 @@ func TestScanGateRules(t *testing.T) {
 		{"unknown means any finding", "severity: unknown", entry(imgID, nil, true, now, unknown), "", "1 finding at or above unknown"},
 		{"not-affected does not count", "severity: critical", entry(imgID, nil, true, now, notAffected), "", ""},
 		{"suppressed by alias", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: GHSA-x\n    reason: not reachable\n", ""},
+		{"suppression scoped to the package's path", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: CVE-2024-0001\n    path: /var/lib/dpkg/**\n    reason: x\n", ""},
+		{"suppression scoped to another path", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: CVE-2024-0001\n    path: usr/local/**\n    reason: x\n", "CVE-2024-0001"},
 		{"suppression scoped to another package", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: CVE-2024-0001\n    package: libssl3\n    reason: x\n", "CVE-2024-0001"},
 		{"expired suppression", "severity: critical", entry(imgID, nil, true, now, critical), "ignores:\n  - id: CVE-2024-0001\n    reason: x\n    expires: 2026-01-31\n", "CVE-2024-0001"},
 		{"never scanned", "severity: critical", nil, "", "was never scanned"},

@@ -195,7 +195,7 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 		if advisory.SeverityRank(f.Severity) < min || f.Status == advisory.NotAffected {
 			continue
 		}
-		if ign.Check(ignore.Finding{ID: f.ID, Aliases: f.Aliases, Package: f.Package, PURL: f.PURL}, e.g.opts.Now()).Suppressed {
+		if ign.Check(ignore.Finding{ID: f.ID, Aliases: f.Aliases, Package: f.Package, PURL: f.PURL, Paths: f.Paths}, e.g.opts.Now()).Suppressed {
 			sum.Suppressed++
 			continue
 		}

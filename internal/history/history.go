@@ -84,6 +84,9 @@ type Finding struct {
 	Severity     advisory.Severity `json:"severity"`
 	Status       advisory.Status   `json:"status"`
 	FixedVersion string            `json:"fixed_version,omitempty"`
+	// Paths are the files the package was found in, for ignore entries
+	// scoped by path.
+	Paths []string `json:"paths,omitempty"`
 }
 
 // DefaultDir is <user cache dir>/bulwark/history, or
@@ -122,10 +125,16 @@ func FromReport(rep *report.Report) *Entry {
 	}
 	for _, v := range rep.Vulnerabilities {
 		e.Counts[string(v.Severity)]++
-		e.Findings = append(e.Findings, Finding{
+		f := Finding{
 			ID: v.ID, Aliases: slices.Clone(v.Aliases), Package: v.Package.Name, Version: v.Package.Version,
 			PURL: v.Package.PURL, Severity: v.Severity, Status: v.Status, FixedVersion: v.FixedVersion,
-		})
+		}
+		for _, l := range v.Package.Locations {
+			if !slices.Contains(f.Paths, l.Path) {
+				f.Paths = append(f.Paths, l.Path)
+			}
+		}
+		e.Findings = append(e.Findings, f)
 	}
 	return e
 }
