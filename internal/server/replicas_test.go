@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -144,9 +145,11 @@ func TestReplicasExactlyOnce(t *testing.T) {
 
 	admin, _ := store.NewSecret()
 	env := []string{"BULWARK_ADMIN_TOKEN=" + admin}
-	common := []string{"--db", pgURL, "--advisory-db", dbPath, "--workers", "3", "--job-lease", lease.String(), "--job-poll", "100ms", "--log-requests=false"}
-	a := startReplica(t, "A", env, append(common, "--cache-dir", t.TempDir())...)
-	b := startReplica(t, "B", env, append(common, "--cache-dir", t.TempDir())...)
+	common := []string{"--advisory-db", dbPath, "--workers", "3", "--job-lease", lease.String(), "--job-poll", "100ms", "--log-requests=false"}
+	// Each replica names its PostgreSQL sessions, so the test can tell
+	// when the killed one's last statements are through.
+	a := startReplica(t, "A", env, append(common, "--db", withAppName(t, pgURL, "bulwark-replica-A"), "--cache-dir", t.TempDir())...)
+	b := startReplica(t, "B", env, append(common, "--db", withAppName(t, pgURL, "bulwark-replica-B"), "--cache-dir", t.TempDir())...)
 
 	// Three agents, each with its own token, spread their requests over
 	// both replicas.
@@ -214,6 +217,15 @@ func TestReplicasExactlyOnce(t *testing.T) {
 	}
 	<-a.done
 	killedAt := time.Now()
+	// A COMMIT A sent just before it died may still be in flight; the
+	// server ends A's sessions once it has run what they sent. Only then
+	// is what A held final.
+	for count(`SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bulwark-replica-A'`) > 0 {
+		if time.Since(killedAt) > 30*time.Second {
+			t.Fatal("replica A's database sessions outlived it by 30 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	rows, err := conn.Query(ctx, `SELECT id FROM jobs WHERE state = 'running' AND claimed_by LIKE 'A/%'`)
 	if err != nil {
 		t.Fatal(err)
@@ -393,4 +405,17 @@ func TestAgentCLI(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(msg), "401") {
 		t.Errorf("unknown token: %v\n%s", err, msg)
 	}
+}
+
+// withAppName sets the application_name of a PostgreSQL URL.
+func withAppName(t *testing.T, pgURL, name string) string {
+	t.Helper()
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
