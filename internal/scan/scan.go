@@ -168,8 +168,8 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 		if _, seen := byDiff[l.DiffID]; seen || slices.Contains(missing, l.DiffID) {
 			continue
 		}
-		if opts.Cache != nil {
-			if b, ok := opts.Cache.Get(layercache.Key(l.DiffID, fp)); ok {
+		if opts.Cache != nil && l.CacheKey != "" {
+			if b, ok := opts.Cache.Get(layercache.Key(l.CacheKey, fp)); ok {
 				if r, err := inventory.DecodeLayerResult(b); err == nil {
 					byDiff[l.DiffID], hit[l.DiffID] = r, true
 					continue
@@ -190,14 +190,21 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 			}
 			return r, err
 		}
+		cacheKeys := map[string]string{}
+		for _, l := range img.Layers {
+			if l.CacheKey != "" {
+				cacheKeys[l.DiffID] = l.CacheKey
+			}
+		}
 		err := img.ReadLayers(ctx, want, analyze, func(diff string, res any) {
 			r := res.(*inventory.LayerResult)
 			byDiff[diff] = r
-			if opts.Cache == nil || hit[diff] {
+			key := cacheKeys[diff]
+			if opts.Cache == nil || hit[diff] || key == "" {
 				return
 			}
 			if b, err := r.Encode(); err == nil {
-				if err := opts.Cache.Put(layercache.Key(diff, fp), b); err != nil {
+				if err := opts.Cache.Put(layercache.Key(key, fp), b); err != nil {
 					slog.WarnContext(ctx, "layer cache not updated", "err", err)
 				}
 			}

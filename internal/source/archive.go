@@ -36,6 +36,9 @@ const maxDocSize = 16 << 20
 // store reads the files of an image layout, wherever they live.
 type store interface {
 	open(name string) (io.ReaderAt, int64, error)
+	// identity names the file that holds member name as it is now (see
+	// LayerRef.CacheKey).
+	identity(name string) (string, error)
 }
 
 func readDoc(st store, name string) ([]byte, error) {
@@ -243,6 +246,9 @@ func loadDockerArchive(ts *tarStore) (*Image, error) {
 			return nil, fmt.Errorf("%w: layer %d: %v", ErrNotImage, i, err)
 		}
 		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String(), Size: size}
+		if ref.CacheKey, err = scopedKey(ts, lp, ref.DiffID); err != nil {
+			return nil, err
+		}
 		if hexd, ok := strings.CutPrefix(path.Clean(lp), "blobs/sha256/"); ok {
 			ref.Digest = "sha256:" + hexd
 		}
@@ -320,8 +326,11 @@ func loadOCI(st store, ref string, platform *v1.Platform) (*Image, error) {
 		if err != nil {
 			return nil, err
 		}
-		img.Layers = append(img.Layers, LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String(), Digest: l.Digest.String(),
-			Size: l.Size, MediaType: string(l.MediaType)})
+		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String(), Digest: l.Digest.String(), Size: l.Size, MediaType: string(l.MediaType)}
+		if ref.CacheKey, err = scopedKey(st, p, ref.DiffID); err != nil {
+			return nil, err
+		}
+		img.Layers = append(img.Layers, ref)
 		paths[i] = p
 	}
 	img.read = &storeLayers{st: st, paths: paths}
@@ -446,4 +455,22 @@ func short(d string) string {
 		return h[:12]
 	}
 	return d
+}
+
+// scopedKey is the cache key of a layer read from a file: its declared diff
+// ID, valid only for the file as it is now.
+func scopedKey(st store, name, diffID string) (string, error) {
+	id, err := st.identity(name)
+	if err != nil {
+		return "", fmt.Errorf("%w: layer %s: %v", ErrNotImage, name, err)
+	}
+	return diffID + "@" + id, nil
+}
+
+func (t *tarStore) identity(string) (string, error) {
+	fi, err := t.f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return fileIdentity(fi), nil
 }

@@ -2,10 +2,11 @@ package source
 
 import (
 	"fmt"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"io"
 	"os"
 	"sync"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // dirStore reads an OCI layout directory through os.Root, so names in the
@@ -34,6 +35,14 @@ func (d *dirStore) open(name string) (io.ReaderAt, int64, error) {
 	d.files = append(d.files, f)
 	d.mu.Unlock()
 	return f, st.Size(), nil
+}
+
+func (d *dirStore) identity(name string) (string, error) {
+	fi, err := d.root.Stat(name)
+	if err != nil {
+		return "", err
+	}
+	return fileIdentity(fi), nil
 }
 
 func (d *dirStore) close() error {

@@ -70,6 +70,9 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String()}
 		if d, err := l.Digest(); err == nil {
 			ref.Digest = d.String()
+			// Verified when the blob is read to the end, before the layer's
+			// results reach the cache (see readLayers).
+			ref.CacheKey = "blob:" + d.String()
 		}
 		if s, err := l.Size(); err == nil {
 			ref.Size = s

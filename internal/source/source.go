@@ -6,8 +6,8 @@
 //	TARGET ──Open──▶ Image{Config, Layers[] (diff IDs)} ──ReadLayers──▶ layerfs.Layer per wanted layer
 //
 // Open reads only metadata (manifests, configuration), so a caller can look
-// its layer-result cache up by diff ID first and then ask ReadLayers for the
-// layers it is missing. Archives and OCI layouts hand out layers as regions
+// its layer-result cache up by each layer's CacheKey first and then ask
+// ReadLayers for the layers it is missing. Archives and OCI layouts hand out layers as regions
 // of the file (io.ReaderAt), which lets the layer walker skip file bodies;
 // the Docker engine and registries hand out streams.
 //
@@ -52,10 +52,24 @@ var (
 
 // LayerRef describes one layer of an image.
 type LayerRef struct {
-	DiffID    string `json:"diff_id"`          // digest of the uncompressed tar: the cache key
+	DiffID    string `json:"diff_id"`          // digest of the uncompressed tar, as the config declares it
 	Digest    string `json:"digest,omitempty"` // digest of the blob as stored
 	Size      int64  `json:"size,omitempty"`   // size of the blob as stored
 	MediaType string `json:"media_type,omitempty"`
+	// CacheKey is what a layer-result cache may file this layer under; ""
+	// means never cache it. A declared diff ID is not proof of content (the
+	// walker skips file bodies instead of hashing them), so a hostile image
+	// could claim a popular base layer's diff ID and have its own results
+	// served for every image built on that base. Each storage therefore
+	// names a layer by something it can vouch for:
+	//
+	//	docker engine  the diff ID: the engine computed it when it stored the layer
+	//	registry       the blob digest, which the download checks before the
+	//	               results are handed on
+	//	archive, OCI   the diff ID scoped to the file it came from (device,
+	//	layout         inode, size, modification and change times): a rescan
+	//	               of the same file hits, other files cannot
+	CacheKey string `json:"-"`
 }
 
 // Image is an opened target.
