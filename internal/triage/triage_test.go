@@ -37,17 +37,21 @@ func fresh() *report.Report {
 func ids(vs []report.Vulnerability) []string {
 	var out []string
 	for _, v := range vs {
-		s := v.ID
-		if v.Suppression != nil {
-			s += " [" + v.Suppression.Kind
-			if v.Suppression.Expired {
-				s += " expired"
-			}
-			s += "]"
-		}
-		out = append(out, s)
+		out = append(out, label(v.ID, v.Suppression))
 	}
 	return out
+}
+
+// label is an id with its suppression kind, and "expired" when it is.
+func label(id string, s *report.Suppression) string {
+	if s == nil {
+		return id
+	}
+	id += " [" + s.Kind
+	if s.Expired {
+		id += " expired"
+	}
+	return id + "]"
 }
 
 const ignoreFile = `ignores:
@@ -169,15 +173,7 @@ func TestIdempotent(t *testing.T) {
 func findingIDs(fs []finding.Finding) []string {
 	var out []string
 	for _, f := range fs {
-		s := strings.TrimSpace(f.ID + " " + f.Evidence.Path)
-		if f.Suppression != nil {
-			s += " [" + f.Suppression.Kind
-			if f.Suppression.Expired {
-				s += " expired"
-			}
-			s += "]"
-		}
-		out = append(out, s)
+		out = append(out, label(strings.TrimSpace(f.ID+" "+f.Evidence.Path), f.Suppression))
 	}
 	return out
 }

@@ -221,14 +221,7 @@ func FromScan(r *report.Report) *Document {
 				res.Locations = append(res.Locations, l.Path)
 			}
 		}
-		if s := v.Suppression; s != nil {
-			if suppressed {
-				res.Suppressed = SuppressionText(s)
-				res.Outcome = Skip
-			} else if s.Expired {
-				res.Note = SuppressionText(s)
-			}
-		}
+		res.markSuppression(v.Suppression, suppressed)
 		d.Results = append(d.Results, res)
 	}
 	for _, v := range r.Vulnerabilities {
@@ -245,14 +238,7 @@ func FromScan(r *report.Report) *Document {
 				Tags: []string{"security", string(f.Class)}, Score: securitySeverity[f.Severity], Level: levelOf(f.Severity)}
 		}
 		res := fromFinding(f)
-		if s := f.Suppression; s != nil {
-			if suppressed {
-				res.Suppressed = SuppressionText(s)
-				res.Outcome = Skip
-			} else if s.Expired {
-				res.Note = SuppressionText(s)
-			}
-		}
+		res.markSuppression(f.Suppression, suppressed)
 		d.Results = append(d.Results, res)
 	}
 	for _, f := range r.Findings {
@@ -273,6 +259,19 @@ func FromScan(r *report.Report) *Document {
 		d.Rules = append(d.Rules, *rule)
 	}
 	return d
+}
+
+// markSuppression marks an accepted result skipped with the reason, and
+// notes an expired ignore entry on a reported one.
+func (res *Result) markSuppression(s *report.Suppression, suppressed bool) {
+	switch {
+	case s == nil:
+	case suppressed:
+		res.Suppressed = SuppressionText(s)
+		res.Outcome = Skip
+	case s.Expired:
+		res.Note = SuppressionText(s)
+	}
 }
 
 // fromFinding converts a misconfiguration or secret.
