@@ -176,7 +176,7 @@ func (e *Engine) matchOne(ctx context.Context, p *sbom.Package, q Query, res *Re
 		return fmt.Errorf("match: no version ordering %q", q.Scheme)
 	}
 	ref := report.PackageRef{Name: p.Name, Version: p.Version, Type: p.Type, PURL: p.PURL, Locations: p.Locations}
-	var hits []candidate
+	hits := make([]candidate, 0, len(recs))
 	for _, r := range recs {
 		if p.Platform != "" && len(r.Affected.Imports) > 0 {
 			var ok bool
@@ -194,7 +194,9 @@ func (e *Engine) matchOne(ctx context.Context, p *sbom.Package, q Query, res *Re
 		}
 		hits = append(hits, c)
 	}
-	for _, g := range group(hits) {
+	groups := group(hits)
+	res.Vulnerabilities = slices.Grow(res.Vulnerabilities, len(groups))
+	for _, g := range groups {
 		res.Vulnerabilities = append(res.Vulnerabilities, finding(p, ref, q, g))
 	}
 	return nil
@@ -310,33 +312,40 @@ func group(cs []candidate) [][]candidate {
 		}
 		return i
 	}
-	owner := map[string]int{}
-	for i, c := range cs {
-		for _, id := range append([]string{c.rec.Advisory.ID}, c.rec.Advisory.Aliases...) {
-			if j, ok := owner[id]; ok {
-				parent[find(i)] = find(j)
-			} else {
-				owner[id] = i
-			}
+	owner := make(map[string]int, len(cs))
+	union := func(i int, id string) {
+		if j, ok := owner[id]; ok {
+			parent[find(i)] = find(j)
+		} else {
+			owner[id] = i
 		}
 	}
-	byRoot := map[int][]candidate{}
-	var roots []int
+	for i, c := range cs {
+		union(i, c.rec.Advisory.ID)
+		for _, id := range c.rec.Advisory.Aliases {
+			union(i, id)
+		}
+	}
+	// Groups in order of their first member; slot[root] is the group's
+	// index in out.
+	slot := make([]int, len(cs))
+	for i := range slot {
+		slot[i] = -1
+	}
+	var out [][]candidate
 	for i, c := range cs {
 		r := find(i)
-		if _, ok := byRoot[r]; !ok {
-			roots = append(roots, r)
+		if slot[r] < 0 {
+			slot[r] = len(out)
+			out = append(out, nil)
 		}
-		byRoot[r] = append(byRoot[r], c)
+		out[slot[r]] = append(out[slot[r]], c)
 	}
-	out := make([][]candidate, 0, len(roots))
-	for _, r := range roots {
-		g := byRoot[r]
+	for _, g := range out {
 		slices.SortFunc(g, func(a, b candidate) int {
 			return cmp.Or(cmp.Compare(sourceRank(a.rec.Advisory.Source), sourceRank(b.rec.Advisory.Source)),
 				cmp.Compare(a.rec.Advisory.ID, b.rec.Advisory.ID))
 		})
-		out = append(out, g)
 	}
 	return out
 }
