@@ -36,16 +36,21 @@ func diffID(b []byte) string {
 }
 
 // lyingArchive is a docker-archive whose configuration declares diff ID
-// claimed for a layer that holds content.
-func lyingArchive(t *testing.T, claimed string, content []byte) string {
-	cfg := fmt.Sprintf(`{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":[%q]}}`, claimed)
-	manifest := `[{"Config":"config.json","RepoTags":["evil:1"],"Layers":["0/layer.tar"]}]`
+// claimed for every layer, whatever the layers hold.
+func lyingArchive(t *testing.T, claimed string, contents ...[]byte) string {
+	var diffIDs, paths []string
+	entries := []testutil.Entry{}
+	for i, c := range contents {
+		diffIDs = append(diffIDs, fmt.Sprintf("%q", claimed))
+		p := fmt.Sprintf("%d/layer.tar", i)
+		paths = append(paths, fmt.Sprintf("%q", p))
+		entries = append(entries, testutil.Entry{Name: p, Body: string(c)})
+	}
+	cfg := fmt.Sprintf(`{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":[%s]}}`, strings.Join(diffIDs, ","))
+	manifest := fmt.Sprintf(`[{"Config":"config.json","RepoTags":["evil:1"],"Layers":[%s]}]`, strings.Join(paths, ","))
+	entries = append(entries, testutil.Entry{Name: "config.json", Body: cfg}, testutil.Entry{Name: "manifest.json", Body: manifest})
 	p := filepath.Join(t.TempDir(), "evil.tar")
-	b := testutil.LayerTar(t,
-		testutil.Entry{Name: "config.json", Body: cfg},
-		testutil.Entry{Name: "0/layer.tar", Body: string(content)},
-		testutil.Entry{Name: "manifest.json", Body: manifest})
-	if err := os.WriteFile(p, b, 0o644); err != nil {
+	if err := os.WriteFile(p, testutil.LayerTar(t, entries...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -154,5 +159,25 @@ func TestCacheCannotBePoisoned(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRepeatedDiffIDIsNoHidingPlace: an image that gives a second layer
+// the diff ID of its first still has the second layer read.
+func TestRepeatedDiffIDIsNoHidingPlace(t *testing.T) {
+	good, evil := dpkgLayer(t, "good"), dpkgLayer(t, "evil")
+	archive := lyingArchive(t, diffID(good), good, evil)
+	c, err := layercache.Open(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []scan.Options{{}, {Cache: c}, {Cache: c}} {
+		r, err := scan.Inventory(context.Background(), "docker-archive:"+archive, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := packageNames(r); !slices.Equal(got, []string{"evil"}) {
+			t.Errorf("cache %v: packages %v, want the upper layer's [evil]", opts.Cache != nil, got)
+		}
 	}
 }

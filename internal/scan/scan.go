@@ -158,31 +158,31 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 }
 
 // analyzeLayers returns one result per layer of img, from the cache where
-// possible. Identical layers (same diff ID) are analysed once.
+// possible. Layers with the same Key (the same bytes) are analysed once.
 func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyzer, opts Options) ([]*inventory.LayerResult, []bool, error) {
 	fp := an.Fingerprint()
-	byDiff := map[string]*inventory.LayerResult{}
+	byKey := map[string]*inventory.LayerResult{}
 	hit := map[string]bool{}
-	var missing []string
+	missing := map[string]bool{}
 	for _, l := range img.Layers {
-		if _, seen := byDiff[l.DiffID]; seen || slices.Contains(missing, l.DiffID) {
+		if _, seen := byKey[l.Key]; seen || missing[l.Key] {
 			continue
 		}
-		if opts.Cache != nil && l.CacheKey != "" {
-			if b, ok := opts.Cache.Get(layercache.Key(l.CacheKey, fp)); ok {
+		if opts.Cache != nil {
+			if b, ok := opts.Cache.Get(layercache.Key(l.Key, fp)); ok {
 				if r, err := inventory.DecodeLayerResult(b); err == nil {
-					byDiff[l.DiffID], hit[l.DiffID] = r, true
+					byKey[l.Key], hit[l.Key] = r, true
 					continue
 				}
 			}
 		}
-		missing = append(missing, l.DiffID)
+		missing[l.Key] = true
 	}
 	if opts.Progress != nil {
 		opts.Progress.Layers(len(missing))
 	}
 	if len(missing) > 0 {
-		want := func(i int) bool { return slices.Contains(missing, img.Layers[i].DiffID) }
+		want := func(i int) bool { return missing[img.Layers[i].Key] }
 		analyze := func(ctx context.Context, l layerfs.Layer) (any, error) {
 			r, err := an.AnalyzeLayer(ctx, l)
 			if opts.Progress != nil && err == nil {
@@ -190,17 +190,10 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 			}
 			return r, err
 		}
-		cacheKeys := map[string]string{}
-		for _, l := range img.Layers {
-			if l.CacheKey != "" {
-				cacheKeys[l.DiffID] = l.CacheKey
-			}
-		}
-		err := img.ReadLayers(ctx, want, analyze, func(diff string, res any) {
+		err := img.ReadLayers(ctx, want, analyze, func(key string, res any) {
 			r := res.(*inventory.LayerResult)
-			byDiff[diff] = r
-			key := cacheKeys[diff]
-			if opts.Cache == nil || hit[diff] || key == "" {
+			byKey[key] = r
+			if opts.Cache == nil || hit[key] {
 				return
 			}
 			if b, err := r.Encode(); err == nil {
@@ -216,11 +209,11 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 	results := make([]*inventory.LayerResult, len(img.Layers))
 	cached := make([]bool, len(img.Layers))
 	for i, l := range img.Layers {
-		r, ok := byDiff[l.DiffID]
+		r, ok := byKey[l.Key]
 		if !ok {
 			return nil, nil, fmt.Errorf("layer %d (%s) was not read", i, short(l.DiffID))
 		}
-		results[i], cached[i] = r, hit[l.DiffID]
+		results[i], cached[i] = r, hit[l.Key]
 	}
 	return results, cached, nil
 }

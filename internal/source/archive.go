@@ -36,8 +36,8 @@ const maxDocSize = 16 << 20
 // store reads the files of an image layout, wherever they live.
 type store interface {
 	open(name string) (io.ReaderAt, int64, error)
-	// identity names the file that holds member name as it is now (see
-	// LayerRef.CacheKey).
+	// identity names the bytes of member name as the file holds them now
+	// (see LayerRef.Key).
 	identity(name string) (string, error)
 }
 
@@ -115,18 +115,27 @@ func newTarStore(f *os.File) (*tarStore, error) {
 }
 
 func (ts *tarStore) open(name string) (io.ReaderAt, int64, error) {
+	m, err := ts.resolve(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	return io.NewSectionReader(ts.f, m.off, m.size), m.size, nil
+}
+
+// resolve follows links to the regular member that holds name's body.
+func (ts *tarStore) resolve(name string) (tarMember, error) {
 	name = strings.TrimPrefix(path.Clean("/"+name), "/")
 	for hops := 0; hops < 16; hops++ {
 		m, ok := ts.members[name]
 		if !ok {
-			return nil, 0, fmt.Errorf("%s: %w", name, os.ErrNotExist)
+			return tarMember{}, fmt.Errorf("%s: %w", name, os.ErrNotExist)
 		}
 		if m.link == "" {
-			return io.NewSectionReader(ts.f, m.off, m.size), m.size, nil
+			return m, nil
 		}
 		name = m.link
 	}
-	return nil, 0, fmt.Errorf("%s: too many links", name)
+	return tarMember{}, fmt.Errorf("%s: too many links", name)
 }
 
 func (ts *tarStore) has(name string) bool { _, ok := ts.members[name]; return ok }
@@ -246,7 +255,7 @@ func loadDockerArchive(ts *tarStore) (*Image, error) {
 			return nil, fmt.Errorf("%w: layer %d: %v", ErrNotImage, i, err)
 		}
 		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String(), Size: size}
-		if ref.CacheKey, err = scopedKey(ts, lp, ref.DiffID); err != nil {
+		if ref.Key, err = scopedKey(ts, lp, ref.DiffID); err != nil {
 			return nil, err
 		}
 		if hexd, ok := strings.CutPrefix(path.Clean(lp), "blobs/sha256/"); ok {
@@ -327,7 +336,7 @@ func loadOCI(st store, ref string, platform *v1.Platform) (*Image, error) {
 			return nil, err
 		}
 		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String(), Digest: l.Digest.String(), Size: l.Size, MediaType: string(l.MediaType)}
-		if ref.CacheKey, err = scopedKey(st, p, ref.DiffID); err != nil {
+		if ref.Key, err = scopedKey(st, p, ref.DiffID); err != nil {
 			return nil, err
 		}
 		img.Layers = append(img.Layers, ref)
@@ -428,11 +437,11 @@ func (s *storeLayers) readLayers(ctx context.Context, img *Image, want func(int)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	seen := map[string]bool{}
 	for i, p := range s.paths {
-		diff := img.Layers[i].DiffID
-		if !want(i) || seen[diff] {
+		l := img.Layers[i]
+		if !want(i) || seen[l.Key] {
 			continue
 		}
-		seen[diff] = true
+		seen[l.Key] = true
 		g.Go(func() error {
 			ra, size, err := s.st.open(p)
 			if err != nil {
@@ -440,9 +449,9 @@ func (s *storeLayers) readLayers(ctx context.Context, img *Image, want func(int)
 			}
 			r, err := analyze(ctx, layerfs.Layer{RA: ra, Size: size})
 			if err != nil {
-				return fmt.Errorf("layer %d (%s): %w", i, short(diff), err)
+				return fmt.Errorf("layer %d (%s): %w", i, short(l.DiffID), err)
 			}
-			done(diff, r)
+			done(l.Key, r)
 			return nil
 		})
 	}
@@ -467,10 +476,14 @@ func scopedKey(st store, name, diffID string) (string, error) {
 	return diffID + "@" + id, nil
 }
 
-func (t *tarStore) identity(string) (string, error) {
-	fi, err := t.f.Stat()
+func (ts *tarStore) identity(name string) (string, error) {
+	m, err := ts.resolve(name)
 	if err != nil {
 		return "", err
 	}
-	return fileIdentity(fi), nil
+	fi, err := ts.f.Stat()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s#%d+%d", fileIdentity(fi), m.off, m.size), nil
 }

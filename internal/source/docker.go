@@ -75,7 +75,7 @@ func loadDocker(ctx context.Context, api dockerAPI, name string) (*Image, error)
 	img := &Image{Kind: Docker, Name: name, ID: ins.ID, RepoTags: ins.RepoTags, RepoDigests: ins.RepoDigests, Config: cfg}
 	for _, d := range cfg.RootFS.DiffIDs {
 		// The engine computed these diff IDs itself when it stored the layers.
-		img.Layers = append(img.Layers, LayerRef{DiffID: d.String(), CacheKey: d.String()})
+		img.Layers = append(img.Layers, LayerRef{DiffID: d.String(), Key: d.String()})
 	}
 	img.read = &dockerLayers{api: api}
 	img.closer = api.Close

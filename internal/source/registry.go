@@ -68,12 +68,13 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 		RepoDigests: []string{r.Context().Name() + "@" + desc.Digest.String()}}
 	for i, l := range layers {
 		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String()}
-		if d, err := l.Digest(); err == nil {
-			ref.Digest = d.String()
-			// Verified when the blob is read to the end, before the layer's
-			// results reach the cache (see readLayers).
-			ref.CacheKey = "blob:" + d.String()
+		d, err := l.Digest()
+		if err != nil {
+			return nil, fmt.Errorf("registry: layer %d digest: %w", i, err)
 		}
+		// Verified when the blob is read to the end, before the layer's
+		// results are handed on (see readLayers).
+		ref.Digest, ref.Key = d.String(), "blob:"+d.String()
 		if s, err := l.Size(); err == nil {
 			ref.Size = s
 		}
@@ -96,11 +97,11 @@ func (r *remoteLayers) readLayers(ctx context.Context, img *Image, want func(int
 	g.SetLimit(3)
 	seen := map[string]bool{}
 	for i, l := range r.layers {
-		diff := img.Layers[i].DiffID
-		if !want(i) || seen[diff] {
+		diff, key := img.Layers[i].DiffID, img.Layers[i].Key
+		if !want(i) || seen[key] {
 			continue
 		}
-		seen[diff] = true
+		seen[key] = true
 		g.Go(func() error {
 			rc, err := l.Compressed()
 			if err != nil {
@@ -114,7 +115,7 @@ func (r *remoteLayers) readLayers(ctx context.Context, img *Image, want func(int
 			if _, err := io.Copy(io.Discard, rc); err != nil {
 				return fmt.Errorf("registry: layer %d: %w", i, err)
 			}
-			done(diff, res)
+			done(key, res)
 			return nil
 		})
 	}

@@ -6,8 +6,9 @@
 //	TARGET ──Open──▶ Image{Config, Layers[] (diff IDs)} ──ReadLayers──▶ layerfs.Layer per wanted layer
 //
 // Open reads only metadata (manifests, configuration), so a caller can look
-// its layer-result cache up by each layer's CacheKey first and then ask
-// ReadLayers for the layers it is missing. Archives and OCI layouts hand out layers as regions
+// its layer-result cache up by each layer's Key first and then ask
+// ReadLayers for the layers it is missing. ReadLayers reads each distinct
+// Key once and reports results by Key. Archives and OCI layouts hand out layers as regions
 // of the file (io.ReaderAt), which lets the layer walker skip file bodies;
 // the Docker engine and registries hand out streams.
 //
@@ -56,20 +57,23 @@ type LayerRef struct {
 	Digest    string `json:"digest,omitempty"` // digest of the blob as stored
 	Size      int64  `json:"size,omitempty"`   // size of the blob as stored
 	MediaType string `json:"media_type,omitempty"`
-	// CacheKey is what a layer-result cache may file this layer under; ""
-	// means never cache it. A declared diff ID is not proof of content (the
-	// walker skips file bodies instead of hashing them), so a hostile image
-	// could claim a popular base layer's diff ID and have its own results
-	// served for every image built on that base. Each storage therefore
-	// names a layer by something it can vouch for:
+	// Key names the layer's bytes as the storage holds them: ReadLayers
+	// reads each distinct Key once, and a layer-result cache files results
+	// under it. A declared diff ID is not proof of content (the walker
+	// skips file bodies instead of hashing them), so keying by it would let
+	// a hostile image claim a popular base layer's diff ID and be served
+	// that layer's cached results, or repeat one of its own layers' diff
+	// IDs to have a second layer never read. Each storage therefore names
+	// a layer by something it can vouch for:
 	//
 	//	docker engine  the diff ID: the engine computed it when it stored the layer
 	//	registry       the blob digest, which the download checks before the
 	//	               results are handed on
-	//	archive, OCI   the diff ID scoped to the file it came from (device,
-	//	layout         inode, size, modification and change times): a rescan
-	//	               of the same file hits, other files cannot
-	CacheKey string `json:"-"`
+	//	archive, OCI   the diff ID scoped to the member or blob file it is read
+	//	layout         from (device, inode, size, modification and change
+	//	               times, position): a rescan of the same file hits, other
+	//	               files cannot
+	Key string `json:"-"`
 }
 
 // Image is an opened target.
@@ -99,8 +103,8 @@ type layerReader interface {
 type LayerFunc func(ctx context.Context, l layerfs.Layer) (any, error)
 
 // DoneFunc receives the result of a LayerFunc together with the layer's
-// diff ID, once per distinct layer. Calls are serialised.
-type DoneFunc func(diffID string, result any)
+// Key, once per distinct Key. Calls are serialised.
+type DoneFunc func(key string, result any)
 
 // ReadLayers analyses every distinct layer i with want(i) true and hands
 // each result to done. Some storages cannot tell which layer a stream is
@@ -112,10 +116,10 @@ func (img *Image) ReadLayers(ctx context.Context, want func(i int) bool, analyze
 		return nil
 	}
 	var mu sync.Mutex
-	serial := func(diffID string, result any) {
+	serial := func(key string, result any) {
 		mu.Lock()
 		defer mu.Unlock()
-		done(diffID, result)
+		done(key, result)
 	}
 	return img.read.readLayers(ctx, img, want, analyze, serial)
 }

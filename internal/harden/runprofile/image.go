@@ -128,16 +128,16 @@ func Inspect(ctx context.Context, img *source.Image, walk layerfs.Options) (*Ima
 				ls.index = ix
 				return ls, nil
 			},
-			func(diffID string, result any) {
+			func(key string, result any) {
 				if ls, ok := result.(*layerScan); ok {
-					byID[diffID] = ls
+					byID[key] = ls
 				}
 			})
 		if err != nil {
 			return nil, fmt.Errorf("runprofile: reading %s: %w", img.Name, err)
 		}
 		for _, l := range img.Layers {
-			ls, ok := byID[l.DiffID]
+			ls, ok := byID[l.Key]
 			if !ok {
 				return nil, fmt.Errorf("runprofile: reading %s: layer %s was not read", img.Name, l.DiffID)
 			}
