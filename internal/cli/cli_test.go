@@ -60,14 +60,6 @@ func run(t *testing.T, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
-func gzipped(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
-	return buf.Bytes()
-}
-
 // TestHostileInput is acceptance 5 of the scan foundation: every kind of
 // bad input ends with one line on stderr and exit code 2, and nothing is
 // written outside the cache.

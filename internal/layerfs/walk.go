@@ -269,7 +269,7 @@ func entryOf(h *tar.Header) (*Entry, error) {
 		return e, nil
 	}
 	switch h.Typeflag {
-	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+	case tar.TypeReg, tar.TypeGNUSparse: // archive/tar reports the old TypeRegA as TypeReg
 		e.Kind = KindFile
 		if h.Size < 0 {
 			return nil, errors.New("negative size")

@@ -23,8 +23,6 @@ type rule struct {
 	// after bounds how far past its keyword a match may end (default
 	// 512 bytes); multi-line formats need more.
 	after int
-	// minLen and minBody (of submatch bodyGroup) bound match lengths.
-	minLen, bodyGroup, minBody int
 }
 
 func newRule(id, title string, sev advisory.Severity, keywords []string, re string, group int) rule {
@@ -37,9 +35,7 @@ func newRule(id, title string, sev advisory.Severity, keywords []string, re stri
 
 // builtinRules are the credential formats Bulwark knows. Formats follow the
 // issuers' documentation of their token prefixes. Compiled on first use, so
-// commands that never search for secrets do not pay for the expressions;
-// long counted repetitions are avoided (Go compiles {n,} by copying) and
-// lengths are checked on the match instead (minLen).
+// commands that never search for secrets do not pay for the expressions.
 var builtinRules = sync.OnceValue(func() []rule {
 	return []rule{
 		newRule("secret-aws-access-key-id", "AWS access key ID", advisory.Critical,
@@ -81,18 +77,6 @@ var builtinRules = sync.OnceValue(func() []rule {
 		genericRule(),
 	}
 })
-
-// atLeast discards matches shorter than n bytes.
-func (r rule) atLeast(n int) rule {
-	r.minLen = n
-	return r
-}
-
-// body requires submatch g (a key's body) to hold at least n bytes.
-func (r rule) body(g, n int) rule {
-	r.bodyGroup, r.minBody = g, n
-	return r
-}
 
 func (r rule) reach(n int) rule {
 	r.after = n

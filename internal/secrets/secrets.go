@@ -189,15 +189,10 @@ func (s *Scanner) Scan(path string, data []byte) []finding.Finding {
 				if start < 0 || seen[w[0]+start] {
 					continue
 				}
-				if r.bodyGroup > 0 {
-					if bs, be := loc[2*r.bodyGroup], loc[2*r.bodyGroup+1]; bs < 0 || be-bs < r.minBody {
-						continue
-					}
-				}
 				start, end = w[0]+start, w[0]+end
 				seen[start] = true
 				secret := string(data[start:end])
-				if len(secret) < r.minLen || !plausible(r, secret) {
+				if !plausible(r, secret) {
 					continue
 				}
 				out = append(out, r.At(finding.Evidence{

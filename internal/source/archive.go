@@ -99,7 +99,7 @@ func newTarStore(f *os.File) (*tarStore, error) {
 		}
 		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
 		switch h.Typeflag {
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg: // archive/tar reports the old TypeRegA as TypeReg
 			ts.members[name] = tarMember{off: rr.pos, size: h.Size}
 		case tar.TypeSymlink:
 			target := h.Linkname

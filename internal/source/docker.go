@@ -150,7 +150,7 @@ func (d *dockerLayers) readLayers(ctx context.Context, img *Image, want func(int
 		if err != nil {
 			return fmt.Errorf("docker: reading export of %s: %w", img.Name, err)
 		}
-		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
+		if h.Typeflag != tar.TypeReg { // archive/tar reports the old TypeRegA as TypeReg
 			continue
 		}
 		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/image"
@@ -154,7 +155,7 @@ func containers(ctx context.Context, api EngineAPI, opt Options, e *Engine) {
 		switch {
 		case errs[i] == nil:
 			e.Containers = append(e.Containers, c)
-		case client.IsErrNotFound(errs[i]):
+		case cerrdefs.IsNotFound(errs[i]):
 			// Removed between list and inspect: nothing left to audit.
 		default:
 			missing = append(missing, fmt.Sprintf("%s: %v", shortID(ids[i]), errs[i]))
@@ -218,7 +219,7 @@ func images(ctx context.Context, api EngineAPI, opt Options, e *Engine) {
 		switch {
 		case errs[i] == nil:
 			e.Images = append(e.Images, img)
-		case client.IsErrNotFound(errs[i]):
+		case cerrdefs.IsNotFound(errs[i]):
 		default:
 			missing = append(missing, fmt.Sprintf("%s: %v", shortID(list[i].ID), errs[i]))
 		}

@@ -155,23 +155,6 @@ func (img *image) find(names ...string) *section {
 	return nil
 }
 
-// read returns n bytes at virtual address addr, from the one section that
-// holds them all.
-func (img *image) read(addr uint64, n int64) ([]byte, error) {
-	for i := range img.sections {
-		s := &img.sections[i]
-		if !s.contains(addr) {
-			continue
-		}
-		start := int64(addr - s.addr)
-		if n < 0 || n > s.size-start {
-			return nil, fmt.Errorf("%d bytes at %#x run past section %s", n, addr, s.name)
-		}
-		return readAt(img.r, s.off+start, n)
-	}
-	return nil, fmt.Errorf("address %#x is in no section of the file", addr)
-}
-
 // readAt reads exactly n bytes at off; callers have checked n against the
 // file size.
 func readAt(r io.ReaderAt, off, n int64) ([]byte, error) {

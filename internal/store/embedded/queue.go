@@ -401,7 +401,7 @@ func (s *Store) Deliveries(ctx context.Context, webhookID int64, limit int) ([]s
 		b := tx.Bucket(bDeliveries)
 		c := tx.Bucket(bHookDeliv).Cursor()
 		pfx := itob(webhookID)
-		for k, _ := c.Seek(pfx); k != nil && len(k) == 16 && string(k[:8]) == string(pfx); k, _ = c.Next() {
+		for k, _ := c.Seek(pfx); len(k) == 16 && string(k[:8]) == string(pfx); k, _ = c.Next() {
 			var d store.Delivery
 			if err := get(b, k[8:], &d); err != nil {
 				return err
