@@ -210,7 +210,7 @@ func TestDecisionLatency(t *testing.T) {
 		}
 		defer api.Close()
 		img := testutil.DockerImport(t, sock, toolImage(t), "bulwark-guard-tool:1")
-		ins, _, err := api.ImageInspectWithRaw(context.Background(), img)
+		ins, err := api.ImageInspect(context.Background(), img)
 		if err != nil {
 			t.Fatal(err)
 		}
