@@ -230,6 +230,15 @@ func TestScannersAndDockerfile(t *testing.T) {
 	if r := run(t, "scan", "--format", "json", "--scanners", "misconfig", "--fail-on", "high", "--ignore-file", ign, img); r.code != 1 {
 		t.Errorf("ignore entry for another path: exit %d, want 1", r.code)
 	}
+	// --skip-path keeps checkers (and catalogers) away from a tree; the
+	// report says what was not examined.
+	r = run(t, "scan", "--format", "json", "--scanners", "misconfig,secret", "--skip-path", "/root/**", img)
+	if r.code != 0 || strings.Contains(r.stdout, `"BW-FILE-003"`) || !strings.Contains(r.stdout, "paths not examined (--skip-path): /root/**") {
+		t.Errorf("--skip-path /root/**: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
+	}
+	if r := run(t, "scan", "--skip-path", "root/[x", img); r.code != 2 || !strings.Contains(r.stderr, "--skip-path") {
+		t.Errorf("malformed --skip-path: exit %d, stderr %q", r.code, r.stderr)
+	}
 	r = run(t, "scan", "--format", "json", "--scanners", "", img)
 	if r.code != 0 || strings.Contains(r.stdout, `"BW-`) {
 		t.Errorf("--scanners '' still checked: %d %s", r.code, r.stderr)

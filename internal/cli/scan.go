@@ -16,6 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/history"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
+	"github.com/bulwark-sec/bulwark/internal/pathglob"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/sbomread"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -37,6 +38,7 @@ type targetFlags struct {
 	platform     string
 	insecure     bool
 	offline      bool
+	skip         []string
 }
 
 func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
@@ -49,6 +51,7 @@ func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
 	fl.StringVar(&f.dockerHost, "docker-host", "", "Docker engine address (default: $DOCKER_HOST or the local socket)")
 	fl.StringVar(&f.platform, "platform", "", "platform of a multi-platform image, as os/arch[/variant]")
 	fl.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to registries")
+	fl.StringArrayVar(&f.skip, "skip-path", nil, "path pattern in the image that no cataloger or checker looks at: dir/** for a tree, path.Match globs (repeatable)")
 }
 
 func (f *targetFlags) resolveFormat(stdout io.Writer, formats []string) (string, error) {
@@ -83,6 +86,12 @@ func (f *targetFlags) scanOptions(s *streams) (scan.Options, func(), error) {
 	opts := scan.Options{
 		Source: source.Options{DockerHost: f.dockerHost, Platform: f.platform, Insecure: f.insecure, Offline: f.offline},
 		Tool:   report.Tool{Name: "bulwark", Version: Version()},
+		Skip:   f.skip,
+	}
+	for _, p := range f.skip {
+		if err := pathglob.Valid(p); err != nil {
+			return opts, nil, usageErrorf("--skip-path %q: %v", p, err)
+		}
 	}
 	if !f.noCache {
 		root, err := cacheRoot(f.cacheDir)

@@ -10,9 +10,8 @@
 //	    path: opt/app/test/**        # optional: only findings at these paths
 //	    reason: throw-away key of the integration tests
 //
-// A path is a slash-separated pattern relative to the image root (path.Match
-// syntax, a trailing /** for everything below a directory, ** for any
-// file); for a vulnerability it matches any file the package was found in.
+// A path is a pattern relative to the image root (see package pathglob);
+// for a vulnerability it matches any file the package was found in.
 //
 // An expired entry no longer suppresses anything; [List.Check] reports it
 // so the report can say "ignore entry expired on …" next to the finding.
@@ -24,12 +23,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/bulwark-sec/bulwark/internal/pathglob"
 )
 
 // DefaultFile is looked for in the working directory when no file is named.
@@ -117,7 +117,7 @@ func Parse(r io.Reader) (*List, error) {
 			return nil, fmt.Errorf("entry %d (%s): no reason", i+1, e.ID)
 		}
 		if e.Path != "" {
-			if _, err := path.Match(strings.TrimSuffix(cleanPattern(e.Path), "/**"), ""); err != nil {
+			if err := pathglob.Valid(e.Path); err != nil {
 				return nil, fmt.Errorf("entry %d (%s): path %q: %w", i+1, e.ID, e.Path, err)
 			}
 		}
@@ -157,7 +157,7 @@ func (l *List) Check(f Finding, now time.Time) Verdict {
 		if e.Package != "" && e.Package != f.Package && e.Package != f.PURL {
 			continue
 		}
-		if e.Path != "" && !slices.ContainsFunc(f.Paths, func(p string) bool { return pathMatch(e.Path, p) }) {
+		if e.Path != "" && !slices.ContainsFunc(f.Paths, func(p string) bool { return pathglob.Match(e.Path, p) }) {
 			continue
 		}
 		if !e.Expires.IsZero() && now.UTC().After(e.Expires.AddDate(0, 0, 1)) {
@@ -172,36 +172,4 @@ func (l *List) Check(f Finding, now time.Time) Verdict {
 		return Verdict{Entry: expired, Expired: true}
 	}
 	return Verdict{}
-}
-
-// cleanPattern drops a leading "/" or "./": paths in reports are relative
-// to the image root, but people write them either way.
-func cleanPattern(p string) string {
-	p = strings.TrimPrefix(p, "./")
-	return strings.TrimLeft(p, "/")
-}
-
-// pathMatch reports whether the path p matches pattern: path.Match, or,
-// for "dir/**", anything below dir.
-func pathMatch(pattern, p string) bool {
-	pattern, p = cleanPattern(pattern), cleanPattern(p)
-	if pattern == "**" {
-		return p != ""
-	}
-	if dir, ok := strings.CutSuffix(pattern, "/**"); ok {
-		if ok, _ := path.Match(dir, p); ok {
-			return true
-		}
-		// Match the pattern's directory against each ancestor of p.
-		for i := len(p) - 1; i > 0; i-- {
-			if p[i] == '/' {
-				if ok, _ := path.Match(dir, p[:i]); ok {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	ok, _ := path.Match(pattern, p)
-	return ok
 }

@@ -79,26 +79,3 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
-
-func TestPathMatch(t *testing.T) {
-	for _, tc := range []struct {
-		pattern, path string
-		want          bool
-	}{
-		{"srv/app/.env", "srv/app/.env", true},
-		{"/srv/app/.env", "srv/app/.env", true},
-		{"./srv/app/.env", "/srv/app/.env", true},
-		{"srv/*/.env", "srv/app/.env", true},
-		{"srv/*/.env", "srv/app/sub/.env", false},
-		{"srv/app/**", "srv/app/a/b/c.pem", true},
-		{"srv/app/**", "srv/app", true},
-		{"srv/app/**", "srv/application/x", false},
-		{"*/test/**", "opt/test/keys/k.pem", true},
-		{"**", "anything/at/all", true},
-		{"srv/app", "srv/app/x", false},
-	} {
-		if got := pathMatch(tc.pattern, tc.path); got != tc.want {
-			t.Errorf("pathMatch(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
-		}
-	}
-}

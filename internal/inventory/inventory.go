@@ -34,6 +34,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/distro"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
+	"github.com/bulwark-sec/bulwark/internal/pathglob"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -42,6 +43,9 @@ type Analyzer struct {
 	Catalogers []catalog.Cataloger
 	Checkers   []Checker
 	Walk       layerfs.Options
+	// Skip are path patterns (package pathglob) no cataloger or checker
+	// looks at; the files still count for whiteouts and visibility.
+	Skip []string
 }
 
 // Checker finds problems other than packages in layer entries
@@ -68,6 +72,9 @@ func (a *Analyzer) Fingerprint() string {
 	}
 	for _, c := range a.Checkers {
 		parts = append(parts, "check:"+c.Name()+"@"+c.Version())
+	}
+	for _, s := range a.Skip {
+		parts = append(parts, "skip:"+s)
 	}
 	slices.Sort(parts[1:])
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\n")))
@@ -134,6 +141,9 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 		checking []Checker
 	)
 	return func(e *layerfs.Entry, f catalog.File) error {
+		if len(a.Skip) > 0 && pathglob.Any(a.Skip, e.Path) {
+			return nil
+		}
 		// Checkers that only look at metadata run on every entry;
 		// content checkers join the catalogers below.
 		checking = checking[:0]

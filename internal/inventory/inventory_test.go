@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,6 +203,36 @@ func TestMergeIsDeterministic(t *testing.T) {
 		}
 		if len(inv.Packages) != 1 || inv.Packages[0].Dev || len(inv.Packages[0].License) != 1 || len(inv.Packages[0].Locations) != 3 {
 			t.Fatalf("merged package: %+v", inv.Packages)
+		}
+	}
+}
+
+// TestSkip: skipped paths reach no cataloger, files elsewhere still do, and
+// the fingerprint (so the cache key) changes with the patterns.
+func TestSkip(t *testing.T) {
+	layer := testutil.LayerTar(t,
+		testutil.Entry{Name: "var/lib/dpkg/status", Body: status("base=1.0")},
+		testutil.Entry{Name: "var/lib/dpkg/status.d/vendored", Body: status("vendored=2.0")},
+	)
+	plain := &Analyzer{Catalogers: []catalog.Cataloger{dpkg.New()}}
+	skipping := &Analyzer{Catalogers: []catalog.Cataloger{dpkg.New()}, Skip: []string{"/var/lib/dpkg/status.d/**"}}
+	if plain.Fingerprint() == skipping.Fingerprint() {
+		t.Error("skip patterns do not change the fingerprint")
+	}
+	for _, tc := range []struct {
+		a    *Analyzer
+		want []string
+	}{{plain, []string{"base", "vendored"}}, {skipping, []string{"base"}}} {
+		r := analyze(t, tc.a, layer)[0]
+		var got []string
+		for _, ps := range r.Packages {
+			for _, p := range ps {
+				got = append(got, p.Name)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("skip %v: packages %v, want %v", tc.a.Skip, got, tc.want)
 		}
 	}
 }

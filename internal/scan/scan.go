@@ -55,6 +55,9 @@ type Options struct {
 	// credentials. Both add to Report.Findings.
 	Misconfig bool
 	Secrets   bool
+	// Skip are path patterns (package pathglob) that no cataloger or
+	// checker looks at, as Trivy's --skip-dirs/--skip-files.
+	Skip []string
 }
 
 // Scanner names, as --scanners spells them.
@@ -107,7 +110,7 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 	if cats == nil {
 		cats = builtin.Catalogers()
 	}
-	an := &inventory.Analyzer{Catalogers: cats, Checkers: opts.checkers(), Walk: opts.Walk}
+	an := &inventory.Analyzer{Catalogers: cats, Checkers: opts.checkers(), Walk: opts.Walk, Skip: opts.Skip}
 
 	var (
 		results []*inventory.LayerResult
@@ -151,6 +154,9 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 	}
 	if opts.Secrets {
 		rep.Coverage.Scanners = append(rep.Coverage.Scanners, ScannerSecret)
+	}
+	if len(opts.Skip) > 0 {
+		rep.Coverage.Notes = append(rep.Coverage.Notes, "paths not examined (--skip-path): "+strings.Join(opts.Skip, ", "))
 	}
 	rep.Normalize()
 	slog.DebugContext(ctx, "inventory done", "target", img.Name, "packages", len(inv.Packages), "took", time.Since(started))
