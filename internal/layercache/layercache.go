@@ -1,6 +1,6 @@
 // Package layercache stores per-layer analysis results on disk, keyed by
-// layer digest and analyzer fingerprint, so a rescan of known layers costs
-// a file read.
+// the layer's key (source.LayerRef.Key: a digest its storage vouches for)
+// and analyzer fingerprint, so a rescan of known layers costs a file read.
 //
 // # Design
 //
