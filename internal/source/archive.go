@@ -335,11 +335,11 @@ func loadOCI(st store, ref string, platform *v1.Platform) (*Image, error) {
 		if err != nil {
 			return nil, err
 		}
-		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String(), Digest: l.Digest.String(), Size: l.Size, MediaType: string(l.MediaType)}
-		if ref.Key, err = scopedKey(st, p, ref.DiffID); err != nil {
+		lr := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String(), Digest: l.Digest.String(), Size: l.Size, MediaType: string(l.MediaType)}
+		if lr.Key, err = scopedKey(st, p, lr.DiffID); err != nil {
 			return nil, err
 		}
-		img.Layers = append(img.Layers, ref)
+		img.Layers = append(img.Layers, lr)
 		paths[i] = p
 	}
 	img.read = &storeLayers{st: st, paths: paths}
