@@ -95,7 +95,7 @@ func (w *dirWalk) dir(r *os.Root, prefix string) error {
 		}
 		w.ib.add(e)
 		if w.visit != nil {
-			if err := w.visitEntry(e, r, name); err != nil {
+			if err := w.visitEntry(e, r, d, name); err != nil {
 				return err
 			}
 		}
@@ -114,12 +114,12 @@ func (w *dirWalk) dir(r *os.Root, prefix string) error {
 	return nil
 }
 
-func (w *dirWalk) visitEntry(e *Entry, parent *os.Root, name string) error {
+func (w *dirWalk) visitEntry(e *Entry, parent *os.Root, dir *os.File, name string) error {
 	if e.Kind != KindFile {
 		return w.visit(e, nil)
 	}
 	// Opened on first use: most files interest no cataloger.
-	f := &osFile{entry: e, parent: parent, name: name}
+	f := &osFile{entry: e, parent: parent, dir: dir, name: name}
 	defer f.close()
 	return w.visit(e, f)
 }
@@ -136,16 +136,24 @@ type stat struct {
 type osFile struct {
 	entry  *Entry
 	parent *os.Root
+	dir    *os.File // parent's directory, open
 	name   string
-	f      *os.File
+	f      fileHandle
 	err    error
+}
+
+// fileHandle is an open file of the walk.
+type fileHandle interface {
+	io.Reader
+	io.ReaderAt
+	Close() error
 }
 
 var _ catalog.File = (*osFile)(nil)
 
-func (o *osFile) open() (*os.File, error) {
+func (o *osFile) open() (fileHandle, error) {
 	if o.f == nil && o.err == nil {
-		o.f, o.err = o.parent.Open(o.name)
+		o.f, o.err = openAt(o.parent, o.dir, o.name)
 	}
 	return o.f, o.err
 }

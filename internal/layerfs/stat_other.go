@@ -12,3 +12,8 @@ func statAt(r *os.Root, _ *os.File, name string) (stat, error) {
 	}
 	return stat{mode: info.Mode(), size: info.Size()}, nil
 }
+
+// openAt opens name through the Root.
+func openAt(r *os.Root, _ *os.File, name string) (fileHandle, error) {
+	return r.Open(name)
+}
