@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/docker/docker/client"
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/guard"
@@ -48,6 +49,32 @@ func loadPolicy(file string) (*policy.Policy, error) {
 	return p, nil
 }
 
+// openGuard loads the policy and builds the guard; with engine it also
+// connects to the Docker engine (for image and container facts), which the
+// caller closes.
+func openGuard(policyFile, dockerHost string, engine bool) (*guard.Guard, *client.Client, error) {
+	p, err := loadPolicy(policyFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := guard.Options{Offline: !engine}
+	var eng *client.Client
+	if engine {
+		if eng, err = source.NewDockerClient(dockerHost); err != nil {
+			return nil, nil, usageErrorf("docker: %v", err)
+		}
+		opts.Engine = eng
+	}
+	g, err := guard.New(p, opts)
+	if err != nil {
+		if eng != nil {
+			eng.Close()
+		}
+		return nil, nil, usageErrorf("%v", err)
+	}
+	return g, eng, nil
+}
+
 func newGuardServeCmd(s *streams) *cobra.Command {
 	var policyFile, socket, auditLog, dockerHost string
 	cmd := &cobra.Command{
@@ -62,19 +89,11 @@ force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			p, err := loadPolicy(policyFile)
+			g, eng, err := openGuard(policyFile, dockerHost, true)
 			if err != nil {
 				return err
 			}
-			eng, err := source.NewDockerClient(dockerHost)
-			if err != nil {
-				return usageErrorf("docker: %v", err)
-			}
 			defer eng.Close()
-			g, err := guard.New(p, guard.Options{Engine: eng})
-			if err != nil {
-				return usageErrorf("%v", err)
-			}
 			var audit *plugin.AuditLog
 			switch auditLog {
 			case "-":
@@ -95,7 +114,7 @@ force.`,
 				return usageErrorf("%v", err)
 			}
 			defer os.Remove(socket)
-			slog.InfoContext(ctx, "guard: serving", "socket", socket, "mode", p.Mode)
+			slog.InfoContext(ctx, "guard: serving", "socket", socket, "mode", g.Policy().Mode)
 			go func() {
 				for {
 					select {
@@ -205,22 +224,12 @@ Exit codes: 0 every request allowed, 1 a request denied, 2 usage or input error.
 			if format != "text" && format != "json" {
 				return usageErrorf("unknown --format %q (want text or json)", format)
 			}
-			p, err := loadPolicy(policyFile)
+			g, eng, err := openGuard(policyFile, dockerHost, engine)
 			if err != nil {
 				return err
 			}
-			opts := guard.Options{Offline: !engine}
-			if engine {
-				eng, err := source.NewDockerClient(dockerHost)
-				if err != nil {
-					return usageErrorf("docker: %v", err)
-				}
+			if eng != nil {
 				defer eng.Close()
-				opts.Engine = eng
-			}
-			g, err := guard.New(p, opts)
-			if err != nil {
-				return usageErrorf("%v", err)
 			}
 			denied := 0
 			for _, a := range args {
@@ -299,19 +308,11 @@ Exit codes: 0 no violation, 1 violations found, 2 usage or input error.`,
 			if format != "text" && format != "json" {
 				return usageErrorf("unknown --format %q (want text or json)", format)
 			}
-			p, err := loadPolicy(policyFile)
+			g, eng, err := openGuard(policyFile, dockerHost, true)
 			if err != nil {
 				return err
 			}
-			eng, err := source.NewDockerClient(dockerHost)
-			if err != nil {
-				return usageErrorf("docker: %v", err)
-			}
 			defer eng.Close()
-			g, err := guard.New(p, guard.Options{Engine: eng})
-			if err != nil {
-				return usageErrorf("%v", err)
-			}
 			enc := json.NewEncoder(s.out)
 			w := &plugin.Watcher{Guard: g, Engine: eng, Stop: stop, Report: func(f plugin.Finding) {
 				if format == "json" {
