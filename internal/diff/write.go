@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/bulwark-sec/bulwark/internal/report/table"
 )
 
 // WriteJSON renders the json form.
@@ -17,7 +19,7 @@ func WriteJSON(w io.Writer, r *Result) error {
 
 // WriteTable renders the comparison for people.
 func WriteTable(w io.Writer, r *Result) error {
-	ew := &errWriter{w: w}
+	ew := &table.ErrWriter{W: w}
 	fmt.Fprintf(ew, "Old: %s (%s)\nNew: %s (%s)\n\n", r.Old.Name, r.Old.Kind, r.New.Name, r.New.Kind)
 	fmt.Fprintf(ew, "Packages: %d added, %d removed, %d changed\n", len(r.Added), len(r.Removed), len(r.Changed))
 	fmt.Fprintf(ew, "Vulnerabilities: %d introduced, %d fixed, %d unchanged\n", len(r.Introduced), len(r.Fixed), r.Unchanged)
@@ -65,19 +67,5 @@ func WriteTable(w io.Writer, r *Result) error {
 		}
 	}
 	tw.Flush()
-	return ew.err
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
+	return ew.Err
 }

@@ -26,27 +26,29 @@ type Options struct {
 
 // Write renders r.
 func Write(w io.Writer, r *report.Report, o Options) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	header(ew, r)
 	if o.Packages {
 		packages(ew, r)
 	} else {
 		vulnerabilities(ew, r, o)
 	}
-	return ew.err
+	return ew.Err
 }
 
-type errWriter struct {
-	w   io.Writer
-	err error
+// ErrWriter keeps the first error of the writer under it and writes
+// nothing after one, so a renderer can write freely and check once.
+type ErrWriter struct {
+	W   io.Writer
+	Err error
 }
 
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
+func (e *ErrWriter) Write(p []byte) (int, error) {
+	if e.Err != nil {
+		return 0, e.Err
 	}
-	n, err := e.w.Write(p)
-	e.err = err
+	n, err := e.W.Write(p)
+	e.Err = err
 	return n, err
 }
 
