@@ -329,15 +329,7 @@ func Issue(opt Options) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := IssueServer(ca, opt)
-	if err != nil {
-		return nil, err
-	}
-	cli, err := IssueClient(ca, opt)
-	if err != nil {
-		return nil, err
-	}
-	return &Bundle{CA: ca, Server: srv, Client: cli}, nil
+	return Rotate(ca, nil, opt)
 }
 
 // Rotate issues new server and client certificates from ca. Without SANs
