@@ -66,7 +66,7 @@ func Check(path string, r io.Reader) ([]finding.Finding, error) {
 				if len(words) >= 3 && strings.EqualFold(words[1], "AS") {
 					stages[strings.ToLower(words[2])] = true
 				}
-				if img != "scratch" && !stages[strings.ToLower(img)] && !strings.Contains(img, "$") && !pinned(img) {
+				if img != "scratch" && !stages[strings.ToLower(img)] && !strings.Contains(img, "$") && !misconfig.Pinned(img) {
 					at(misconfig.LatestBase, n.StartLine, img)
 				}
 			}
@@ -113,15 +113,4 @@ func fromWords(n *parser.Node) []string {
 		}
 	}
 	return out
-}
-
-// pinned reports whether an image reference names a version: a digest, or
-// a tag other than latest.
-func pinned(ref string) bool {
-	if strings.Contains(ref, "@sha256:") {
-		return true
-	}
-	last := ref[strings.LastIndexByte(ref, '/')+1:]
-	_, tag, ok := strings.Cut(last, ":")
-	return ok && tag != "" && tag != "latest"
 }

@@ -71,7 +71,7 @@ func (c *Checker) CheckImage(cfg *v1.ConfigFile) []finding.Finding {
 	for _, k := range labels {
 		out = append(out, c.CheckValue(k, conf.Labels[k], finding.Evidence{History: "LABEL"})...)
 	}
-	if base := conf.Labels["org.opencontainers.image.base.name"]; base != "" && !pinned(base) {
+	if base := conf.Labels["org.opencontainers.image.base.name"]; base != "" && !Pinned(base) {
 		out = append(out, LatestBase.At(finding.Evidence{Key: "org.opencontainers.image.base.name", Match: base}))
 	}
 	for _, h := range cfg.History {
@@ -86,9 +86,9 @@ func (c *Checker) CheckImage(cfg *v1.ConfigFile) []finding.Finding {
 	return dedupe(out)
 }
 
-// pinned reports whether an image reference names a version: a digest, or
+// Pinned reports whether an image reference names a version: a digest, or
 // a tag other than latest.
-func pinned(ref string) bool {
+func Pinned(ref string) bool {
 	if strings.Contains(ref, "@sha256:") {
 		return true
 	}
