@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/mount"
 
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
 )
@@ -51,6 +51,10 @@ type spec struct {
 	// default to the host's (the cgroup namespace on cgroup v1) say
 	// nothing about the request.
 	inspected bool
+	// mounted is the inspect answer of a created container: what the
+	// daemon resolved its mounts to, and its ID.
+	mounted *container.InspectResponse
+	envLen  int
 }
 
 func (s *spec) hosts() []*HostConfig {
@@ -72,6 +76,7 @@ func (e *eval) create(ctx context.Context, body []byte) ([]Violation, error) {
 	if req.Config != nil {
 		s.image, s.user = req.Config.Image, req.Config.User
 		s.envKeys = envKeys(req.Config.Env)
+		s.envLen = len(req.Config.Env)
 	}
 	return e.container(ctx, s)
 }
@@ -110,7 +115,7 @@ func (e *eval) judgeInspect(ctx context.Context, ins container.InspectResponse, 
 	if err := decodeJSON(raw, &full); err != nil {
 		return nil, fmt.Errorf("container %s: inspect answer: %w", ins.ID, err)
 	}
-	s := &spec{imageID: ins.Image, effective: full.HostConfig, inspected: true}
+	s := &spec{imageID: ins.Image, effective: full.HostConfig, inspected: true, mounted: &ins}
 	if s.effective == nil {
 		s.effective = &HostConfig{}
 	}
@@ -123,8 +128,16 @@ func (e *eval) judgeInspect(ctx context.Context, ins container.InspectResponse, 
 }
 
 func (e *eval) container(ctx context.Context, s *spec) ([]Violation, error) {
+	for _, h := range s.hosts() {
+		if v := overLimits(h); v != nil {
+			return []Violation{*v}, nil
+		}
+	}
+	if v := overEnv(s.envLen); v != nil {
+		return []Violation{*v}, nil
+	}
 	sum := e.summary()
-	sum.fromSpec(s)
+	sum.fromSpec(e.c, s)
 	var vs []Violation
 	for i, h := range s.hosts() {
 		vs = append(vs, e.host(h, i == 0 && h == s.effective, s.inspected)...)
@@ -132,7 +145,7 @@ func (e *eval) container(ctx context.Context, s *spec) ([]Violation, error) {
 	if s.effective == nil {
 		vs = append(vs, e.requirements(&HostConfig{})...)
 	}
-	jv, err := e.joined(ctx, s.hosts())
+	jv, err := e.joined(ctx, s.hosts(), s.mounted)
 	vs = append(vs, jv...)
 	if err != nil {
 		return unique(vs), err
@@ -185,11 +198,8 @@ func (e *eval) host(h *HostConfig, effective, inspected bool) []Violation {
 	if len(h.DeviceRequests) > 0 && !p.AllowDeviceRequests {
 		add(policy.RuleDevices, "device requests (--gpus) are not allowed (containers.allow_device_requests)")
 	}
-	for _, m := range hostSources(h) {
-		if hit, why := e.c.sensitiveMount(m); hit {
-			add(policy.RuleSensitiveMount, "bind mount of %s %s (containers.sensitive_host_paths)", m, why)
-		}
-	}
+	uses, _ := e.c.hostUses(h)
+	vs = append(vs, e.c.judgeUses(uses)...)
 	so := parseSecurityOpt(h.SecurityOpt)
 	if so.seccompUnconfined && !p.AllowSeccompUnconfined {
 		add(policy.RuleSeccomp, "seccomp=unconfined is not allowed (containers.allow_seccomp_unconfined)")
@@ -232,6 +242,9 @@ func (e *eval) update(body []byte) ([]Violation, error) {
 		return []Violation{{policy.RuleRequestBody, "container update body: " + err.Error()}}, nil
 	}
 	h := &HostConfig{HostConfig: container.HostConfig{Resources: u.Resources}}
+	if v := overLimits(h); v != nil {
+		return []Violation{*v}, nil
+	}
 	return e.host(h, false, false), nil
 }
 
@@ -278,8 +291,8 @@ func (e *eval) execCreate(ctx context.Context, id string, body []byte) ([]Violat
 	return vs, nil
 }
 
-// volumeCreate judges a volume whose driver options bind a host path
-// (local driver, o=bind, device=PATH): mounting it is a bind mount.
+// volumeCreate judges a volume by its driver and driver options (the
+// local driver's o=bind, device=PATH make mounting it a bind mount).
 func (e *eval) volumeCreate(body []byte) ([]Violation, error) {
 	var v struct {
 		Name       string
@@ -289,38 +302,11 @@ func (e *eval) volumeCreate(body []byte) ([]Violation, error) {
 	if err := decodeJSON(body, &v); err != nil {
 		return []Violation{{policy.RuleRequestBody, "volume create body: " + err.Error()}}, nil
 	}
-	var vs []Violation
-	if dev := v.DriverOpts["device"]; strings.HasPrefix(dev, "/") {
-		if hit, why := e.c.sensitiveMount(dev); hit {
-			vs = append(vs, Violation{policy.RuleSensitiveMount, fmt.Sprintf("volume binding host path %s %s (containers.sensitive_host_paths)", dev, why)})
-		}
+	if len(v.DriverOpts) > maxList {
+		return []Violation{{policy.RuleRequestBody, fmt.Sprintf("volume create body: %d driver options, over the limit of %d", len(v.DriverOpts), maxList)}}, nil
 	}
-	return vs, nil
-}
-
-// hostSources lists the host paths a host configuration mounts: bind
-// sources of Binds ("src:dst[:opts]", src absolute; otherwise a volume
-// name) and Mounts (bind mounts, and volume mounts whose driver options
-// bind a device path).
-func hostSources(h *HostConfig) []string {
-	var out []string
-	for _, b := range h.Binds {
-		src, _, _ := strings.Cut(b, ":")
-		if strings.HasPrefix(src, "/") {
-			out = append(out, src)
-		}
-	}
-	for _, m := range h.Mounts {
-		if strings.HasPrefix(m.Source, "/") && m.Type != mount.TypeTmpfs {
-			out = append(out, m.Source)
-		}
-		if m.VolumeOptions != nil && m.VolumeOptions.DriverConfig != nil {
-			if dev := m.VolumeOptions.DriverConfig.Options["device"]; strings.HasPrefix(dev, "/") {
-				out = append(out, dev)
-			}
-		}
-	}
-	return out
+	what := "volume " + cmp.Or(v.Name, "(unnamed)")
+	return e.c.judgeUses(e.c.volumeUses(what, cmp.Or(v.Driver, "local"), v.DriverOpts)), nil
 }
 
 // sensitiveMount reports whether mounting src exposes a sensitive host

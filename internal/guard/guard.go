@@ -268,6 +268,10 @@ type eval struct {
 	c    *compiled
 	d    *Decision
 	user string
+	// Engine answers reused within the decision, and the count of engine
+	// calls made (bounded by maxLookups).
+	volumes map[string][]hostUse
+	lookups int
 }
 
 func (e *eval) note(format string, args ...any) {

@@ -104,6 +104,19 @@ func TestContainerRules(t *testing.T) {
 		{"symlink to the docker socket", with(`"Binds":["`+sockLink+`:/var/run/docker.sock"]`, ""), []string{"sensitive-mount"}},
 		{"through a symlinked directory", with(`"Mounts":[{"Type":"bind","Source":"`+etcLink+`/ssh","Target":"/s"}]`, ""), []string{"sensitive-mount"}},
 		{"volume binding /etc", with(`"Mounts":[{"Type":"volume","Source":"v","Target":"/v","VolumeOptions":{"DriverConfig":{"Name":"local","Options":{"type":"none","o":"bind","device":"/etc"}}}}]`, ""), []string{"sensitive-mount"}},
+		{"volume binding a relative device", with(`"Mounts":[{"Type":"volume","Source":"v","Target":"/v","VolumeOptions":{"DriverConfig":{"Name":"local","Options":{"type":"none","o":"bind","device":"../../../../../../../../etc"}}}}]`, ""), []string{"sensitive-mount"}},
+		{"anonymous volume binding /etc", with(`"Mounts":[{"Type":"volume","Target":"/v","VolumeOptions":{"DriverConfig":{"Options":{"type":"none","o":"rbind","device":"/etc"}}}}]`, ""), []string{"sensitive-mount"}},
+		{"volume of another driver", with(`"Mounts":[{"Type":"volume","Target":"/v","VolumeOptions":{"DriverConfig":{"Name":"sshfs"}}}]`, ""), []string{"sensitive-mount"}},
+		{"volume driver for the container", with(`"VolumeDriver":"sshfs","Binds":["/srv/x:/x"]`, ""), []string{"sensitive-mount"}},
+		{"tmpfs volume", with(`"Mounts":[{"Type":"volume","Target":"/v","VolumeOptions":{"DriverConfig":{"Options":{"type":"tmpfs","device":"tmpfs","o":"size=10m"}}}}]`, ""), nil},
+		{"tmpfs mount", with(`"Mounts":[{"Type":"tmpfs","Target":"/t"}],"Tmpfs":{"/run":"size=1m"}`, ""), nil},
+		{"mount of unknown type", with(`"Mounts":[{"Type":"npipe","Source":"/x","Target":"/t"}]`, ""), []string{"sensitive-mount"}},
+		{"relative bind source", with(`"Mounts":[{"Type":"bind","Source":"../../etc","Target":"/t"}]`, ""), []string{"sensitive-mount"}},
+		{"volume name with a slash", with(`"Binds":["a/../../etc:/x"]`, ""), []string{"sensitive-mount"}},
+		{"/home", with(`"Binds":["/home/dev/src:/src"]`, ""), []string{"sensitive-mount"}},
+		{"/var/log", with(`"Binds":["/var/log:/logs:ro"]`, ""), []string{"sensitive-mount"}},
+		{"too many binds", with(`"Binds":[`+strings.TrimSuffix(strings.Repeat(`"/srv:/srv",`, maxList+1), ",")+`]`, ""), []string{"request-body"}},
+		{"too many volumes-from", with(`"VolumesFrom":[`+strings.TrimSuffix(strings.Repeat(`"x",`, maxList+1), ",")+`]`, ""), []string{"request-body"}},
 		{"device", with(`"Devices":[{"PathOnHost":"/dev/sda","PathInContainer":"/dev/sda","CgroupPermissions":"rwm"}]`, ""), []string{"devices"}},
 		{"device cgroup rule", with(`"DeviceCgroupRules":["c *:* rwm"]`, ""), []string{"devices"}},
 		{"gpus", with(`"DeviceRequests":[{"Count":-1,"Capabilities":[["gpu"]]}]`, ""), []string{"devices"}},
@@ -281,6 +294,18 @@ func TestOtherEndpoints(t *testing.T) {
 		{"update memory", "", Input{Method: "POST", URI: "/containers/c/update", Body: []byte(`{"Memory":1048576}`)}, nil},
 		{"volume binding /", "", Input{Method: "POST", URI: "/volumes/create", Body: []byte(`{"Name":"v","DriverOpts":{"device":"/","o":"bind","type":"none"}}`)}, []string{"sensitive-mount"}},
 		{"plain volume", "", Input{Method: "POST", URI: "/volumes/create", Body: []byte(`{"Name":"v"}`)}, nil},
+		{"volume binding a relative device", "", vol(`{"Name":"v","Driver":"local","DriverOpts":{"type":"none","o":"bind","device":"../../../../../../../../etc"}}`), []string{"sensitive-mount"}},
+		{"volume binding a relative device, driver unnamed", "", vol(`{"Name":"v","DriverOpts":{"type":"none","o":"ro,rbind","device":"etc"}}`), []string{"sensitive-mount"}},
+		{"volume binding /home", "", vol(`{"Name":"v","DriverOpts":{"type":"none","o":"bind","device":"/home/u"}}`), []string{"sensitive-mount"}},
+		{"volume binding a harmless path", "", vol(`{"Name":"v","DriverOpts":{"type":"none","o":"bind","device":"/srv/data"}}`), nil},
+		{"overlay volume naming /etc", "", vol(`{"Name":"v","DriverOpts":{"type":"overlay","device":"overlay","o":"lowerdir=/etc,upperdir=/srv/u,workdir=/srv/w"}}`), []string{"sensitive-mount", "sensitive-mount", "sensitive-mount", "sensitive-mount"}},
+		{"proc volume", "", vol(`{"Name":"v","DriverOpts":{"type":"proc","device":"proc"}}`), []string{"sensitive-mount"}},
+		{"block device volume", "", vol(`{"Name":"v","DriverOpts":{"type":"ext4","device":"/dev/sda1"}}`), []string{"sensitive-mount"}},
+		{"tmpfs volume", "", vol(`{"Name":"v","DriverOpts":{"type":"tmpfs","device":"tmpfs","o":"size=100m,uid=1000"}}`), nil},
+		{"nfs volume", "", vol(`{"Name":"v","DriverOpts":{"type":"nfs","device":":/export/a","o":"addr=10.0.0.1,rw"}}`), nil},
+		{"unknown local option", "", vol(`{"Name":"v","DriverOpts":{"Device":"/etc"}}`), []string{"sensitive-mount"}},
+		{"volume of another driver", "", vol(`{"Name":"v","Driver":"sshfs","DriverOpts":{"sshcmd":"u@h:/"}}`), []string{"sensitive-mount"}},
+		{"volume of an allowed driver", "containers:\n  allow_volume_drivers: [sshfs]\n", vol(`{"Name":"v","Driver":"sshfs","DriverOpts":{"sshcmd":"u@h:/"}}`), nil},
 		{"build with host network", "", Input{Method: "POST", URI: "/build?networkmode=host"}, []string{"host-network"}},
 		{"pull from any registry", "", Input{Method: "POST", URI: "/images/create?fromImage=evil.example/x&tag=1"}, nil},
 		{"pull from another registry", "images:\n  allowed_registries: [registry.example]\n", Input{Method: "POST", URI: "/images/create?fromImage=evil.example/x&tag=1"}, []string{"registry"}},
@@ -370,4 +395,8 @@ func TestSummaryHasNoSecrets(t *testing.T) {
 	if strings.Contains(base64.StdEncoding.EncodeToString([]byte("x")), "s3cret") {
 		t.Fatal("unreachable")
 	}
+}
+
+func vol(body string) Input {
+	return Input{Method: "POST", URI: "/v1.41/volumes/create", Body: []byte(body)}
 }

@@ -7,23 +7,27 @@ import (
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/docker/docker/api/types/mount"
+	"github.com/docker/docker/api/types/container"
 
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
 )
 
-// joined judges what a container takes from other containers: their
-// namespaces (--network/--pid/--ipc container:X, where X may share the
-// host's) and their volumes (--volumes-from X, where X may bind a
-// sensitive host path). Without this, a container made earlier (before
-// the plugin, in audit mode, or by an exempt user) would lend its host
-// access to any new one.
-func (e *eval) joined(ctx context.Context, hs []*HostConfig) ([]Violation, error) {
+// joined judges what a container takes from the engine's existing state:
+// named volumes (a volume made earlier with the local driver's bind
+// options mounts a host path), other containers' namespaces (--network/
+// --pid/--ipc container:X, where X may share the host's) and their volumes
+// (--volumes-from X, where X may mount a sensitive host path). Without
+// this, a volume or container made earlier (before the plugin, in audit
+// mode, or by an exempt user) would lend its host access to any new one.
+// mounted is what an inspected container already mounts (start, watch).
+func (e *eval) joined(ctx context.Context, hs []*HostConfig, mounted *container.InspectResponse) ([]Violation, error) {
 	type ref struct{ container, what string }
 	var refs []ref
 	var volumes []string
+	var uses []hostUse
 	for _, h := range hs {
-		volumes = append(volumes, namedVolumes(h)...)
+		_, named := e.c.hostUses(h)
+		volumes = append(volumes, named...)
 		for _, m := range []struct{ ns, mode string }{
 			{"network", string(h.NetworkMode)}, {"pid", string(h.PidMode)}, {"ipc", string(h.IpcMode)},
 		} {
@@ -38,36 +42,37 @@ func (e *eval) joined(ctx context.Context, hs []*HostConfig) ([]Violation, error
 			}
 		}
 	}
+	if mounted != nil {
+		u, named := e.c.mountedUses(*mounted)
+		uses = append(uses, u...)
+		volumes = append(volumes, named...)
+	}
+	vs := e.c.judgeUses(uses)
 	if len(refs) == 0 && len(volumes) == 0 {
-		return nil, nil
+		return vs, nil
 	}
 	eng, err := e.engine("containers whose namespaces or volumes are joined, named volumes")
 	if err != nil || eng == nil {
-		return nil, err
+		return vs, err
 	}
-	var vs []Violation
-	// A named volume made earlier with the local driver's bind options
-	// (o=bind, device=PATH) mounts that host path.
 	slices.Sort(volumes)
-	for _, name := range slices.Compact(volumes) {
-		v, err := eng.VolumeInspect(ctx, name)
-		if cerrdefs.IsNotFound(err) {
-			continue // the daemon creates it, with no options
-		}
-		if err != nil {
-			return vs, fmt.Errorf("inspecting volume %s: %w", name, err)
-		}
-		if dev := v.Options["device"]; strings.HasPrefix(dev, "/") {
-			if hit, why := e.c.sensitiveMount(dev); hit {
-				vs = append(vs, Violation{policy.RuleSensitiveMount, fmt.Sprintf("volume %s binds host path %s, which %s (containers.sensitive_host_paths)", name, dev, strings.TrimPrefix(why, "is "))})
-			}
-		}
+	nu, err := e.namedUses(ctx, eng, slices.Compact(volumes))
+	vs = append(vs, e.c.judgeUses(nu)...)
+	if err != nil {
+		return vs, err
 	}
-	cache := map[string]*HostConfig{}
+	type other struct {
+		host *HostConfig
+		ins  container.InspectResponse
+	}
+	cache := map[string]*other{}
 	for _, r := range refs {
-		other, ok := cache[r.container]
+		o, ok := cache[r.container]
 		if !ok {
-			_, raw, err := eng.ContainerInspectWithRaw(ctx, r.container, false)
+			if err := e.lookup(); err != nil {
+				return vs, err
+			}
+			ins, raw, err := eng.ContainerInspectWithRaw(ctx, r.container, false)
 			if cerrdefs.IsNotFound(err) {
 				// The daemon refuses to join a container that does not exist.
 				cache[r.container] = nil
@@ -80,41 +85,36 @@ func (e *eval) joined(ctx context.Context, hs []*HostConfig) ([]Violation, error
 			if err := decodeJSON(raw, &full); err != nil {
 				return vs, fmt.Errorf("container %s: inspect answer: %w", r.container, err)
 			}
-			other = full.HostConfig
-			cache[r.container] = other
+			o = &other{host: full.HostConfig, ins: ins}
+			if o.host == nil {
+				o.host = &HostConfig{}
+			}
+			cache[r.container] = o
 		}
-		if other == nil {
+		if o == nil {
 			continue
 		}
 		if r.what == "volumes" {
-			for _, src := range hostSources(other) {
-				if hit, why := e.c.sensitiveMount(src); hit {
-					vs = append(vs, Violation{policy.RuleSensitiveMount, fmt.Sprintf("--volumes-from %s brings its bind mount of %s, which %s (containers.sensitive_host_paths)", r.container, src, strings.TrimPrefix(why, "is "))})
-				}
+			// What X mounts: its own request (binds, volume options) and
+			// what the daemon resolved for it (Mounts, named volumes).
+			uses, named := e.c.hostUses(o.host)
+			mu, mn := e.c.mountedUses(o.ins)
+			named = append(named, mn...)
+			slices.Sort(named)
+			nu, err := e.namedUses(ctx, eng, slices.Compact(named))
+			for _, v := range e.c.judgeUses(slices.Concat(uses, mu, nu)) {
+				vs = append(vs, Violation{v.Rule, fmt.Sprintf("--volumes-from %s brings %s", r.container, v.Detail)})
+			}
+			if err != nil {
+				return vs, err
 			}
 			continue
 		}
-		mode := map[string]string{"network": string(other.NetworkMode), "pid": string(other.PidMode), "ipc": string(other.IpcMode)}[r.what]
+		h := o.host
+		mode := map[string]string{"network": string(h.NetworkMode), "pid": string(h.PidMode), "ipc": string(h.IpcMode)}[r.what]
 		if strings.EqualFold(mode, "host") && !e.c.namespaces[r.what] {
 			vs = append(vs, Violation{policy.Namespaces[r.what], fmt.Sprintf("joining the %s namespace of container %s, which shares the host's, is not allowed (containers.allow_host_namespaces)", r.what, r.container)})
 		}
 	}
 	return slices.Clip(vs), nil
-}
-
-// namedVolumes lists the named volumes a host configuration mounts.
-func namedVolumes(h *HostConfig) []string {
-	var out []string
-	for _, b := range h.Binds {
-		src, _, ok := strings.Cut(b, ":")
-		if ok && src != "" && !strings.HasPrefix(src, "/") {
-			out = append(out, src)
-		}
-	}
-	for _, m := range h.Mounts {
-		if m.Type == mount.TypeVolume && m.Source != "" && !strings.HasPrefix(m.Source, "/") {
-			out = append(out, m.Source)
-		}
-	}
-	return out
 }

@@ -25,7 +25,7 @@ type Summary struct {
 	Suppressed     int       `json:"suppressed_findings,omitempty"`
 }
 
-func (s *Summary) fromSpec(sp *spec) {
+func (s *Summary) fromSpec(c *compiled, sp *spec) {
 	s.Image, s.User, s.EnvKeys = sp.image, sp.user, sp.envKeys
 	if sp.imageID != "" {
 		s.ImageID = sp.imageID
@@ -33,7 +33,12 @@ func (s *Summary) fromSpec(sp *spec) {
 	for _, h := range sp.hosts() {
 		s.Privileged = s.Privileged || h.Privileged
 		s.CapAdd = append(s.CapAdd, h.CapAdd...)
-		s.Binds = append(s.Binds, hostSources(h)...)
+		uses, _ := c.hostUses(h)
+		for _, u := range uses {
+			if u.path != "" {
+				s.Binds = append(s.Binds, u.path)
+			}
+		}
 		for _, d := range h.Devices {
 			s.Devices = append(s.Devices, d.PathOnHost)
 		}

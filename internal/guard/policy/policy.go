@@ -119,6 +119,7 @@ type Containers struct {
 	AllowDeviceRequests     bool     `yaml:"allow_device_requests"`
 	SensitiveHostPaths      []string `yaml:"sensitive_host_paths"`
 	AllowHostPaths          []string `yaml:"allow_host_paths"`
+	AllowVolumeDrivers      []string `yaml:"allow_volume_drivers"`
 	AllowSeccompUnconfined  bool     `yaml:"allow_seccomp_unconfined"`
 	AllowAppArmorUnconfined bool     `yaml:"allow_apparmor_unconfined"`
 	AllowSELinuxDisabled    bool     `yaml:"allow_selinux_disabled"`
@@ -308,6 +309,11 @@ func (p *Policy) validate() error {
 				continue
 			}
 			list.paths[i] = path.Clean(pth)
+		}
+	}
+	for _, d := range c.AllowVolumeDrivers {
+		if strings.TrimSpace(d) == "" || d == "local" {
+			bad("containers.allow_volume_drivers: %q (name a volume driver other than local)", d)
 		}
 	}
 	for _, a := range c.AllowHostPaths {

@@ -22,10 +22,11 @@ func TestDefault(t *testing.T) {
 		AllowCapabilities: []string{"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
 			"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"},
 		AllowDevices: []string{},
-		SensitiveHostPaths: []string{"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root",
-			"/sbin", "/sys", "/usr", "/var/lib/docker", "/var/lib/containerd", "/run/containerd",
+		SensitiveHostPaths: []string{"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/proc", "/root",
+			"/sbin", "/sys", "/usr", "/var/lib/docker", "/var/lib/containerd", "/var/log", "/run/containerd",
 			"/var/run/docker.sock", "/run/docker.sock", "/run/docker", "/etc/docker"},
 		AllowHostPaths:         []string{"/etc/localtime", "/etc/timezone"},
+		AllowVolumeDrivers:     []string{},
 		RequireNoNewPrivileges: true,
 		RequireReadOnlyRootfs:  true,
 	}
