@@ -182,7 +182,7 @@ func TestScanJSONAndGates(t *testing.T) {
 	}
 
 	out := filepath.Join(t.TempDir(), "report.json")
-	r = run(t, "sbom", "--output", out, img)
+	r = run(t, "sbom", "--format", "json", "--output", out, img)
 	if r.code != 0 || r.stdout != "" {
 		t.Fatalf("sbom --output: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
@@ -290,7 +290,7 @@ func TestOutputToDevices(t *testing.T) {
 	real := filepath.Join(t.TempDir(), "real.json")
 	os.WriteFile(real, nil, 0o644)
 	os.Symlink(real, link)
-	if r := run(t, "sbom", "--output", link, img); r.code != 0 {
+	if r := run(t, "sbom", "--format", "json", "--output", link, img); r.code != 0 {
 		t.Fatalf("exit %d %s", r.code, r.stderr)
 	}
 	if b, _ := os.ReadFile(real); !bytes.Contains(b, []byte(`"packages"`)) {

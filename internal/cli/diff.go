@@ -24,13 +24,15 @@ func newDiffCmd(s *streams) *cobra.Command {
 		rf     reportFlags
 		failOn string
 	)
-	formats := []string{"table", "json"}
+	formats := []string{"table", "json", "template"}
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Compare two images (or saved json reports): packages and vulnerabilities",
 		Long: `Compare two versions of an image: packages added, removed and upgraded, and
 vulnerabilities introduced and fixed. OLD and NEW are scan targets (as for
-scan) or json reports saved by "bulwark scan --format json".
+scan) or json reports saved by "bulwark scan --format json". A template
+(--format template --template FILE) sees the diff's json fields: .Old, .New,
+.Added, .Removed, .Changed, .Introduced, .Fixed.
 
 Exit codes: 0 nothing at or above --fail-on was introduced, 1 something was,
 2 usage or input error. Findings suppressed in NEW (ignore file, --vex) do not
@@ -39,7 +41,7 @@ count.`,
   bulwark diff --fail-on high old-report.json docker-archive:new.tar`,
 		Args: exactArgs(2, "OLD and NEW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := tf.resolveFormat(s.out, formats)
+			format, err := tf.resolveFormat(formats)
 			if err != nil {
 				return err
 			}
@@ -47,7 +49,7 @@ count.`,
 			if err != nil {
 				return err
 			}
-			plan, err := rf.prepare("json")
+			plan, err := rf.prepare(format)
 			if err != nil {
 				return err
 			}
@@ -91,8 +93,11 @@ count.`,
 			}
 			res := diff.Compare(reps[0], reps[1])
 			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {
-				if format == "json" {
+				switch format {
+				case "json":
 					return diff.WriteJSON(w, res)
+				case "template":
+					return plan.template.Execute(w, res)
 				}
 				return diff.WriteTable(w, res)
 			}); err != nil {

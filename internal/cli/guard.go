@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -114,7 +115,12 @@ force.`,
 				return usageErrorf("%v", err)
 			}
 			defer os.Remove(socket)
-			slog.InfoContext(ctx, "guard: serving", "socket", socket, "mode", g.Policy().Mode)
+			from := "the built-in policy"
+			if policyFile != "" {
+				from = policyFile
+			}
+			fmt.Fprintf(s.err, "bulwark guard: listening on %s (%s, mode %s); start dockerd with --authorization-plugin=%s\n",
+				socket, from, g.Policy().Mode, strings.TrimSuffix(filepath.Base(socket), ".sock"))
 			go func() {
 				for {
 					select {
@@ -129,7 +135,7 @@ force.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&policyFile, "policy", "", "policy file (default: the built-in policy; see `bulwark guard policy default`)")
+	fl.StringVar(&policyFile, "policy", "", "policy `FILE` (default: the built-in policy, as printed by \"bulwark guard policy default\")")
 	fl.StringVar(&socket, "socket", plugin.DefaultSocket, "unix socket to listen on; dockerd finds /run/docker/plugins/NAME.sock as plugin NAME")
 	fl.StringVar(&auditLog, "audit-log", "-", `append decisions (JSON lines) to FILE; "-" for stdout, "" for none`)
 	fl.StringVar(&dockerHost, "docker-host", "", "Docker engine the plugin asks about images and containers (default: $DOCKER_HOST or the local socket)")
@@ -341,7 +347,10 @@ Exit codes: 0 no violation, 1 violations found, 2 usage or input error.`,
 				}
 			}
 			if n > 0 {
-				return findingsError(fmt.Sprintf("%d container%s break%s the policy", n, plural(n, "", "s"), plural(n, "s", "")))
+				return findingsError(fmt.Sprintf("%d of %d container%s checked break%s the policy", n, w.Checked, plural(w.Checked, "", "s"), plural(n, "s", "")))
+			}
+			if format == "text" {
+				fmt.Fprintf(s.out, "%d container%s checked, none break the policy\n", w.Checked, plural(w.Checked, "", "s"))
 			}
 			return nil
 		},

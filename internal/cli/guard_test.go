@@ -126,6 +126,9 @@ func TestGuardServeReload(t *testing.T) {
 	if ok, msg, _ := execReq(); !ok {
 		t.Fatalf("exec denied under the first policy: %s", msg)
 	}
+	if !strings.Contains(stderr.String(), "listening on "+sock) {
+		t.Errorf("guard serve does not say where it listens: %s", stderr.String())
+	}
 
 	// A client keeps asking through both reloads.
 	var answered, failed atomic.Int64

@@ -127,7 +127,7 @@ func (e *engineFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&e.tlsCACert, "tlscacert", "", "CA certificate to verify the engine with")
 	fl.StringVar(&e.tlsCert, "tlscert", "", "client certificate for the engine")
 	fl.StringVar(&e.tlsKey, "tlskey", "", "client key for the engine")
-	fl.StringVar(&e.factsIn, "facts", "", "use a facts snapshot recorded by `bulwark bench --facts-out` instead of this host")
+	fl.StringVar(&e.factsIn, "facts", "", "use the facts snapshot `FILE` recorded by \"bulwark bench --facts-out\" instead of this host")
 	fl.DurationVar(&e.timeout, "timeout", 2*time.Minute, "give up gathering after this long")
 }
 

@@ -5,10 +5,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // streams are the process's standard files, passed down so commands are
@@ -44,6 +47,7 @@ the CIS Docker Benchmark, refuses insecure containers as an authorization
 plugin, and turns findings into hardened configuration.
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
+		Version:       Version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
@@ -54,12 +58,100 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
 			slog.SetDefault(slog.New(slog.NewTextHandler(s.err, &slog.HandlerOptions{Level: level})))
 		},
 	}
+	root.SetVersionTemplate("bulwark {{.Version}}\n")
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details to stderr")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return usageErrorf("%v", err)
-	})
+	root.SetFlagErrorFunc(flagError)
 	for _, mk := range subcommands {
 		root.AddCommand(mk(s))
 	}
+	groupsRefuseUnknown(root)
 	return root
+}
+
+// flagError makes a flag error one line with a hint: the flags whose names
+// are close to an unknown one, else where the flags are listed.
+func flagError(cmd *cobra.Command, err error) error {
+	if nerr, ok := errors.AsType[*pflag.NotExistError](err); ok && nerr.GetSpecifiedShortnames() == "" {
+		var names []string
+		cmd.Flags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+		if near := closest(nerr.GetSpecifiedName(), names); len(near) > 0 {
+			return usageErrorf("%v; did you mean --%s?", err, strings.Join(near, " or --"))
+		}
+	}
+	return usageErrorf("%v (see %s --help)", err, cmd.CommandPath())
+}
+
+// groupsRefuseUnknown gives every command that only groups others (guard,
+// db, serve token…) an argument check, so a mistyped subcommand is a usage
+// error with a suggestion instead of the group's help and exit code 0.
+func groupsRefuseUnknown(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		groupsRefuseUnknown(sub)
+	}
+	if !c.HasSubCommands() || c.Args != nil {
+		return
+	}
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return unknownCommand(cmd, args[0])
+	}
+	if c.Run == nil && c.RunE == nil {
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
+}
+
+// unknownCommand is the one-line error for a mistyped subcommand.
+func unknownCommand(cmd *cobra.Command, arg string) error {
+	var names []string
+	for _, sub := range cmd.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
+			names = append(names, sub.Aliases...)
+		}
+	}
+	if near := closest(arg, names); len(near) > 0 {
+		return usageErrorf("unknown command %q for %q; did you mean %q?", arg, cmd.CommandPath(), strings.Join(near, `" or "`))
+	}
+	return usageErrorf("unknown command %q for %q (see %s --help)", arg, cmd.CommandPath(), cmd.CommandPath())
+}
+
+// closest returns the names within two edits of s, or having s as a
+// prefix: the candidates a "did you mean" offers.
+func closest(s string, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n == s {
+			continue
+		}
+		if editDistance(strings.ToLower(s), strings.ToLower(n)) <= 2 || len(s) >= 3 && strings.HasPrefix(n, s) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance of a and b. Cobra computes the
+// same for its own suggestions but does not export it.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }

@@ -43,7 +43,7 @@ type targetFlags struct {
 
 func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(formats, ", ")+" (default: table on a terminal, json otherwise)")
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(formats, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "layer cache directory (default: $BULWARK_CACHE_DIR or the user cache dir)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "do not read or write the layer cache")
@@ -54,13 +54,10 @@ func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
 	fl.StringArrayVar(&f.skip, "skip-path", nil, "path pattern in the image that no cataloger or checker looks at: dir/** for a tree, path.Match globs (repeatable)")
 }
 
-func (f *targetFlags) resolveFormat(stdout io.Writer, formats []string) (string, error) {
-	if f.format == "" {
-		if f.output == "" && isTerminal(stdout) {
-			return "table", nil
-		}
-		return "json", nil
-	}
+// resolveFormat checks --format. The table is the default wherever the
+// output goes (a pipe, a file), as other scanners do: a script that wants
+// json says so, and the table is never coloured off a terminal.
+func (f *targetFlags) resolveFormat(formats []string) (string, error) {
 	if !slices.Contains(formats, f.format) {
 		return "", usageErrorf("unknown --format %q (want one of %s)", f.format, strings.Join(formats, ", "))
 	}
@@ -283,7 +280,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
   bulwark scan --format template --template report.tmpl sbom:app.cdx.json`,
 		Args: exactArgs(1, "TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := tf.resolveFormat(s.out, scanFormats)
+			format, err := tf.resolveFormat(scanFormats)
 			if err != nil {
 				return err
 			}
@@ -358,19 +355,20 @@ func newSBOMCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sbom TARGET",
 		Short: "List the software in an image (software bill of materials)",
-		Long: `List every package of an image with its version, type, purl and locations.
-TARGET as for scan. --format cyclonedx writes CycloneDX 1.6 JSON, spdx-json
-writes SPDX 2.3 JSON; either can be scanned later as sbom:FILE and gives the
-findings a scan of the image would give (Go reachability aside: SBOMs carry no
-symbols, so it is "unknown").`,
-		Example: `  bulwark sbom --format cyclonedx --output app.cdx.json myapp:1.4
+		Long: `List every package of an image. TARGET as for scan.
+
+The table (the default) gives each package's name, version, type, source
+package and first location. --format json adds its purl, licences and every
+location with the layer that added it; cyclonedx writes CycloneDX 1.6 JSON and
+spdx-json SPDX 2.3 JSON. A json report or either SBOM can be scanned later as
+sbom:FILE and gives the findings a scan of the image would give (Go
+reachability aside: SBOMs carry no symbols, so it is "unknown").`,
+		Example: `  bulwark sbom myapp:1.4
+  bulwark sbom --format cyclonedx --output app.cdx.json myapp:1.4
   bulwark scan sbom:app.cdx.json`,
 		Args: exactArgs(1, "TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if tf.format == "" {
-				tf.format = "json"
-			}
-			format, err := tf.resolveFormat(s.out, formats)
+			format, err := tf.resolveFormat(formats)
 			if err != nil {
 				return err
 			}

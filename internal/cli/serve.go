@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -39,13 +41,39 @@ func openStore(ctx context.Context, db string) (store.Store, error) {
 	return embedded.Open(ctx, db)
 }
 
-// defaultServerDB is the embedded store's file unless --db says otherwise.
+// defaultServerDB is the embedded store's file unless --db says otherwise:
+// $BULWARK_SERVER_DB, else server.db under the user's data directory (not
+// the working directory, so a server started from elsewhere finds its store).
 func defaultServerDB() string {
 	if v := os.Getenv("BULWARK_SERVER_DB"); v != "" {
 		return v
 	}
+	if d, err := userDataDir(); err == nil {
+		return filepath.Join(d, "bulwark", "server.db")
+	}
 	return "bulwark-server.db"
 }
+
+// userDataDir is $XDG_DATA_HOME, else ~/.local/share (~/Library/Application
+// Support on macOS): the standard library has UserCacheDir and
+// UserConfigDir but no data directory.
+func userDataDir() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	if runtime.GOOS == "darwin" {
+		return filepath.Join(home, "Library", "Application Support"), nil
+	}
+	return filepath.Join(home, ".local", "share"), nil
+}
+
+// localSocket is the unix socket beside an embedded store file through
+// which `serve token` commands reach the server that holds the file.
+func localSocket(db string) string { return db + ".sock" }
 
 type serveFlags struct {
 	addr, db, advisoryDB           string
@@ -89,7 +117,7 @@ BULWARK_ADMIN_TOKEN to a bwt_ secret of your choosing. Mint more with
 	fl := cmd.Flags()
 	fl.StringVar(&f.addr, "addr", ":8080", "listen address")
 	fl.StringVar(&f.db, "db", defaultServerDB(), "result store: a file (embedded) or a postgres:// URL ($BULWARK_SERVER_DB)")
-	fl.StringVar(&f.advisoryDB, "advisory-db", "", "vulnerability database to match with (default: $BULWARK_DB or the `bulwark db` default path)")
+	fl.StringVar(&f.advisoryDB, "advisory-db", "", "vulnerability database `FILE` to match with (default: $BULWARK_DB, else the path \"bulwark db\" uses)")
 	fl.DurationVar(&f.dbPoll, "advisory-poll", 30*time.Second, "how often to look for a rebuilt advisory database")
 	fl.IntVar(&f.workers, "workers", 2, "job workers in this process (0: API only)")
 	fl.DurationVar(&f.lease, "job-lease", 2*time.Minute, "how long a claimed job stays with a replica that stops renewing it")
@@ -119,23 +147,32 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 		return usageErrorf("--client-ca needs --tls-cert and --tls-key")
 	}
 	log := slog.New(slog.NewJSONHandler(s.err, nil))
+	// The port first: a busy port must fail before the one-time admin
+	// token is minted and shown, or that token would be spent for nothing.
+	ln, err := net.Listen("tcp", f.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &exitError{code: ExitInput, err: fmt.Errorf("serve: %s is in use by another process; choose another --addr", f.addr)}
+	}
+	if err != nil {
+		return &exitError{code: ExitInput, err: fmt.Errorf("serve: %w", err)}
+	}
+	defer ln.Close()
 	st, err := openStore(ctx, f.db)
+	if errors.Is(err, embedded.ErrLocked) {
+		return &exitError{code: ExitInput, err: fmt.Errorf("serve: store %s is in use by another bulwark serve; give this one its own --db, or share PostgreSQL between replicas", f.db)}
+	}
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
 	}
 	defer st.Close()
-	secret, err := server.Bootstrap(ctx, st, os.Getenv("BULWARK_ADMIN_TOKEN"))
-	if err != nil {
-		return &exitError{code: ExitInput, err: err}
-	}
-	if secret != "" {
-		fmt.Fprintf(s.err, "bulwark: created the first admin token (shown once, keep it safe):\n%s\n", secret)
-	}
 	advisory := f.advisoryDB
 	if advisory == "" {
 		if p, err := vulndb.DefaultPath(); err == nil {
 			advisory = p
 		}
+	}
+	if _, err := os.Stat(advisory); err != nil {
+		fmt.Fprintf(s.err, "bulwark: warning: no advisory database at %s: reports are stored but not matched until one is there (bulwark db update, or --advisory-db FILE)\n", advisory)
 	}
 	sopts := scan.Options{
 		Source: source.Options{Insecure: f.insecure},
@@ -177,9 +214,22 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 			return usageErrorf("%v", err)
 		}
 	}
-	ln, err := net.Listen("tcp", f.addr)
+	if storeKind(f.db) == "embedded" {
+		local, err := listenLocal(localSocket(f.db))
+		if err != nil {
+			log.Warn("no local socket for `bulwark serve token` while serving", "err", err)
+		} else {
+			ls := &http.Server{Handler: srv.LocalHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: hs.ErrorLog}
+			go ls.Serve(local)
+			defer func() { ls.Close(); os.Remove(localSocket(f.db)) }()
+		}
+	}
+	secret, err := server.Bootstrap(ctx, st, os.Getenv("BULWARK_ADMIN_TOKEN"))
 	if err != nil {
-		return &exitError{code: ExitInput, err: fmt.Errorf("serve: %w", err)}
+		return &exitError{code: ExitInput, err: err}
+	}
+	if secret != "" {
+		fmt.Fprintf(s.err, "bulwark: created the first admin token (shown once, keep it safe):\n%s\n", secret)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "tls", f.tlsCert != "", "mtls", f.clientCA != "",
 		"replica", srv.ReplicaID(), "store", storeKind(f.db), "advisory_db", advisory)
@@ -221,7 +271,7 @@ func newTokenCmd(s *streams) *cobra.Command {
 	var db string
 	tok := &cobra.Command{
 		Use:   "token",
-		Short: "Create and list API tokens directly in the store",
+		Short: "Create and list API tokens in the store (through the running server when it holds the file)",
 	}
 	tok.PersistentFlags().StringVar(&db, "db", defaultServerDB(), "result store: a file or a postgres:// URL")
 	var name, role, host string
@@ -239,15 +289,23 @@ func newTokenCmd(s *streams) *cobra.Command {
 			if (r == store.Agent) != (host != "") {
 				return usageErrorf("agent tokens need --host, and only agent tokens take one")
 			}
+			var (
+				t      store.Token
+				secret string
+			)
 			st, err := openStore(cmd.Context(), db)
-			if err != nil {
-				return &exitError{code: ExitInput, err: err}
+			switch {
+			case errors.Is(err, embedded.ErrLocked):
+				// A running server holds the file: ask it.
+				t, secret, err = newLocalClient(db).createToken(cmd.Context(), firstNonEmpty(name, host, role), r, host)
+			case err == nil:
+				defer st.Close()
+				var hash string
+				secret, hash = store.NewSecret()
+				t, err = st.CreateToken(cmd.Context(), store.Token{Name: firstNonEmpty(name, host, role), Role: r, Host: host, Hash: hash})
 			}
-			defer st.Close()
-			secret, hash := store.NewSecret()
-			t, err := st.CreateToken(cmd.Context(), store.Token{Name: firstNonEmpty(name, host, role), Role: r, Host: host, Hash: hash})
 			if err != nil {
-				return &exitError{code: ExitInput, err: err}
+				return &exitError{code: ExitInput, err: fmt.Errorf("token create: %w", err)}
 			}
 			fmt.Fprintf(s.err, "token %d (%s, role %s) created; its secret is shown once:\n", t.ID, t.Name, t.Role)
 			_, err = fmt.Fprintln(s.out, secret)
@@ -262,14 +320,17 @@ func newTokenCmd(s *streams) *cobra.Command {
 		Short: "List tokens (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var toks []store.Token
 			st, err := openStore(cmd.Context(), db)
-			if err != nil {
-				return &exitError{code: ExitInput, err: err}
+			switch {
+			case errors.Is(err, embedded.ErrLocked):
+				toks, err = newLocalClient(db).listTokens(cmd.Context())
+			case err == nil:
+				defer st.Close()
+				toks, err = st.ListTokens(cmd.Context())
 			}
-			defer st.Close()
-			toks, err := st.ListTokens(cmd.Context())
 			if err != nil {
-				return &exitError{code: ExitInput, err: err}
+				return &exitError{code: ExitInput, err: fmt.Errorf("token list: %w", err)}
 			}
 			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tROLE\tHOST\tCREATED")

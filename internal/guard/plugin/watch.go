@@ -51,6 +51,8 @@ type Watcher struct {
 	// Since makes Follow replay container starts from that time on
 	// (zero: from now).
 	Since time.Time
+	// Checked counts the containers judged by Scan and Follow.
+	Checked int
 }
 
 // Scan judges every running container once and returns the findings.
@@ -65,6 +67,7 @@ func (w *Watcher) Scan(ctx context.Context) ([]Finding, error) {
 		if len(c.Names) > 0 {
 			name = strings.TrimPrefix(c.Names[0], "/")
 		}
+		w.Checked++
 		if f, ok := w.check(ctx, c.ID, name, c.Image); ok {
 			out = append(out, f)
 		}
@@ -92,6 +95,7 @@ func (w *Watcher) Follow(ctx context.Context) (int, error) {
 			}
 			return n, fmt.Errorf("plugin: following events: %w", err)
 		case m := <-msgs:
+			w.Checked++
 			if _, ok := w.check(ctx, m.Actor.ID, m.Actor.Attributes["name"], m.Actor.Attributes["image"]); ok {
 				n++
 			}

@@ -93,8 +93,11 @@ func Load(path string) (*Template, error) {
 }
 
 // Write executes t over r.
-func (t *Template) Write(w io.Writer, r *report.Report) error {
-	if err := t.t.Execute(w, r); err != nil {
+func (t *Template) Write(w io.Writer, r *report.Report) error { return t.Execute(w, r) }
+
+// Execute executes t over any model, such as a diff of two reports.
+func (t *Template) Execute(w io.Writer, data any) error {
+	if err := t.t.Execute(w, data); err != nil {
 		return fmt.Errorf("template: executing: %w", err)
 	}
 	return nil

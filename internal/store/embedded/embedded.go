@@ -29,6 +29,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/bulwark-sec/bulwark/internal/store"
 )
@@ -66,6 +67,9 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// ErrLocked: another process (a running `bulwark serve`) holds the file.
+var ErrLocked = errors.New("in use by another process (a running bulwark serve?)")
+
 // Open opens (creating if needed) the store file at path. A second process
 // opening the same file waits a second, then fails.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -74,6 +78,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// steady 200 submissions/s. The map is address space, not memory.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true,
 		InitialMmapSize: 1 << 30})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("embedded: %s: %w", path, ErrLocked)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded: opening %s: %w", path, err)
 	}

@@ -1,0 +1,174 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil"
+)
+
+// oneLine reports whether stderr is exactly one "bulwark: " line.
+func oneLine(stderr string) bool {
+	return strings.HasPrefix(stderr, "bulwark: ") && strings.Count(strings.TrimRight(stderr, "\n"), "\n") == 0
+}
+
+// TestCommandLineHelp: --version, flag help with readable value names, and
+// mistakes answered with one line and a suggestion.
+func TestCommandLineHelp(t *testing.T) {
+	if r := run(t, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "bulwark ") {
+		t.Errorf("--version: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	for _, tt := range []struct{ args []string }{
+		{[]string{"guard", "serve", "--help"}},
+		{[]string{"harden", "daemon", "--help"}},
+		{[]string{"serve", "--help"}},
+	} {
+		r := run(t, tt.args...)
+		for _, garbled := range []string{"--policy bulwark", "--facts bulwark", "--advisory-db bulwark", "`"} {
+			if strings.Contains(r.stdout, garbled) {
+				t.Errorf("%v: help shows %q:\n%s", tt.args, garbled, r.stdout)
+			}
+		}
+	}
+	if r := run(t, "guard", "serve", "--help"); !strings.Contains(r.stdout, "--policy FILE") {
+		t.Errorf("guard serve --help does not name --policy FILE:\n%s", r.stdout)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scna", "x"}, `did you mean "scan"?`},
+		{[]string{"guard", "serv"}, `unknown command "serv" for "bulwark guard"; did you mean "serve"?`},
+		{[]string{"db", "updte"}, `did you mean "update"?`},
+		{[]string{"scan", "--formt", "json", "x"}, "unknown flag: --formt; did you mean --format?"},
+		{[]string{"guard", "watch", "--polcy", "p.yaml"}, "did you mean --policy?"},
+		{[]string{"bogus"}, "see bulwark --help"},
+	} {
+		r := run(t, tt.args...)
+		if r.code != 2 || !oneLine(r.stderr) || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line with %q", tt.args, r.code, r.stderr, tt.want)
+		}
+	}
+}
+
+// TestTableByDefault: piped output is the table unless --format says
+// otherwise (scan, sbom, diff), and diff renders a --template.
+func TestTableByDefault(t *testing.T) {
+	img := testutil.DockerArchive(t, "tbl:1", testutil.LayerTar(t,
+		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"},
+		testutil.Entry{Name: "var/lib/dpkg/status", Body: "Package: a\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: all\n\n"},
+	))
+	r := run(t, "scan", img)
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "Target:") || strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("scan piped: exit %d, want a plain table:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, "sbom", img)
+	if r.code != 0 || !strings.Contains(r.stdout, "NAME") || !strings.Contains(r.stdout, "1.0-1") {
+		t.Errorf("sbom piped: exit %d, want a table:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "scan", "--format", "json", img); !strings.HasPrefix(r.stdout, "{") {
+		t.Errorf("scan --format json: %q", r.stdout)
+	}
+	if r := run(t, "diff", img, img); r.code != 0 || strings.HasPrefix(r.stdout, "{") {
+		t.Errorf("diff piped: exit %d, want a table:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	tmpl := filepath.Join(t.TempDir(), "diff.tmpl")
+	os.WriteFile(tmpl, []byte("{{.Old.Name}} -> {{.New.Name}}: {{len .Introduced}} introduced, {{len .Fixed}} fixed\n"), 0o644)
+	r = run(t, "diff", "-f", "template", "--template", tmpl, img, img)
+	if r.code != 0 || r.stdout != "tbl:1 -> tbl:1: 0 introduced, 0 fixed\n" {
+		t.Errorf("diff -f template: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "diff", "-f", "template", img, img); r.code != 2 || !strings.Contains(r.stderr, "--template") {
+		t.Errorf("diff -f template without --template: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestServeStartup: serve binds its port before minting the one-time admin
+// token, warns without an advisory database, and keeps its store under the
+// user's data directory.
+func TestServeStartup(t *testing.T) {
+	home := t.TempDir()
+	data := filepath.Join(home, "data")
+	env := append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+data, "BULWARK_CACHE_DIR="+filepath.Join(home, "cache"), "BULWARK_DB="+filepath.Join(home, "none.db"))
+	env = slicesDeleteEnv(env, "BULWARK_SERVER_DB", "BULWARK_ADMIN_TOKEN")
+
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cmd := exec.Command(binary, "serve", "--addr", busy.Addr().String())
+	cmd.Env, cmd.Dir = env, t.TempDir()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !oneLine(errb.String()) || !strings.Contains(errb.String(), "--addr") {
+		t.Errorf("busy port: %v, stderr %q; want exit 2, one line naming --addr", err, errb.String())
+	}
+	if strings.Contains(errb.String(), "bwt_") {
+		t.Error("an admin token was minted although the port was busy")
+	}
+	if _, err := os.Stat(filepath.Join(data, "bulwark", "server.db")); err == nil {
+		t.Error("the store was created although the port was busy")
+	}
+
+	cmd = exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--workers", "0")
+	cmd.Env, cmd.Dir = env, t.TempDir()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	var lines []string
+	sc := bufio.NewScanner(stderr)
+	done := make(chan struct{})
+	go func() {
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+			if strings.Contains(sc.Text(), `"msg":"listening"`) {
+				break
+			}
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	out := strings.Join(lines, "\n")
+	if !strings.Contains(out, "warning: no advisory database at "+filepath.Join(home, "none.db")) {
+		t.Errorf("no warning about the missing advisory database:\n%s", out)
+	}
+	if !strings.Contains(out, "created the first admin token") {
+		t.Errorf("no admin token:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(data, "bulwark", "server.db")); err != nil {
+		t.Errorf("store not under the data directory: %v", err)
+	}
+	if ents, _ := os.ReadDir(cmd.Dir); len(ents) != 0 {
+		t.Errorf("serve wrote into its working directory: %v", ents)
+	}
+}
+
+// slicesDeleteEnv drops the named variables from env.
+func slicesDeleteEnv(env []string, names ...string) []string {
+	var out []string
+next:
+	for _, kv := range env {
+		for _, n := range names {
+			if strings.HasPrefix(kv, n+"=") {
+				continue next
+			}
+		}
+		out = append(out, kv)
+	}
+	return out
+}
