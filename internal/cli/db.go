@@ -6,11 +6,11 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/internal/columns"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
@@ -211,7 +211,7 @@ func newDBStatusCmd(s *streams, resolve func() (string, error)) *cobra.Command {
 }
 
 func printStatus(w io.Writer, st *statusJSON) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := columns.NewWriter(w, 2)
 	fmt.Fprintf(tw, "database:\t%s\n", st.Path)
 	fmt.Fprintf(tw, "schema version:\t%d\n", st.SchemaVersion)
 	fmt.Fprintf(tw, "built:\t%s (%s ago)\n", st.BuiltAt.Format(time.RFC3339), time.Duration(st.AgeSeconds)*time.Second)

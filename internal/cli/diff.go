@@ -99,7 +99,7 @@ count.`,
 				case "template":
 					return plan.template.Execute(w, res)
 				}
-				return diff.WriteTable(w, res)
+				return diff.WriteTable(w, res, diff.TableOptions{Color: colorOK(w)})
 			}); err != nil {
 				return err
 			}

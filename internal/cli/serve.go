@@ -12,11 +12,11 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/internal/columns"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -332,7 +332,7 @@ func newTokenCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return &exitError{code: ExitInput, err: fmt.Errorf("token list: %w", err)}
 			}
-			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+			tw := columns.NewWriter(s.out, 2)
 			fmt.Fprintln(tw, "ID\tNAME\tROLE\tHOST\tCREATED")
 			for _, t := range toks {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.Host, t.CreatedAt.Format(time.RFC3339))

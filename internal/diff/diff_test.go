@@ -90,7 +90,7 @@ func TestCompare(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := diff.WriteTable(&buf, d); err != nil {
+	if err := diff.WriteTable(&buf, d, diff.TableOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Packages: 1 added, 2 removed, 2 changed", "Vulnerabilities: 2 introduced, 3 fixed, 1 unchanged",

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/columns"
 	"github.com/bulwark-sec/bulwark/internal/report/table"
 )
 
@@ -17,13 +18,26 @@ func WriteJSON(w io.Writer, r *Result) error {
 	return enc.Encode(r)
 }
 
+// TableOptions tune WriteTable.
+type TableOptions struct {
+	Color bool // ANSI colours for severities (a terminal)
+}
+
+var sevColor = map[advisory.Severity]string{advisory.Critical: "1;31", advisory.High: "31", advisory.Medium: "33", advisory.Low: "36"}
+
 // WriteTable renders the comparison for people.
-func WriteTable(w io.Writer, r *Result) error {
+func WriteTable(w io.Writer, r *Result, o TableOptions) error {
+	sev := func(s advisory.Severity) string {
+		if o.Color {
+			return columns.Paint(string(s), sevColor[s])
+		}
+		return string(s)
+	}
 	ew := &table.ErrWriter{W: w}
 	fmt.Fprintf(ew, "Old: %s (%s)\nNew: %s (%s)\n\n", r.Old.Name, r.Old.Kind, r.New.Name, r.New.Kind)
 	fmt.Fprintf(ew, "Packages: %d added, %d removed, %d changed\n", len(r.Added), len(r.Removed), len(r.Changed))
 	fmt.Fprintf(ew, "Vulnerabilities: %d introduced, %d fixed, %d unchanged\n", len(r.Introduced), len(r.Fixed), r.Unchanged)
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	tw := columns.NewWriter(ew, 2)
 	if len(r.Changed) > 0 {
 		fmt.Fprintf(tw, "\nCHANGED\tTYPE\tFROM\tTO\n")
 		for _, c := range r.Changed {
@@ -47,23 +61,23 @@ func WriteTable(w io.Writer, r *Result) error {
 		}
 	}
 	tw.Flush()
-	tw = tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	tw = columns.NewWriter(ew, 2)
 	if len(r.Introduced) > 0 {
 		fmt.Fprintf(tw, "\nINTRODUCED\tSEVERITY\tPACKAGE\tVERSION\tFIXED IN\n")
 		for _, v := range r.Introduced {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, v.Severity, v.Package.Name, v.Package.Version, v.FixedVersion)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, sev(v.Severity), v.Package.Name, v.Package.Version, v.FixedVersion)
 		}
 	}
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(tw, "\nFIXED\tSEVERITY\tPACKAGE\tVERSION\t\n")
 		for _, v := range r.Fixed {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, v.Severity, v.Package.Name, v.Package.Version)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, sev(v.Severity), v.Package.Name, v.Package.Version)
 		}
 	}
 	if len(r.NewlySuppressed) > 0 {
 		fmt.Fprintf(tw, "\nNEWLY SUPPRESSED\tSEVERITY\tPACKAGE\tVERSION\t\n")
 		for _, v := range r.NewlySuppressed {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, v.Severity, v.Package.Name, v.Package.Version)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, sev(v.Severity), v.Package.Name, v.Package.Version)
 		}
 	}
 	tw.Flush()

@@ -10,9 +10,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/columns"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/findings"
@@ -82,7 +82,7 @@ func header(w io.Writer, r *report.Report) {
 }
 
 func packages(w io.Writer, r *report.Report) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := columns.NewWriter(w, 2)
 	fmt.Fprintln(tw, "NAME\tVERSION\tTYPE\tSOURCE\tLOCATION")
 	for _, p := range r.Packages {
 		src := ""
@@ -98,11 +98,13 @@ func packages(w io.Writer, r *report.Report) {
 	tw.Flush()
 }
 
+// colors are SGR codes per severity. Cells are laid out by package
+// columns, which pads outside the colour, so colour never shifts a column.
 var colors = map[advisory.Severity]string{
-	advisory.Critical: "\x1b[1;31m",
-	advisory.High:     "\x1b[31m",
-	advisory.Medium:   "\x1b[33m",
-	advisory.Low:      "\x1b[36m",
+	advisory.Critical: "1;31",
+	advisory.High:     "31",
+	advisory.Medium:   "33",
+	advisory.Low:      "36",
 }
 
 func vulnerabilities(w io.Writer, r *report.Report, o Options) {
@@ -128,15 +130,13 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 	for _, typ := range slices.Sorted(maps.Keys(groups)) {
 		vs := groups[typ]
 		fmt.Fprintf(w, "\n%s (%d)\n", typ, len(vs))
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := columns.NewWriter(w, 2)
 		fmt.Fprintln(tw, "PACKAGE\tVERSION\tID\tSEVERITY\tSTATUS\tFIXED IN\tTITLE")
 		var notes []string
 		for _, v := range vs {
 			sev := string(v.Severity)
 			if o.Color {
-				if c, ok := colors[v.Severity]; ok {
-					sev = c + sev + "\x1b[0m"
-				}
+				sev = columns.Paint(sev, colors[v.Severity])
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, sev, v.Status, v.FixedVersion, clip(v.Title, 60))
 			if v.Suppression != nil && v.Suppression.Expired {
@@ -151,15 +151,13 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 	}
 	if len(r.Findings) > 0 {
 		fmt.Fprintf(w, "\nMisconfigurations and secrets (%d)\n", len(r.Findings))
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := columns.NewWriter(w, 2)
 		fmt.Fprintln(tw, "ID\tSEVERITY\tCLASS\tWHERE\tTITLE")
 		var notes []string
 		for _, f := range r.Findings {
 			sev := string(f.Severity)
 			if o.Color {
-				if c, ok := colors[f.Severity]; ok {
-					sev = c + sev + "\x1b[0m"
-				}
+				sev = columns.Paint(sev, colors[f.Severity])
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, sev, f.Class, clip(where(f.Evidence), 60), clip(f.Title, 70))
 			if f.Suppression != nil && f.Suppression.Expired {
@@ -173,7 +171,7 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 	}
 	if len(r.Suppressed) > 0 || len(r.SuppressedFindings) > 0 {
 		fmt.Fprintf(w, "\nSuppressed (%d)\n", len(r.Suppressed)+len(r.SuppressedFindings))
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := columns.NewWriter(w, 2)
 		fmt.Fprintln(tw, "PACKAGE OR PLACE\tVERSION\tID\tSEVERITY\tWHY")
 		for _, v := range r.Suppressed {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, v.Severity, clip(findings.SuppressionText(v.Suppression), 100))

@@ -2,6 +2,7 @@ package embedded_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func TestSecondOpenFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := embedded.Open(context.Background(), p); err == nil || !strings.Contains(err.Error(), "embedded: opening") {
+	if _, err := embedded.Open(context.Background(), p); !errors.Is(err, embedded.ErrLocked) || !strings.Contains(err.Error(), p) {
 		t.Fatalf("second open: %v", err)
 	}
 }
