@@ -253,8 +253,11 @@ func (s *Server) getScan(w http.ResponseWriter, r *http.Request, tok store.Token
 	if err != nil {
 		return err
 	}
-	sc.Findings = nonNilSlice(sc.Findings)
-	return writeJSON(w, http.StatusOK, sc)
+	d, err := s.detail(r.Context(), sc)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
 }
 
 func (s *Server) getScanReport(w http.ResponseWriter, r *http.Request, tok store.Token) error {
@@ -322,11 +325,14 @@ func (s *Server) getImage(w http.ResponseWriter, r *http.Request, _ store.Token)
 	if len(scans) == 0 {
 		return errf(http.StatusNotFound, "no scans of image %q", name)
 	}
-	latest, err := s.st.Scan(r.Context(), scans[0].ID)
+	sc, err := s.st.Scan(r.Context(), scans[0].ID)
 	if err != nil {
 		return err
 	}
-	latest.Findings = nonNilSlice(latest.Findings)
+	latest, err := s.detail(r.Context(), sc)
+	if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, map[string]any{"image": name, "latest": latest, "scans": scans})
 }
 
@@ -574,6 +580,9 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, _ store.Token) e
 	counts, err := s.st.JobCounts(r.Context())
 	if err != nil {
 		return err
+	}
+	if counts == nil {
+		counts = map[string]int{}
 	}
 	st := map[string]any{"version": s.cfg.Version, "replica": s.cfg.ReplicaID, "started_at": s.started.UTC(), "jobs": counts}
 	if b := s.db.builtAt(); !b.IsZero() {

@@ -3,7 +3,8 @@
 // and SVG charts. Routes live in the URL fragment:
 //   #/                  fleet overview
 //   #/findings          every finding of every image's newest scan
-//   #/image/NAME        one image: newest findings, scan history, trend
+//   #/image/NAME        one image: newest vulnerabilities, misconfigurations
+//                       and secrets, scan history, trend
 //   #/host/NAME         one host: bench score history, images seen there
 //   #/diff/FROM/TO      findings added and fixed between two scans
 "use strict";
@@ -100,7 +101,10 @@ function stackedChart(points, title) {
   // Least severe at the bottom, so the critical band sits on top.
   for (const s of [...SEVS].reverse()) {
     const top = points.map((p, i) => base[i] + (p.counts[s] || 0));
-    if (top.some((v, i) => v !== base[i])) {
+    if (points.length === 1 && top[0] !== base[0]) {
+      // One point has no area: draw it as a point per band, not a line.
+      root.append(svg("circle", { cx: x(0), cy: y(top[0]), r: 5, fill: COLORS[s] }, svg("title", {}, s + ": " + (top[0] - base[0]))));
+    } else if (top.some((v, i) => v !== base[i])) {
       let d = "";
       top.forEach((v, i) => { d += (i ? "L" : "M") + x(i).toFixed(1) + "," + y(v).toFixed(1); });
       for (let i = points.length - 1; i >= 0; i--) d += "L" + x(i).toFixed(1) + "," + y(base[i]).toFixed(1);
@@ -183,11 +187,19 @@ async function overview() {
 }
 
 function findingRows(fs, cls) {
-  return bySeverity(fs).map(f => el("tr", { class: cls }, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
+  return bySeverity(fs || []).map(f => el("tr", { class: cls }, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
     el("td", {}, f.package), el("td", {}, f.version), el("td", {}, f.fixed_version || el("span", { class: "muted" }, "no fix")),
     el("td", {}, f.type)));
 }
 const findingHead = ["severity", "id", "package", "version", "fixed in", "type"];
+
+// configRows lists misconfigurations or secrets: rule, title, place.
+function configRows(fs) {
+  return bySeverity((fs || []).map(f => ({ ...f, package: f.where }))).map(f => el("tr", {},
+    el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id), el("td", {}, f.title),
+    el("td", {}, el("code", {}, f.where)), el("td", { class: "muted" }, f.remediation)));
+}
+const configHead = ["severity", "rule", "title", "where", "fix"];
 
 async function findingsPage() {
   const fs = await api("/findings?limit=2000");
@@ -215,13 +227,20 @@ async function imagePage(name) {
     if (f && t) location.hash = "#/diff/" + f.value + "/" + t.value;
   });
   const l = d.latest;
+  const vulns = l.findings || [], misconf = l.misconfigurations || [], secrets = l.secrets || [];
   app.replaceChildren(el("h1", {}, "Image ", el("code", {}, d.image)),
     el("div", { class: "stats" }, ...SEVS.map(s => el("div", { class: "stat" }, el("b", {}, l.counts[s]), el("span", {}, s))),
+      el("div", { class: "stat" }, el("b", { id: "stat-misconfigurations" }, misconf.length), el("span", {}, "misconfigurations")),
+      el("div", { class: "stat" }, el("b", { id: "stat-secrets" }, secrets.length), el("span", {}, "secrets")),
       el("div", { class: "stat" }, el("b", {}, l.packages), el("span", {}, "packages")),
       el("div", { class: "stat" }, el("b", {}, l.os || "—"), el("span", {}, "os"))),
-    el("section", { class: "card", id: "trend" }, el("h2", {}, "Findings per scan"), stackedChart(points, "Findings by severity per scan"), legend()),
-    el("section", { class: "card", id: "findings" }, el("h2", {}, "Findings of the newest scan (" + when(l.created_at) + ")"),
-      table(findingHead, findingRows(l.findings), "No known vulnerability.")),
+    el("section", { class: "card", id: "trend" }, el("h2", {}, "Vulnerabilities per scan"), stackedChart(points, "Vulnerabilities by severity per scan"), legend()),
+    el("section", { class: "card", id: "findings" }, el("h2", {}, "Vulnerabilities of the newest scan (" + when(l.created_at) + ")"),
+      table(findingHead, findingRows(vulns), "No known vulnerability.")),
+    el("section", { class: "card", id: "misconfigurations" }, el("h2", {}, misconf.length + " misconfiguration" + (misconf.length === 1 ? "" : "s")),
+      table(configHead, configRows(misconf), "No misconfiguration.")),
+    el("section", { class: "card", id: "secrets" }, el("h2", {}, secrets.length + " secret" + (secrets.length === 1 ? "" : "s")),
+      table(configHead, configRows(secrets), "No secret found.")),
     el("section", { class: "card", id: "scans" }, el("h2", {}, "Scans"), form));
 }
 
