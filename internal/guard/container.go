@@ -266,29 +266,49 @@ func (e *eval) execCreate(ctx context.Context, id string, body []byte) ([]Violat
 	if p.AllowRoot {
 		return vs, nil
 	}
+	if v := overEnv(len(x.Env)); v != nil {
+		return append(vs, *v), nil
+	}
 	user := x.User
-	if user == "" {
-		// An exec without --user runs as the container's user.
+	if user == "" || needsPasswd(user) {
+		// An exec without --user runs as the container's user; a name is
+		// resolved in the container's /etc/passwd, as the daemon does.
 		eng, err := e.engine("the container's user for exec")
 		if err != nil || eng == nil {
 			return vs, err
 		}
-		ins, _, err := eng.ContainerInspectWithRaw(ctx, id, false)
-		if cerrdefs.IsNotFound(err) {
-			return append(vs, Violation{policy.RuleRequestURI, fmt.Sprintf("no container %q to exec in", id)}), nil
+		if user == "" {
+			ins, _, err := eng.ContainerInspectWithRaw(ctx, id, false)
+			if cerrdefs.IsNotFound(err) {
+				return append(vs, Violation{policy.RuleRequestURI, fmt.Sprintf("no container %q to exec in", id)}), nil
+			}
+			if err != nil {
+				return vs, fmt.Errorf("inspecting container %s: %w", id, err)
+			}
+			if ins.Config != nil {
+				user = ins.Config.User
+			}
+			sum.User = user
 		}
-		if err != nil {
-			return vs, fmt.Errorf("inspecting container %s: %w", id, err)
+		pw := passwdFile{}
+		if needsPasswd(user) {
+			if pw, err = containerPasswd(ctx, eng, id); err != nil {
+				return vs, err
+			}
 		}
-		if ins.Config != nil {
-			user = ins.Config.User
-		}
-		sum.User = user
+		return append(vs, execRootViolation(user, resolveUser(user, pw))...), nil
 	}
-	if isRoot(user) {
-		vs = append(vs, Violation{policy.RuleExecRoot, fmt.Sprintf("docker exec as root (user %q) is not allowed (exec.allow_root)", user)})
+	return append(vs, execRootViolation(user, resolveUser(user, passwdFile{}))...), nil
+}
+
+func execRootViolation(spec string, a userAnswer) []Violation {
+	switch {
+	case a.unjudged != "":
+		return []Violation{{policy.RuleExecRoot, fmt.Sprintf("exec user %q cannot be resolved (%s), so whether it is root cannot be judged (exec.allow_root)", spec, a.unjudged)}}
+	case a.root:
+		return []Violation{{policy.RuleExecRoot, fmt.Sprintf("docker exec as root (user %q, uid 0) is not allowed (exec.allow_root)", spec)}}
 	}
-	return vs, nil
+	return nil
 }
 
 // volumeCreate judges a volume by its driver and driver options (the
@@ -454,17 +474,6 @@ func unmasked(h *HostConfig) bool {
 		return false
 	}
 	return missing(h.MaskedPaths, defaultMasked) || missing(h.ReadonlyPaths, defaultReadonly)
-}
-
-// isRoot: uid 0 by number or the name root; an empty user is the
-// image's default, root.
-func isRoot(user string) bool {
-	u, _, _ := strings.Cut(strings.TrimSpace(user), ":")
-	if u == "" || u == "root" {
-		return true
-	}
-	n, err := strconv.ParseUint(u, 10, 64)
-	return err == nil && n == 0
 }
 
 // envKeys keeps variable names only: values are often secrets.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,8 +83,34 @@ func FuzzDecide(f *testing.F) {
 				}
 			}
 		}
-		if req.Config != nil && isRoot(req.Config.User) && req.Config.User != "" {
+		if req.Config != nil && req.Config.User != "" && !needsPasswd(req.Config.User) && resolveUser(req.Config.User, passwdFile{}).root {
 			t.Fatalf("allowed root user %q", req.Config.User)
+		}
+	})
+}
+
+// FuzzUserSpec resolves hostile user specs against hostile passwd files:
+// no panic, and the answer agrees with how the runtime reads a numeric
+// user part (strconv.Atoi): uid 0 in any spelling is root.
+func FuzzUserSpec(f *testing.F) {
+	for _, s := range []string{"", "0", "+0", "-0", "00", "+0:+0", "0:1000", "root", "toor", "app:app", "1000", "-1", "99999999999", "+", ":0", "a:b:c"} {
+		f.Add(s, []byte("root:x:0:0:root:/root:/bin/sh\ntoor:x:+0:0::/:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"))
+	}
+	f.Add("x", []byte("x:x:00:0\n#:x:0\n"))
+	f.Fuzz(func(t *testing.T, spec string, passwd []byte) {
+		a := resolveUser(spec, passwdFile{data: passwd, present: true})
+		if a.unjudged != "" && a.root {
+			t.Fatalf("%q: root and unjudged", spec)
+		}
+		if a.unjudged == "" && a.root != (a.uid == 0) {
+			t.Fatalf("%q: root %v with uid %d", spec, a.root, a.uid)
+		}
+		u, _, _ := strings.Cut(spec, ":")
+		if n, err := strconv.Atoi(u); err == nil && n == 0 && !a.root {
+			t.Fatalf("%q: uid 0 by number not root: %+v", spec, a)
+		}
+		if u == "" && !a.root {
+			t.Fatalf("%q: the default user (uid 0) not root: %+v", spec, a)
 		}
 	})
 }

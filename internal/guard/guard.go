@@ -23,6 +23,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime/debug"
 	"slices"
@@ -37,6 +38,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
 	"github.com/bulwark-sec/bulwark/internal/history"
+	"github.com/bulwark-sec/bulwark/internal/source"
 )
 
 // Input is one API request as the daemon reports it to an authorization
@@ -95,12 +97,17 @@ func (d *Decision) Message() string {
 }
 
 // Engine is the part of the Docker Engine API the guard reads: image
-// facts (ID, USER, repo digests), created containers and named volumes.
+// facts (ID, USER, repo digests, /etc/passwd), created containers and
+// named volumes.
 // *client.Client implements it.
 type Engine interface {
 	ImageInspect(ctx context.Context, ref string, opts ...client.ImageInspectOption) (image.InspectResponse, error)
 	ContainerInspectWithRaw(ctx context.Context, id string, size bool) (container.InspectResponse, []byte, error)
 	VolumeInspect(ctx context.Context, id string) (volume.Volume, error)
+	// A created or running container's /etc/passwd, and an image export
+	// for an image's (user names resolved as the runtime does).
+	CopyFromContainer(ctx context.Context, id, srcPath string) (io.ReadCloser, container.PathStat, error)
+	source.EngineImages
 }
 
 var _ Engine = (*client.Client)(nil)
@@ -137,6 +144,7 @@ type Guard struct {
 	opts   Options
 	cur    atomic.Pointer[compiled]
 	images *imageCache
+	passwd passwdCache
 }
 
 // New compiles p into a Guard.

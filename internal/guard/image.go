@@ -32,11 +32,33 @@ func (e *eval) image(ctx context.Context, s *spec) ([]Violation, error) {
 	if p.Images.RequireDigest && !fullID.MatchString(s.image) && !digested.MatchString(s.image) {
 		vs = append(vs, Violation{policy.RuleDigest, fmt.Sprintf("image %q is not pinned by digest (images.require_digest)", s.image)})
 	}
-	needUser := !p.Containers.AllowRootUser && s.user == "" && s.imageID == ""
-	needImage := needUser || len(p.Images.AllowedRegistries) > 0 || p.ScanGate.Enabled
-	if !p.Containers.AllowRootUser && !needUser && isRoot(s.user) {
-		vs = append(vs, Violation{policy.RuleRootUser, fmt.Sprintf("running as root (user %q) is not allowed (containers.allow_root_user)", s.user)})
+	// The user is the request's, else (a create without --user) the
+	// image's USER; a name is resolved in the container's or the image's
+	// /etc/passwd.
+	checkUser := !p.Containers.AllowRootUser
+	needUser := checkUser && s.user == "" && s.mounted == nil
+	userInImage := false
+	if checkUser && !needUser {
+		switch {
+		case !needsPasswd(s.user):
+			vs = append(vs, rootViolation(s.user, "", resolveUser(s.user, passwdFile{}))...)
+		case s.mounted != nil:
+			eng, err := e.engine("user names (/etc/passwd)")
+			if err != nil {
+				return vs, err
+			}
+			if eng != nil {
+				pw, err := containerPasswd(ctx, eng, s.mounted.ID)
+				if err != nil {
+					return vs, err
+				}
+				vs = append(vs, rootViolation(s.user, "", resolveUser(s.user, pw))...)
+			}
+		default:
+			userInImage = true
+		}
 	}
+	needImage := needUser || userInImage || len(p.Images.AllowedRegistries) > 0 || p.ScanGate.Enabled
 	if !needImage {
 		return vs, nil
 	}
@@ -63,15 +85,21 @@ func (e *eval) image(ctx context.Context, s *spec) ([]Violation, error) {
 	}
 	sum := e.summary()
 	sum.ImageID = ins.ID
-	if needUser {
-		u := ""
-		if ins.Config != nil {
-			u = ins.Config.User
+	if needUser || userInImage {
+		u, from := s.user, ""
+		if needUser {
+			if ins.Config != nil {
+				u = ins.Config.User
+			}
+			sum.User, from = u, s.image
 		}
-		sum.User = u
-		if isRoot(u) {
-			vs = append(vs, Violation{policy.RuleRootUser, fmt.Sprintf("image %s runs as root (USER %q) and the request sets no --user (containers.allow_root_user)", s.image, u)})
+		pw := passwdFile{}
+		if needsPasswd(u) {
+			if pw, err = e.g.passwd.image(ctx, eng, ins.ID); err != nil {
+				return vs, err
+			}
 		}
+		vs = append(vs, rootViolation(u, from, resolveUser(u, pw))...)
 	}
 	if len(p.Images.AllowedRegistries) > 0 {
 		if v := e.registry(ins.RepoDigests); v != nil {
@@ -221,4 +249,20 @@ func shortID(id string) string {
 		s = s[:12]
 	}
 	return s
+}
+
+// rootViolation words the root-user rule for spec; from names the image
+// whose USER it is ("" when the request set it).
+func rootViolation(spec, from string, a userAnswer) []Violation {
+	switch {
+	case a.unjudged != "" && from != "":
+		return []Violation{{policy.RuleRootUser, fmt.Sprintf("image %s's USER %q cannot be resolved (%s), so whether it is root cannot be judged (containers.allow_root_user)", from, spec, a.unjudged)}}
+	case a.unjudged != "":
+		return []Violation{{policy.RuleRootUser, fmt.Sprintf("user %q cannot be resolved (%s), so whether it is root cannot be judged (containers.allow_root_user)", spec, a.unjudged)}}
+	case a.root && from != "":
+		return []Violation{{policy.RuleRootUser, fmt.Sprintf("image %s runs as root (USER %q) and the request sets no --user (containers.allow_root_user)", from, spec)}}
+	case a.root:
+		return []Violation{{policy.RuleRootUser, fmt.Sprintf("running as root (user %q, uid 0) is not allowed (containers.allow_root_user)", spec)}}
+	}
+	return nil
 }

@@ -193,3 +193,20 @@ func (d *dockerLayers) readLayers(ctx context.Context, img *Image, want func(int
 	}
 	return nil
 }
+
+// EngineImages is the part of the Engine API an image is read through.
+type EngineImages interface {
+	ImageInspect(ctx context.Context, id string, opts ...client.ImageInspectOption) (image.InspectResponse, error)
+	ImageHistory(ctx context.Context, id string, opts ...client.ImageHistoryOption) ([]image.HistoryResponseItem, error)
+	ImageSave(ctx context.Context, ids []string, opts ...client.ImageSaveOption) (io.ReadCloser, error)
+}
+
+// FromEngine opens image name of an engine the caller already holds a
+// client for; closing the image leaves the client open.
+func FromEngine(ctx context.Context, api EngineImages, name string) (*Image, error) {
+	return loadDocker(ctx, keepOpen{api}, name)
+}
+
+type keepOpen struct{ EngineImages }
+
+func (keepOpen) Close() error { return nil }

@@ -5,7 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,4 +120,167 @@ func TestHostPathResolver(t *testing.T) {
 		id := r.mustDocker(t, r.hardenedCreate("-v", v+"-tmp:/x")...)
 		r.docker("rm", "-f", id)
 	})
+}
+
+var (
+	idOnce sync.Once
+	idTar  string
+	idErr  error
+)
+
+// idImage is a root filesystem whose one static program prints its uid
+// when called as /bin/id and sleeps as /bin/sleep, with an /etc/passwd
+// naming root, toor (another name for uid 0) and app (uid 1000).
+func idImage(t *testing.T) string {
+	t.Helper()
+	idOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "bulwark-guard-id")
+		if err != nil {
+			idErr = err
+			return
+		}
+		src, root := filepath.Join(dir, "src"), filepath.Join(dir, "root")
+		for _, d := range []string{src, filepath.Join(root, "bin"), filepath.Join(root, "etc"), filepath.Join(root, "tmp")} {
+			os.MkdirAll(d, 0o755)
+		}
+		os.WriteFile(filepath.Join(src, "go.mod"), []byte("module guardid\n\ngo 1.22\n"), 0o644)
+		os.WriteFile(filepath.Join(src, "main.go"), []byte(`package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+func main() {
+	switch filepath.Base(os.Args[0]) {
+	case "id":
+		fmt.Println(os.Getuid())
+	case "sleep":
+		time.Sleep(time.Minute)
+	}
+}
+`), 0o644)
+		os.WriteFile(filepath.Join(root, "etc", "passwd"), []byte("root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/tmp:/bin/sh\n"), 0o644)
+		os.WriteFile(filepath.Join(root, "etc", "group"), []byte("root:x:0:\napp:x:1000:\n"), 0o644)
+		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(root, "bin", "id"), ".")
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			idErr = fmt.Errorf("building the test program: %v\n%s", err, out)
+			return
+		}
+		os.Link(filepath.Join(root, "bin", "id"), filepath.Join(root, "bin", "sleep"))
+		idTar = filepath.Join(dir, "id.tar")
+		if out, err := exec.Command("tar", "-C", root, "-cf", idTar, ".").CombinedOutput(); err != nil {
+			idErr = fmt.Errorf("tar: %v\n%s", err, out)
+		}
+	})
+	if idErr != nil {
+		t.Fatal(idErr)
+	}
+	return idTar
+}
+
+// markedRecord is the audit record of the request that passed the
+// environment variable named mark (the summary keeps variable names).
+func (r *reviewEngine) markedRecord(t *testing.T, mark string) Record {
+	t.Helper()
+	for _, rec := range r.records(t) {
+		if rec.Summary != nil && slices.Contains(rec.Summary.EnvKeys, mark) {
+			return rec
+		}
+	}
+	t.Fatalf("no audit record for the request marked %s", mark)
+	return Record{}
+}
+
+func flagged(rec Record, rule string) bool {
+	for _, v := range rec.Violations {
+		if v.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// TestUserSpellings is a differential test of root detection against the
+// real engine: for each spelling of --user, of an image's USER and of
+// docker exec -u, the plugin (in audit mode, so the process runs) flags
+// root exactly when the process really runs as uid 0, and a spelling the
+// runtime cannot resolve is flagged too. The guard used to read the user
+// with ParseUint, so "+0", "-0" and "+0:+0" ran as root unflagged, and a
+// name other than "root" with uid 0 in /etc/passwd was never looked up.
+func TestUserSpellings(t *testing.T) {
+	r := startReview(t, "mode: audit\n")
+	img := "bulwark-guard-id:" + r.suffix
+	r.mustDocker(t, "import", idImage(t), img)
+	defer r.docker("rmi", "-f", img)
+	hardened := []string{"--network", "none", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges"}
+
+	check := func(t *testing.T, what string, out string, runErr error, rec Record, rule string) {
+		t.Helper()
+		if runErr != nil {
+			// The runtime refused the spelling: the guard must not have allowed it.
+			if !flagged(rec, rule) {
+				t.Errorf("%s: the engine refused it (%s) but the guard allowed it", what, strings.TrimSpace(out))
+			}
+			return
+		}
+		uid, err := strconv.Atoi(strings.TrimSpace(out))
+		if err != nil {
+			t.Fatalf("%s: output %q", what, out)
+		}
+		if (uid == 0) != flagged(rec, rule) {
+			t.Errorf("%s: runs as uid %d, guard flagged root: %v (%+v)", what, uid, flagged(rec, rule), rec.Violations)
+		}
+	}
+	id := r.mustDocker(t, append(append([]string{"run", "-d", "--user", "1000"}, hardened...), img, "sleep")...)
+	defer r.docker("rm", "-f", id)
+	type spelling struct{ kind, user string }
+	var table []spelling
+	for _, u := range []string{"0", "+0", "-0", "00", "+0:+0", "0:1000", "toor", "toor:app", "app", "+1000", "app:0", "nobody", "-1"} {
+		table = append(table, spelling{"--user", u})
+	}
+	for _, u := range []string{"+0", "toor", "app"} {
+		table = append(table, spelling{"USER", u})
+	}
+	for _, u := range []string{"+0", "-0", "toor", "app", "nobody"} {
+		table = append(table, spelling{"exec -u", u})
+	}
+	// In parallel: each request carries a variable whose name finds its
+	// audit record.
+	t.Run("spellings", func(t *testing.T) {
+		for i, sp := range table {
+			t.Run(sp.kind+" "+sp.user, func(t *testing.T) {
+				t.Parallel()
+				mark := fmt.Sprintf("BULWARK_CASE_%d", i)
+				var out string
+				var err error
+				switch sp.kind {
+				case "--user":
+					out, err = r.docker(append(append([]string{"run", "--rm", "-e", mark, "--user", sp.user}, hardened...), img, "id")...)
+				case "USER":
+					ui := fmt.Sprintf("%s-user%d", img, i)
+					r.mustDocker(t, "import", "-c", "USER "+sp.user, idImage(t), ui)
+					defer r.docker("rmi", "-f", ui)
+					out, err = r.docker(append(append([]string{"run", "--rm", "-e", mark}, hardened...), ui, "id")...)
+				case "exec -u":
+					out, err = r.docker("exec", "-e", mark, "-u", sp.user, id, "id")
+				}
+				rule := policy.RuleRootUser
+				if sp.kind == "exec -u" {
+					rule = policy.RuleExecRoot
+				}
+				check(t, sp.kind+" "+sp.user, out, err, r.markedRecord(t, mark), rule)
+			})
+		}
+	})
+	// Enforce mode refuses what audit mode flagged.
+	if err := r.srv.Reload(parsePolicy(t, strings.Replace(r.enforce, "mode: audit\n", "", 1))); err != nil {
+		t.Fatal(err)
+	}
+	r.refused(t, policy.RuleRootUser, append(append([]string{"create", "--user", "+0"}, hardened...), img, "id")...)
+	r.refused(t, policy.RuleExecRoot, "exec", "-u", "toor", id, "id")
 }
