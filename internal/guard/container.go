@@ -204,8 +204,23 @@ func (e *eval) host(h *HostConfig, effective, inspected bool) []Violation {
 	if so.seccompUnconfined && !p.AllowSeccompUnconfined {
 		add(policy.RuleSeccomp, "seccomp=unconfined is not allowed (containers.allow_seccomp_unconfined)")
 	}
+	if so.seccompProfile != "" && !p.AllowSeccompUnconfined {
+		switch v := judgeSeccomp(so.seccompProfile); {
+		case v.invalid != "":
+			add(policy.RuleSeccomp, "the seccomp profile cannot be judged: %s (containers.allow_seccomp_unconfined)", v.invalid)
+		case v.allowByDefault:
+			add(policy.RuleSeccomp, "the seccomp profile allows every syscall by default, which is unconfined (containers.allow_seccomp_unconfined)")
+		case len(v.allowed) > 0:
+			add(policy.RuleSeccomp, "the seccomp profile allows %s, which Docker's default profile blocks (containers.allow_seccomp_unconfined)", strings.Join(v.allowed, ", "))
+		}
+	}
 	if so.apparmorUnconfined && !p.AllowAppArmorUnconfined {
 		add(policy.RuleAppArmor, "apparmor=unconfined is not allowed (containers.allow_apparmor_unconfined)")
+	}
+	if so.apparmorProfile != "" && !p.AllowAppArmorUnconfined {
+		if off, mode := apparmorUnconfined(so.apparmorProfile); off {
+			add(policy.RuleAppArmor, "AppArmor profile %s is loaded in %s mode, which refuses nothing (containers.allow_apparmor_unconfined)", so.apparmorProfile, mode)
+		}
 	}
 	if so.selinuxOff != "" && !p.AllowSELinuxDisabled {
 		add(policy.RuleSELinux, "label=%s turns SELinux confinement off (containers.allow_selinux_disabled)", so.selinuxOff)
@@ -402,7 +417,9 @@ func within(p, dir string) bool {
 // entries overriding earlier ones, "=" or the old ":" separator.
 type securityOpts struct {
 	seccompUnconfined  bool
+	seccompProfile     string // a JSON profile (the client sends a file's content)
 	apparmorUnconfined bool
+	apparmorProfile    string // a profile name
 	selinuxOff         string
 	noNewPrivileges    bool
 	invalid            string
@@ -430,8 +447,16 @@ func parseSecurityOpt(opts []string) securityOpts {
 		switch k {
 		case "seccomp":
 			s.seccompUnconfined = v == "unconfined"
+			s.seccompProfile = ""
+			if v != "unconfined" && v != "builtin" {
+				s.seccompProfile = v
+			}
 		case "apparmor":
 			s.apparmorUnconfined = v == "unconfined"
+			s.apparmorProfile = ""
+			if v != "unconfined" {
+				s.apparmorProfile = v
+			}
 		case "label":
 			if v == "disable" || strings.EqualFold(v, "type:spc_t") {
 				s.selinuxOff = v

@@ -284,3 +284,21 @@ func TestUserSpellings(t *testing.T) {
 	r.refused(t, policy.RuleRootUser, append(append([]string{"create", "--user", "+0"}, hardened...), img, "id")...)
 	r.refused(t, policy.RuleExecRoot, "exec", "-u", "toor", id, "id")
 }
+
+// TestSeccompProfileContent: a profile sent as JSON by
+// `--security-opt seccomp=FILE` is judged by what it allows. A profile
+// allowing everything by default used to count as confined.
+func TestSeccompProfileContent(t *testing.T) {
+	r := startReview(t, "")
+	dir := t.TempDir()
+	allowAll := filepath.Join(dir, "allow-all.json")
+	os.WriteFile(allowAll, []byte(`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["reboot"],"action":"SCMP_ACT_ERRNO"}]}`), 0o644)
+	mount := filepath.Join(dir, "mount.json")
+	os.WriteFile(mount, []byte(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","write","mount","unshare"],"action":"SCMP_ACT_ALLOW"}]}`), 0o644)
+	strict := filepath.Join(dir, "strict.json")
+	os.WriteFile(strict, []byte(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read","write","exit_group"],"action":"SCMP_ACT_ALLOW"}]}`), 0o644)
+	r.refused(t, policy.RuleSeccomp, r.hardenedCreate("--security-opt", "seccomp="+allowAll)...)
+	r.refused(t, policy.RuleSeccomp, r.hardenedCreate("--security-opt", "seccomp="+mount)...)
+	id := r.mustDocker(t, r.hardenedCreate("--security-opt", "seccomp="+strict)...)
+	r.docker("rm", "-f", id)
+}
