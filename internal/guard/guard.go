@@ -260,11 +260,20 @@ func (g *Guard) evaluate(ctx context.Context, c *compiled, in Input, d *Decision
 		return e.volumeCreate(body)
 	case PluginInstall:
 		if !c.p.Plugins.AllowInstall {
-			return []Violation{{policy.RulePluginInstall, "installing, upgrading or configuring plugins is not allowed (plugins.allow_install)"}}, nil
+			return []Violation{{policy.RulePluginInstall, "installing, upgrading, configuring or enabling plugins is not allowed (plugins.allow_install)"}}, nil
 		}
 	case ServiceChange:
 		if !c.p.Services.Allow {
-			return []Violation{{policy.RuleService, "creating or updating swarm services is not allowed (services.allow)"}}, nil
+			return []Violation{{policy.RuleService, "creating or joining a swarm, or creating or updating swarm services, is not allowed (services.allow)"}}, nil
+		}
+	case BuildKit:
+		if !c.p.Builds.AllowBuildKit {
+			return []Violation{{policy.RuleBuildKit, "BuildKit builds are not allowed: their entitlements (network.host, security.insecure) cannot be judged (builds.allow_buildkit)"}}, nil
+		}
+	case ArchiveUpload:
+		if !c.p.Containers.AllowArchiveUpload {
+			e.summary().Container = r.ID
+			return []Violation{{policy.RuleArchiveUpload, fmt.Sprintf("copying files into container %s is not allowed: the archive can write any file in it and is not shown to the plugin (containers.allow_archive_upload)", r.ID)}}, nil
 		}
 	}
 	return nil, nil

@@ -247,6 +247,10 @@ func TestParseRoute(t *testing.T) {
 		{"GET", "/v1.41/containers/create", Route{Endpoint: EndpointOther, Path: "/containers/create"}},
 		{"POST", "/containers/start", Route{Endpoint: EndpointOther, Path: "/containers/start"}},
 		{"POST", "/v1.41", Route{Endpoint: EndpointOther, Path: "/"}},
+		{"PUT", "/v1.41/containers/Web/archive?path=/", Route{Endpoint: ArchiveUpload, Path: "/containers/web/archive", ID: "Web"}},
+		{"PUT", "/containers//archive", Route{Endpoint: EndpointOther, Path: "/containers/archive"}},
+		{"POST", "/v1.41/grpc", Route{Endpoint: BuildKit, Path: "/grpc"}},
+		{"POST", "/plugins/p/enable", Route{Endpoint: PluginInstall, Path: "/plugins/p/enable", ID: "p"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.uri, func(t *testing.T) {
@@ -311,6 +315,18 @@ func TestOtherEndpoints(t *testing.T) {
 		{"pull from another registry", "images:\n  allowed_registries: [registry.example]\n", Input{Method: "POST", URI: "/images/create?fromImage=evil.example/x&tag=1"}, []string{"registry"}},
 		{"pull from Docker Hub", "images:\n  allowed_registries: [docker.io]\n", Input{Method: "POST", URI: "/images/create?fromImage=alpine&tag=3"}, nil},
 		{"list containers", "", Input{Method: "GET", URI: "/containers/json?all=1"}, nil},
+		{"plugin enable", "", Input{Method: "POST", URI: "/v1.41/plugins/vieux/sshfs:latest/enable?timeout=0"}, []string{"plugin-install"}},
+		{"swarm init", "", Input{Method: "POST", URI: "/v1.41/swarm/init", Body: []byte(`{}`)}, []string{"service"}},
+		{"swarm join", "", Input{Method: "POST", URI: "/swarm/join", Body: []byte(`{}`)}, []string{"service"}},
+		{"swarm allowed", "services:\n  allow: true\n", Input{Method: "POST", URI: "/swarm/join", Body: []byte(`{}`)}, nil},
+		{"BuildKit session", "", Input{Method: "POST", URI: "/grpc"}, []string{"buildkit"}},
+		{"BuildKit behind /build", "", Input{Method: "POST", URI: "/v1.41/build?version=2&buildid=x"}, []string{"buildkit"}},
+		{"BuildKit allowed", "builds:\n  allow_buildkit: true\n", Input{Method: "POST", URI: "/grpc"}, nil},
+		{"classic build", "", Input{Method: "POST", URI: "/v1.41/build?version=1&t=x"}, nil},
+		{"build session", "", Input{Method: "POST", URI: "/session"}, nil},
+		{"docker cp into a container", "", Input{Method: "PUT", URI: "/v1.41/containers/c1/archive?path=%2Ftmp"}, []string{"archive-upload"}},
+		{"docker cp allowed", "containers:\n  allow_archive_upload: true\n", Input{Method: "PUT", URI: "/containers/c1/archive?path=/"}, nil},
+		{"docker cp out of a container", "", Input{Method: "GET", URI: "/containers/c1/archive?path=/etc"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -164,10 +164,16 @@ func (e *eval) pull(r Route) []Violation {
 // build: the build's RUN steps share the host's network namespace with
 // networkmode=host.
 func (e *eval) build(r Route) []Violation {
+	var vs []Violation
 	if strings.EqualFold(r.Query.Get("networkmode"), "host") && !e.c.namespaces["network"] {
-		return []Violation{{policy.RuleHostNetwork, "building with --network host is not allowed (containers.allow_host_namespaces)"}}
+		vs = append(vs, Violation{policy.RuleHostNetwork, "building with --network host is not allowed (containers.allow_host_namespaces)"})
 	}
-	return nil
+	// version=2 is BuildKit behind /build: RUN --network=host and other
+	// entitlements are in the Dockerfile and the session, not the query.
+	if r.Query.Get("version") == "2" && !e.c.p.Builds.AllowBuildKit {
+		vs = append(vs, Violation{policy.RuleBuildKit, "BuildKit builds are not allowed: their entitlements (network.host, security.insecure) cannot be judged (builds.allow_buildkit)"})
+	}
+	return vs
 }
 
 // gate is the scan gate: the image's latest scan (by image ID, else by a

@@ -23,6 +23,8 @@ const (
 	PluginInstall   Endpoint = "plugin-install"
 	VolumeCreate    Endpoint = "volume-create"
 	ServiceChange   Endpoint = "service-change"
+	BuildKit        Endpoint = "buildkit"
+	ArchiveUpload   Endpoint = "archive-upload"
 )
 
 // Route is a request URI after normalisation.
@@ -74,6 +76,10 @@ func ParseRoute(method, uri string) (Route, error) {
 	}
 	p := strings.ToLower(raw)
 	r := Route{Endpoint: EndpointOther, Path: p, Query: q}
+	if strings.EqualFold(method, "PUT") && strings.HasPrefix(p, "/containers/") && strings.HasSuffix(p, "/archive") && len(p) > len("/containers//archive") {
+		r.Endpoint, r.ID = ArchiveUpload, raw[len("/containers/"):len(raw)-len("/archive")]
+		return r, nil
+	}
 	if !strings.EqualFold(method, "POST") {
 		return r, nil
 	}
@@ -96,8 +102,10 @@ func ParseRoute(method, uri string) (Route, error) {
 		r.Endpoint = VolumeCreate
 	case "/plugins/pull", "/plugins/create":
 		r.Endpoint = PluginInstall
-	case "/services/create":
+	case "/services/create", "/swarm/init", "/swarm/join":
 		r.Endpoint = ServiceChange
+	case "/grpc":
+		r.Endpoint = BuildKit
 	default:
 		for _, m := range []struct {
 			prefix, suffix string
@@ -110,6 +118,7 @@ func ParseRoute(method, uri string) (Route, error) {
 			{"/exec/", "/start", ExecStart},
 			{"/plugins/", "/upgrade", PluginInstall},
 			{"/plugins/", "/set", PluginInstall},
+			{"/plugins/", "/enable", PluginInstall},
 			{"/services/", "/update", ServiceChange},
 		} {
 			if id, ok := inner(m.prefix, m.suffix); ok {

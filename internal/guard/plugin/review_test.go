@@ -302,3 +302,57 @@ func TestSeccompProfileContent(t *testing.T) {
 	id := r.mustDocker(t, r.hardenedCreate("--security-opt", "seccomp="+strict)...)
 	r.docker("rm", "-f", id)
 }
+
+// TestEndpointCoverage: bounded work per decision, and endpoints that
+// used to be allowed unjudged: docker cp into a container, BuildKit
+// builds, and a create naming 30,000 --volumes-from entries, which cost
+// 45 s and 30,000 engine calls per decision.
+func TestEndpointCoverage(t *testing.T) {
+	r := startReview(t, "")
+	t.Run("30,000 volumes-from", func(t *testing.T) {
+		var refs []string
+		for i := range 30000 {
+			refs = append(refs, fmt.Sprintf("%q", fmt.Sprintf("c%d", i)))
+		}
+		body := fmt.Sprintf(`{"Image":%q,"User":"1000","Cmd":["true"],"HostConfig":{"NetworkMode":"none","ReadonlyRootfs":true,"SecurityOpt":["no-new-privileges"],"VolumesFrom":[%s]}}`, r.img, strings.Join(refs, ","))
+		start := time.Now()
+		code, resp := raw(t, fmt.Sprintf("POST /v1.41/containers/create HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body))
+		took := time.Since(start)
+		if code != 403 || !strings.Contains(resp, "rule request-body") {
+			t.Errorf("status %d: %.300s", code, resp)
+		}
+		if took > 5*time.Second {
+			t.Errorf("denial took %v", took)
+		}
+		t.Logf("30,000 volumes-from denied in %v", took)
+	})
+	t.Run("100 distinct containers to inspect", func(t *testing.T) {
+		var args []string
+		for i := range 100 {
+			args = append(args, "--volumes-from", fmt.Sprintf("nosuch%d", i))
+		}
+		r.refused(t, policy.RuleInternalError, r.hardenedCreate(args...)...)
+	})
+	t.Run("docker cp into a container", func(t *testing.T) {
+		id := r.mustDocker(t, r.hardenedCreate()...)
+		defer r.docker("rm", "-f", id)
+		f := filepath.Join(t.TempDir(), "passwd")
+		os.WriteFile(f, []byte("app:x:0:0::/:/bin/sh\n"), 0o644)
+		r.refused(t, policy.RuleArchiveUpload, "cp", f, id+":/etc/passwd")
+	})
+	// BuildKit's own client (buildx) is what reaches these; the requests
+	// are sent raw: the control API over an upgraded connection, and a
+	// build asking for the BuildKit backend.
+	t.Run("BuildKit control API", func(t *testing.T) {
+		code, resp := raw(t, "POST /v1.41/grpc HTTP/1.1\r\nHost: docker\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n")
+		if code != 403 || !strings.Contains(resp, "rule "+policy.RuleBuildKit) {
+			t.Errorf("status %d: %.300s", code, resp)
+		}
+	})
+	t.Run("BuildKit build", func(t *testing.T) {
+		code, resp := raw(t, "POST /v1.41/build?version=2&buildid=x&dockerfile=Dockerfile HTTP/1.1\r\nHost: docker\r\nContent-Type: application/x-tar\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+		if code != 403 || !strings.Contains(resp, "rule "+policy.RuleBuildKit) {
+			t.Errorf("status %d: %.300s", code, resp)
+		}
+	})
+}

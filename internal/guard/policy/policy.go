@@ -71,6 +71,8 @@ const (
 	RuleExecRoot        = "exec-root"
 	RulePluginInstall   = "plugin-install"
 	RuleService         = "service"
+	RuleBuildKit        = "buildkit"
+	RuleArchiveUpload   = "archive-upload"
 	RuleScanGate        = "scan-gate"
 	RuleInternalError   = "internal-error"
 )
@@ -80,7 +82,7 @@ var Rules = []string{
 	RuleRequestURI, RuleRequestBody, RulePrivileged, RuleHostPID, RuleHostIPC, RuleHostNetwork, RuleHostUTS,
 	RuleHostUserns, RuleHostCgroupns, RuleCapAdd, RuleDevices, RuleSensitiveMount, RuleSeccomp, RuleAppArmor,
 	RuleSELinux, RuleUnmaskedPaths, RuleNoNewPrivileges, RuleRootUser, RuleReadOnlyRootfs, RuleRegistry,
-	RuleDigest, RuleExec, RuleExecPrivileged, RuleExecRoot, RulePluginInstall, RuleService, RuleScanGate,
+	RuleDigest, RuleExec, RuleExecPrivileged, RuleExecRoot, RulePluginInstall, RuleService, RuleBuildKit, RuleArchiveUpload, RuleScanGate,
 	RuleInternalError,
 }
 
@@ -100,6 +102,7 @@ type Policy struct {
 	Exec       Exec        `yaml:"exec"`
 	Plugins    Plugins     `yaml:"plugins"`
 	Services   Services    `yaml:"services"`
+	Builds     Builds      `yaml:"builds"`
 	ScanGate   ScanGate    `yaml:"scan_gate"`
 	Exemptions []Exemption `yaml:"exemptions"`
 }
@@ -127,6 +130,7 @@ type Containers struct {
 	RequireNoNewPrivileges  bool     `yaml:"require_no_new_privileges"`
 	AllowRootUser           bool     `yaml:"allow_root_user"`
 	RequireReadOnlyRootfs   bool     `yaml:"require_read_only_rootfs"`
+	AllowArchiveUpload      bool     `yaml:"allow_archive_upload"`
 }
 
 // Images are rules about which images may run.
@@ -146,6 +150,14 @@ type Exec struct {
 // Plugins are rules about Docker plugins.
 type Plugins struct {
 	AllowInstall bool `yaml:"allow_install"`
+}
+
+// Builds are rules about image builds.
+type Builds struct {
+	// AllowBuildKit allows BuildKit builds (POST /grpc, POST /build with
+	// version=2), whose entitlements (network.host, security.insecure)
+	// travel inside the build session where the plugin cannot see them.
+	AllowBuildKit bool `yaml:"allow_buildkit"`
 }
 
 // Services are rules about swarm services.
