@@ -172,3 +172,53 @@ next:
 	}
 	return out
 }
+
+// TestInputErrors: wrong input is one line naming the file, the line and
+// what to do, without Go type names or text said twice.
+func TestInputErrors(t *testing.T) {
+	demo := filepath.Join("..", "..", "testdata", "demo", "demo-image.tar")
+	dir := t.TempDir()
+	ign := filepath.Join(dir, ".bulwarkignore.yaml")
+	os.WriteFile(ign, []byte("ignores:\n  - id: CVE-2020-8203\n    reson: not used\n"), 0o644)
+	rootfs := t.TempDir()
+	os.WriteFile(filepath.Join(rootfs, "README"), []byte("x"), 0o644)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scan", "--ignore-file", ign, demo}, "unknown key 'reson' in " + ign + " line 3; did you mean 'reason'?"},
+		{[]string{"scan", "oci-archive:" + rootfs}, "is a directory, and oci-archive: wants a tar file (an OCI layout directory is oci-layout:"},
+		{[]string{"scan", "oci-layout:" + demo}, "is a file, and oci-layout: wants a directory"},
+		{[]string{"scan", "oci-layout:" + rootfs}, "has no index.json, so it is not an OCI image layout (a root filesystem is dir:"},
+		{[]string{"scan", "oci-archive:" + demo}, "a docker save archive without index.json (scan it as docker-archive:"},
+		{[]string{"scan", "dir:" + demo}, "is a file, and dir: wants a root filesystem directory"},
+		{[]string{"scan", "--platform", "linux/s390x", demo}, "is a single-platform image for linux/amd64, not linux/s390x"},
+		{[]string{"scan", "testdata/no-such-image"}, "testdata/no-such-image: no such file or directory"},
+	} {
+		r := run(t, tt.args...)
+		if r.code != 2 || !oneLine(r.stderr) || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line with %q", tt.args, r.code, r.stderr, tt.want)
+		}
+		for _, goName := range []string{"ignore.Entry", "not found in type", "*os.PathError", "openat "} {
+			if strings.Contains(r.stderr, goName) {
+				t.Errorf("%v: stderr shows %q: %s", tt.args, goName, r.stderr)
+			}
+		}
+	}
+	// A name the local engine lacks and whose registry does not resolve
+	// ends without a registry request; with a real engine, the engine's
+	// doubled "no such image" text is said once.
+	if _, err := net.LookupHost("index.docker.io"); err != nil {
+		r := run(t, "scan", "nosuch-bulwark-image:1")
+		if r.code != 2 || !oneLine(r.stderr) || !strings.Contains(r.stderr, "registry index.docker.io does not resolve") {
+			t.Errorf("unresolvable registry: exit %d %q", r.code, r.stderr)
+		}
+	}
+	sock := testutil.NeedDocker(t)
+	cmd := exec.Command(binary, "scan", "--docker-host", "unix://"+sock, "docker:nosuch-bulwark-image:1")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	out, _ := cmd.CombinedOutput()
+	if s := string(out); !oneLine(s) || strings.Count(strings.ToLower(s), "no such image") != 1 {
+		t.Errorf("engine without the image: %q", s)
+	}
+}

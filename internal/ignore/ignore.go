@@ -30,6 +30,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/bulwark-sec/bulwark/internal/pathglob"
+	"github.com/bulwark-sec/bulwark/internal/yamlerr"
 )
 
 // DefaultFile is looked for in the working directory when no file is named.
@@ -85,9 +86,9 @@ func Load(path string) (*List, error) {
 		return nil, fmt.Errorf("ignore: %w", err)
 	}
 	defer f.Close()
-	l, err := Parse(f)
+	l, err := parse(f, path)
 	if err != nil {
-		return nil, fmt.Errorf("ignore: %s: %w", path, err)
+		return nil, fmt.Errorf("ignore: %w", err)
 	}
 	l.Path = path
 	return l, nil
@@ -95,30 +96,33 @@ func Load(path string) (*List, error) {
 
 // Parse reads an ignore list. Unknown keys and entries without an id or a
 // reason are errors: a typo must not silently widen or drop a suppression.
-func Parse(r io.Reader) (*List, error) {
+func Parse(r io.Reader) (*List, error) { return parse(r, DefaultFile) }
+
+// parse reads an ignore list; name is the file's name in messages.
+func parse(r io.Reader, name string) (*List, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxSize+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(b) > maxSize {
-		return nil, errors.New("file larger than 4 MiB")
+		return nil, fmt.Errorf("%s: file larger than 4 MiB", name)
 	}
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
+		return nil, yamlerr.Explain(err, name, &f)
 	}
 	for i, e := range f.Ignores {
 		if strings.TrimSpace(e.ID) == "" {
-			return nil, fmt.Errorf("entry %d: no id", i+1)
+			return nil, fmt.Errorf("%s: entry %d: no id", name, i+1)
 		}
 		if strings.TrimSpace(e.Reason) == "" {
-			return nil, fmt.Errorf("entry %d (%s): no reason", i+1, e.ID)
+			return nil, fmt.Errorf("%s: entry %d (%s): no reason (say why the finding is accepted)", name, i+1, e.ID)
 		}
 		if e.Path != "" {
 			if err := pathglob.Valid(e.Path); err != nil {
-				return nil, fmt.Errorf("entry %d (%s): path %q: %w", i+1, e.ID, e.Path, err)
+				return nil, fmt.Errorf("%s: entry %d (%s): path %q: %w", name, i+1, e.ID, e.Path, err)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package source
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -181,6 +182,10 @@ func (s *seekReader) Seek(off int64, whence int) (int64, error) {
 }
 
 func openArchive(file string, want Kind, platform *v1.Platform) (*Image, error) {
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory, and %s: wants a tar file (an OCI layout directory is oci-layout:%s, a root filesystem dir:%s)",
+			ErrUnknownTarget, file, cmp.Or(want, "an archive"), file, file)
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownTarget, err)
@@ -199,6 +204,10 @@ func openArchive(file string, want Kind, platform *v1.Platform) (*Image, error) 
 		if img != nil {
 			img.Kind = OCIArchive
 		}
+	case want == OCIArchive && ts.has("manifest.json"):
+		err = fmt.Errorf("%w: a docker save archive without index.json (scan it as docker-archive:%s)", ErrNotImage, file)
+	case want == DockerArchive && ts.has("index.json"):
+		err = fmt.Errorf("%w: an OCI archive without manifest.json (scan it as oci-archive:%s)", ErrNotImage, file)
 	default:
 		err = fmt.Errorf("%w: no manifest.json or index.json", ErrNotImage)
 	}
@@ -322,7 +331,7 @@ func loadOCI(st store, ref string, platform *v1.Platform) (*Image, error) {
 	if len(cfg.RootFS.DiffIDs) != len(m.Layers) {
 		return nil, fmt.Errorf("%w: config lists %d layers, manifest %d", ErrNotImage, len(cfg.RootFS.DiffIDs), len(m.Layers))
 	}
-	img := &Image{Kind: OCILayout, Config: cfg, ID: m.Config.Digest.String()}
+	img := &Image{Kind: OCILayout, Config: cfg, ID: m.Config.Digest.String(), byPlatform: desc.Platform != nil}
 	if n := desc.Annotations["org.opencontainers.image.ref.name"]; n != "" {
 		img.Name = n
 	}

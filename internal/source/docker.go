@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -61,6 +62,11 @@ func loadDocker(ctx context.Context, api dockerAPI, name string) (*Image, error)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	ins, err := api.ImageInspect(ctx, name)
+	if cerrdefs.IsNotFound(err) {
+		// The engine's own text says it twice ("no such image: X: No
+		// such image: X").
+		return nil, fmt.Errorf("docker: %s: %w", name, ErrNoSuchImage)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("docker: inspecting %s: %w", name, err)
 	}

@@ -1,8 +1,10 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 
@@ -57,11 +59,19 @@ func (d *dirStore) close() error {
 
 func openLayoutDir(dir string, platform *v1.Platform) (*Image, error) {
 	ref := ""
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a file, and oci-layout: wants a directory (a tarred layout is oci-archive:%s, a docker save docker-archive:%s)",
+			ErrUnknownTarget, dir, dir, dir)
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownTarget, err)
 	}
 	ds := &dirStore{root: root}
+	if _, err := root.Stat("index.json"); errors.Is(err, fs.ErrNotExist) {
+		ds.close()
+		return nil, fmt.Errorf("%w: %s has no index.json, so it is not an OCI image layout (a root filesystem is dir:%s)", ErrNotImage, dir, dir)
+	}
 	img, err := loadOCI(ds, ref, platform)
 	if err != nil {
 		ds.close()

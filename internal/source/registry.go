@@ -64,7 +64,7 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 	if len(layers) != len(cfg.RootFS.DiffIDs) {
 		return nil, fmt.Errorf("%w: %s: config lists %d layers, manifest %d", ErrNotImage, ref, len(cfg.RootFS.DiffIDs), len(layers))
 	}
-	img := &Image{Kind: Registry, Name: r.Name(), ID: cfgName.String(), Config: cfg,
+	img := &Image{Kind: Registry, Name: r.Name(), ID: cfgName.String(), Config: cfg, byPlatform: desc.MediaType.IsIndex(),
 		RepoDigests: []string{r.Context().Name() + "@" + desc.Digest.String()}}
 	for i, l := range layers {
 		ref := LayerRef{DiffID: cfg.RootFS.DiffIDs[i].String()}

@@ -21,11 +21,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
@@ -49,6 +52,8 @@ var (
 	ErrUnknownTarget = errors.New("unknown target")
 	// ErrNotImage: the file or directory is not an image in any known layout.
 	ErrNotImage = errors.New("not a container image")
+	// ErrNoSuchImage: the Docker engine has no image of that name.
+	ErrNoSuchImage = errors.New("no such image in the local Docker engine")
 )
 
 // LayerRef describes one layer of an image.
@@ -91,6 +96,8 @@ type Image struct {
 
 	read   layerReader
 	closer func() error
+	// byPlatform: picked from an index by its platform descriptor.
+	byPlatform bool
 }
 
 // layerReader is what each storage implements.
@@ -162,7 +169,30 @@ func Open(ctx context.Context, target string, opts Options) (*Image, error) {
 		return nil, err
 	}
 	img.Target = target
+	if err := checkPlatform(img, opts.Platform); err != nil {
+		img.Close()
+		return nil, err
+	}
 	return img, nil
+}
+
+// checkPlatform refuses a single-platform image that is not the platform
+// --platform asked for: an index picks its image by platform, but a plain
+// manifest (or an engine's image) is whatever it is, and scanning it
+// instead would answer a question nobody asked.
+func checkPlatform(img *Image, want string) error {
+	if want == "" || img.Config == nil || img.byPlatform {
+		return nil
+	}
+	spec, err := v1.ParsePlatform(want)
+	if err != nil {
+		return fmt.Errorf("%w: --platform %q: %v", ErrUnknownTarget, want, err)
+	}
+	have := v1.Platform{OS: img.Config.OS, Architecture: img.Config.Architecture, Variant: img.Config.Variant}
+	if have.Architecture == "" || have.Satisfies(*spec) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s is a single-platform image for %s, not %s", ErrNotImage, img.Name, have.String(), spec.String())
 }
 
 func open(ctx context.Context, target string, opts Options) (*Image, error) {
@@ -215,21 +245,64 @@ func open(ctx context.Context, target string, opts Options) (*Image, error) {
 	if derr == nil {
 		return img, nil
 	}
+	local := "not in the local Docker engine"
+	if !errors.Is(derr, ErrNoSuchImage) {
+		local = fmt.Sprintf("the local Docker engine did not answer (%v)", derr)
+	}
 	if opts.Offline {
-		return nil, fmt.Errorf("%w: %s: not a file or directory, not in the local Docker engine (%v), and registries are off in offline mode",
-			ErrUnknownTarget, target, derr)
+		return nil, fmt.Errorf("%w: %s: no such file or directory, %s, and registries are off in offline mode",
+			ErrUnknownTarget, target, local)
+	}
+	if host, ok := unresolvable(ctx, target); ok {
+		// No registry attempt for a name whose registry host does not
+		// resolve: the answer would only be a longer way to say so.
+		return nil, fmt.Errorf("%w: %s: no such file or directory, %s, and its registry %s does not resolve (offline? for a file give its path, for an engine image docker:NAME)",
+			ErrUnknownTarget, target, local, host)
 	}
 	img, rerr := openRegistry(ctx, target, opts)
 	if rerr == nil {
 		return img, nil
 	}
-	return nil, fmt.Errorf("%w: %s: not a file or directory, not in the local Docker engine (%v), not in a registry (%v)",
-		ErrUnknownTarget, target, derr, rerr)
+	return nil, fmt.Errorf("%w: %s: no such file or directory, %s, and not in a registry (%v)",
+		ErrUnknownTarget, target, local, rerr)
 }
 
-// looksLikePath is true for arguments that cannot be image references, so
-// a mistyped path does not turn into a registry request.
+// unresolvable reports the registry host of an image reference when DNS
+// says it does not exist. Loopback and literal addresses always resolve.
+func unresolvable(ctx context.Context, ref string) (string, bool) {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return "", false
+	}
+	host := r.Context().RegistryStr()
+	if host == name.DefaultRegistry {
+		host = "index.docker.io"
+	}
+	h, _, err := net.SplitHostPort(host)
+	if err != nil {
+		h = host
+	}
+	if h == "localhost" || net.ParseIP(h) != nil {
+		return "", false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err = net.DefaultResolver.LookupHost(ctx, h)
+	if dnsErr, ok := errors.AsType[*net.DNSError](err); ok && dnsErr.IsNotFound {
+		return host, true
+	}
+	return "", false
+}
+
+// looksLikePath is true for arguments that cannot be image references, or
+// whose first directory exists here (testdata/missing-image), so a
+// mistyped path does not turn into a registry request.
 func looksLikePath(s string) bool {
+	if first, _, ok := strings.Cut(s, "/"); ok && !strings.ContainsAny(first, ".:") && first != "localhost" {
+		if st, err := os.Stat(first); err == nil && st.IsDir() {
+			return true
+		}
+	}
 	return strings.HasPrefix(s, "/") || strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") ||
 		strings.HasSuffix(s, ".tar") || strings.HasSuffix(s, ".tar.gz") || strings.HasSuffix(s, ".tgz") ||
 		strings.ContainsAny(s, " \\")
@@ -241,7 +314,7 @@ func openDir(dir string) (*Image, error) {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownTarget, err)
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("%w: %s is not a directory", ErrUnknownTarget, dir)
+		return nil, fmt.Errorf("%w: %s is a file, and dir: wants a root filesystem directory (an image archive is docker-archive:%s or oci-archive:%s)", ErrUnknownTarget, dir, dir, dir)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -23,6 +23,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/bulwark-sec/bulwark/internal/yamlerr"
+
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 )
 
@@ -248,7 +250,7 @@ func Parse(r io.Reader) (*Policy, error) {
 func oneLine(err error) error {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		return errors.New(strings.Join(te.Errors, "; "))
+		return yamlerr.Explain(err, "the policy", &Policy{})
 	}
 	if msg := err.Error(); strings.Contains(msg, "\n") {
 		return errors.New(strings.ReplaceAll(msg, "\n", "; "))

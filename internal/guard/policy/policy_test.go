@@ -91,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"empty", "", "empty policy"},
 		{"version", "version: 2", "version: 2 is not supported"},
-		{"unknown key", "version: 1\ncontainers:\n  allow_priviliged: true\n", "field allow_priviliged not found"},
+		{"unknown key", "version: 1\ncontainers:\n  allow_priviliged: true\n", "unknown key 'allow_priviliged' in the policy line 3; did you mean 'allow_privileged'?"},
 		{"mode", "version: 1\nmode: permissive\n", `mode: "permissive"`},
 		{"namespace", "version: 1\ncontainers:\n  allow_host_namespaces: [mount]\n", `"mount"`},
 		{"capability", "version: 1\ncontainers:\n  allow_capabilities: [\"SYS ADMIN\"]\n", "not a capability name"},
@@ -107,7 +107,7 @@ func TestParseErrors(t *testing.T) {
 		{"exemption empty user", "version: 1\nexemptions:\n  - users: [\"\"]\n    rules: [exec]\n    reason: x\n", "empty user name"},
 		{"exemption reason", "version: 1\nexemptions:\n  - users: [a]\n    rules: [exec]\n", "no reason"},
 		{"two documents", "version: 1\n---\nversion: 1\n", "more than one YAML document"},
-		{"wrong type", "version: 1\nexec:\n  allow: sometimes\n", "cannot unmarshal"},
+		{"wrong type", "version: 1\nexec:\n  allow: sometimes\n", "'sometimes' is not true or false"},
 		{"not yaml", "version: [1\n", "yaml"},
 		{"relative history", "version: 1\nscan_gate:\n  history_dir: cache\n", "history_dir"},
 	}
