@@ -2,8 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -97,6 +100,13 @@ A failed or interrupted update leaves the previous database in place.`,
 			opts.Ecosystems, opts.AlpineBranches = ecosystems, branches
 			opts.UserAgent = "bulwark/" + Version()
 			rep, err := vulndb.Update(cmd.Context(), path, opts)
+			if host, why, ok := unreachable(err); ok {
+				hint := "offline? give --mirror URL of a feed mirror, or compile local feed files with `bulwark db import DIR`"
+				if opts.Mirror != "" {
+					hint = "check --mirror, or compile local feed files with `bulwark db import DIR`"
+				}
+				return dbError(fmt.Errorf("db update: cannot reach %s (%s); %s", host, why, hint))
+			}
 			if err != nil {
 				return dbError(err)
 			}
@@ -110,6 +120,24 @@ A failed or interrupted update leaves the previous database in place.`,
 	f.BoolVar(&opts.NoDebianTracker, "no-debian-tracker", false, "skip the Debian tracker JSON (the DSA/DLA lists are still used)")
 	f.BoolVar(&opts.Force, "force", false, "rebuild even when no feed changed")
 	return cmd
+}
+
+// unreachable recognises a network that does not get to the feed's host:
+// a name that does not resolve, or a connection that fails.
+func unreachable(err error) (host, why string, ok bool) {
+	if dnsErr, is := errors.AsType[*net.DNSError](err); is {
+		return dnsErr.Name, "its name does not resolve", true
+	}
+	if opErr, is := errors.AsType[*net.OpError](err); is && opErr.Op == "dial" {
+		host = "the feed server"
+		if ue, is := errors.AsType[*url.Error](err); is {
+			if u, perr := url.Parse(ue.URL); perr == nil {
+				host = u.Host
+			}
+		}
+		return host, unwrapAll(opErr).Error(), true
+	}
+	return "", "", false
 }
 
 func printReport(w io.Writer, rep *vulndb.Report) error {

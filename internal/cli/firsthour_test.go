@@ -222,3 +222,27 @@ func TestInputErrors(t *testing.T) {
 		t.Errorf("engine without the image: %q", s)
 	}
 }
+
+// TestDBUpdateOffline: an update that cannot reach its feeds ends in one
+// line pointing at --mirror and db import, and no run leaves a lock file.
+func TestDBUpdateOffline(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db", "bulwark.db")
+	// A closed port on loopback stands for a network that goes nowhere.
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	r := run(t, "db", "update", "--db", db, "--mirror", "http://"+addr)
+	if r.code != 2 || !strings.HasSuffix(strings.TrimSpace(r.stderr), "check --mirror, or compile local feed files with `bulwark db import DIR`") {
+		t.Errorf("unreachable mirror: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, "db", "import", "--db", db, filepath.Join("..", "..", "testdata", "demo", "advisories")); r.code != 0 {
+		t.Fatalf("db import: %d %s", r.code, r.stderr)
+	}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".lock") {
+			t.Errorf("lock file left behind: %s", p)
+		}
+		return nil
+	})
+}

@@ -178,6 +178,11 @@ func (d *Downloader) Download(ctx context.Context, name, url string) (Result, er
 		if !ok || ctx.Err() != nil {
 			return Result{}, err
 		}
+		if dnsErr, ok := errors.AsType[*net.DNSError](err); ok && dnsErr.IsNotFound {
+			// The host does not exist (or the machine is offline):
+			// asking again in a second gets the same answer.
+			return Result{}, fmt.Errorf("feed: download %s: %w", url, err)
+		}
 		lastErr = err
 		if i == attempts {
 			break
