@@ -57,6 +57,10 @@ type Image struct {
 	// Findings are the misconfiguration findings of the image
 	// configuration and file modes (package misconfig's rules).
 	Findings []finding.Finding `json:"findings"`
+	// Executables are the absolute paths a program can be started by: the
+	// regular files with an execute bit the image shows, and the symbolic
+	// links that resolve to one; sorted. Not part of the profile.
+	Executables []string `json:"-"`
 }
 
 // maxPasswd bounds the /etc/passwd read.
@@ -217,6 +221,17 @@ func assemble(name string, cfg v1.Config, scans []*layerScan) *Image {
 		}
 		return nil
 	}
+	for p := range execs {
+		out.Executables = append(out.Executables, "/"+p)
+	}
+	for l := range stack.Symlinks() {
+		if r, err := stack.Resolve(l); err == nil {
+			if _, ok := execs[r]; ok {
+				out.Executables = append(out.Executables, "/"+l)
+			}
+		}
+	}
+	slices.Sort(out.Executables)
 	argv := slices.Concat(cfg.Entrypoint, cfg.Cmd)
 	if len(argv) > 0 {
 		out.Entrypoint = find(argv[0])

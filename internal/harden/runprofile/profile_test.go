@@ -77,6 +77,9 @@ func TestInspect(t *testing.T) {
 	if img.Entrypoint == nil || img.Entrypoint.Path != "/app/server" || img.Entrypoint.Mode.Perm() != 0o755 {
 		t.Errorf("entrypoint %+v", img.Entrypoint)
 	}
+	if diff := cmp.Diff([]string{"/app/server", "/bin/busybox", "/bin/sh", "/usr/bin/passwd", "/usr/bin/wget"}, img.Executables); diff != "" {
+		t.Errorf("executables (-want +got):\n%s", diff)
+	}
 	if !img.Shell || img.Tools["wget"] != "/bin/busybox" {
 		t.Errorf("shell %t tools %v", img.Shell, img.Tools)
 	}
