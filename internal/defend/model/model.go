@@ -220,7 +220,9 @@ func (m *Model) sync() {
 	}
 }
 
-func comparePorts(a, b Port) int { return cmp.Or(cmp.Compare(a.Port, b.Port), cmp.Compare(a.Proto, b.Proto)) }
+func comparePorts(a, b Port) int {
+	return cmp.Or(cmp.Compare(a.Port, b.Port), cmp.Compare(a.Proto, b.Proto))
+}
 
 // clone is a deep copy for readers outside the registry's lock.
 func (m *Model) clone() *Model {
