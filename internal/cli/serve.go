@@ -86,6 +86,7 @@ type serveFlags struct {
 	tlsCert, tlsKey, clientCA      string
 	cacheDir, replicaID            string
 	noCache, insecure, logRequests bool
+	scanRegistries                 []string
 }
 
 func newServeCmd(s *streams) *cobra.Command {
@@ -133,6 +134,7 @@ BULWARK_ADMIN_TOKEN to a bwt_ secret of your choosing. Mint more with
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "layer cache for registry scans (default: $BULWARK_CACHE_DIR or the user cache dir)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "do not cache layer results of registry scans")
 	fl.BoolVar(&f.insecure, "insecure-registry", false, "allow plain HTTP to registries")
+	fl.StringSliceVar(&f.scanRegistries, "scan-registry", nil, "allow server-side scans to reach `REGISTRY` (host[:port], or a CIDR network) in a loopback, private or link-local range; repeatable")
 	fl.StringVar(&f.replicaID, "replica-id", "", "name of this replica in job claims (default: hostname-pid-random)")
 	fl.BoolVar(&f.logRequests, "log-requests", true, "log every request (JSON, to stderr)")
 	cmd.AddCommand(newTokenCmd(s))
@@ -196,7 +198,7 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 	srv, err := server.New(ctx, server.Config{
 		Store: st, AdvisoryDB: advisory, DBPoll: f.dbPoll, Workers: f.workers, NoWorkers: f.workers == 0,
 		Lease: f.lease, Poll: f.poll, Retention: f.retention, ReplicaID: f.replicaID, MaxBody: f.maxBody, Rate: f.rate, Burst: f.burst,
-		Scan: sopts, RetryBase: f.retryBase, Logger: log, QuietRequests: !f.logRequests, Version: Version(),
+		Scan: sopts, ScanRegistries: f.scanRegistries, RetryBase: f.retryBase, Logger: log, QuietRequests: !f.logRequests, Version: Version(),
 	})
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/distribution/reference"
@@ -527,8 +530,23 @@ func (s *Server) postScanRequest(w http.ResponseWriter, r *http.Request, tok sto
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		return errf(http.StatusBadRequest, "body: want {\"ref\": \"registry/repo:tag\"}: %v", err)
 	}
-	if _, err := reference.ParseAnyReference(req.Ref); err != nil || len(req.Ref) > maxName {
+	parsed, err := reference.ParseAnyReference(req.Ref)
+	if err != nil || len(req.Ref) > maxName {
 		return errf(http.StatusBadRequest, "ref %q is not an image reference", req.Ref)
+	}
+	// A registry named by an address in a denied range is refused now;
+	// names are judged when connections are made (package egress).
+	if named, ok := parsed.(reference.Named); ok {
+		dom := reference.Domain(named)
+		host, _, err := net.SplitHostPort(dom)
+		if err != nil {
+			host = dom
+		}
+		if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+			if err := s.egress.Check(ip, s.egress.Listed(dom)); err != nil {
+				return errf(http.StatusBadRequest, "registry %s is not allowed for server-side scans: loopback, private, link-local and reserved addresses need serve --scan-registry", dom)
+			}
+		}
 	}
 	host := tok.Host
 	if host == store.AnyHost {

@@ -109,7 +109,9 @@ func TestRematchNotifies(t *testing.T) {
 	if _, err := vulndb.Import(ctx, dbPath, []string{writeDSAList(t, "DSA-5349-1")}, vulndb.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t, server.Config{AdvisoryDB: dbPath, DBPoll: 100 * time.Millisecond, Workers: 2, RetryBase: 50 * time.Millisecond, RetryMax: 200 * time.Millisecond})
+	reg := testutil.Registry(t)
+	f := newFixture(t, server.Config{AdvisoryDB: dbPath, DBPoll: 100 * time.Millisecond, Workers: 2, RetryBase: 50 * time.Millisecond, RetryMax: 200 * time.Millisecond,
+		ScanRegistries: []string{reg}})
 
 	good := &receiver{secret: "good-secret-0123456789"}
 	flaky := &receiver{secret: "flaky-secret-0123456789", fail: 2}
@@ -122,7 +124,6 @@ func TestRematchNotifies(t *testing.T) {
 		}
 	}
 
-	reg := testutil.Registry(t)
 	img, err := tarball.ImageFromPath(filepath.Join(testutil.RepoRoot(t), "testdata/demo/demo-image.tar"), nil)
 	if err != nil {
 		t.Fatal(err)

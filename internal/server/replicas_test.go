@@ -145,7 +145,7 @@ func TestReplicasExactlyOnce(t *testing.T) {
 
 	admin, _ := store.NewSecret()
 	env := []string{"BULWARK_ADMIN_TOKEN=" + admin}
-	common := []string{"--advisory-db", dbPath, "--workers", "3", "--job-lease", lease.String(), "--job-poll", "100ms", "--log-requests=false"}
+	common := []string{"--advisory-db", dbPath, "--workers", "3", "--job-lease", lease.String(), "--job-poll", "100ms", "--log-requests=false", "--scan-registry", reg}
 	// Each replica names its PostgreSQL sessions, so the test can tell
 	// when the killed one's last statements are through.
 	a := startReplica(t, "A", env, append(common, "--db", withAppName(t, pgURL, "bulwark-replica-A"), "--cache-dir", t.TempDir())...)

@@ -36,6 +36,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/egress"
 	"github.com/bulwark-sec/bulwark/internal/notify"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/store"
@@ -70,6 +71,13 @@ type Config struct {
 	Burst int
 	// Scan configures registry scans run by workers.
 	Scan scan.Options
+	// ScanRegistries lists the registries server-side scans may reach in
+	// loopback, private, link-local or reserved address ranges (host,
+	// host:port or a CIDR network); public registries need no entry.
+	// Enforced when each connection is made (package egress), for the
+	// registry, its auth realm and redirects, unless Scan.Source.Transport
+	// is set.
+	ScanRegistries []string
 	// Webhook delivery: backoff base (5s) and cap (10m), HTTP client.
 	RetryBase, RetryMax time.Duration
 	WebhookClient       *http.Client
@@ -90,6 +98,7 @@ type Server struct {
 	metrics *metrics
 	sender  *notify.Sender
 	wake    chan struct{}
+	egress  *egress.Policy
 	mux     *http.ServeMux
 	started time.Time
 }
@@ -122,6 +131,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	eg, err := egress.New(cfg.ScanRegistries)
+	if err != nil {
+		return nil, fmt.Errorf("server: scan registries: %w", err)
+	}
+	if cfg.Scan.Source.Transport == nil {
+		cfg.Scan.Source.Transport = eg.Transport()
+	}
 	s := &Server{
 		cfg:     cfg,
 		st:      cfg.Store,
@@ -132,6 +148,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		metrics: newMetrics(cfg.Store),
 		sender:  &notify.Sender{Client: cfg.WebhookClient, UserAgent: "bulwark/" + cfg.Version},
 		wake:    make(chan struct{}, 1),
+		egress:  eg,
 		started: time.Now(),
 	}
 	if _, err := s.db.refresh(ctx); err != nil {

@@ -10,7 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/bulwark-sec/bulwark/internal/egress"
 	"github.com/bulwark-sec/bulwark/internal/notify"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -167,7 +171,11 @@ func (s *Server) runScan(ctx context.Context, j store.Job) store.Outcome {
 	opts.Progress = nil
 	rep, err := scan.Inventory(ctx, "registry:"+p.Ref, opts)
 	if err != nil {
-		return s.retry(j, err)
+		s.log.WarnContext(ctx, "server: registry scan failed", "job", j.ID, "ref", p.Ref, "err", err)
+		if errors.Is(err, egress.ErrDenied) {
+			return store.Outcome{Err: deniedMsg}
+		}
+		return s.retry(j, errors.New(publicError(err)))
 	}
 	err = s.db.use(func(db *vulndb.DB) error {
 		if db == nil {
@@ -355,4 +363,34 @@ func (s *Server) runDeliver(ctx context.Context, j store.Job) store.Outcome {
 		s.metrics.deliveries.WithLabelValues("refused").Inc()
 		return store.Outcome{Err: sendErr.Error()}
 	}
+}
+
+const deniedMsg = "registry scan refused: the registry, its auth realm or a redirect resolves to a loopback, private, link-local or reserved address; an admin can allow it with serve --scan-registry"
+
+// publicError is what a job's viewers read of a failed scan: a registry's
+// answer is reduced to its status and error codes, never its body, which
+// an upstream (or anything a request aims the server at) controls.
+func publicError(err error) string {
+	var te *transport.Error
+	if errors.As(err, &te) {
+		var codes []string
+		for _, d := range te.Errors {
+			codes = append(codes, string(d.Code))
+		}
+		msg := fmt.Sprintf("registry scan failed: the registry answered HTTP %d", te.StatusCode)
+		if len(codes) > 0 {
+			msg += " (" + strings.Join(codes, ", ") + ")"
+		}
+		return msg
+	}
+	msg := strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, err.Error())
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	return msg
 }

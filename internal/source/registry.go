@@ -41,6 +41,9 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 		remote.WithAuthFromKeychain(authn.DefaultKeychain),
 		remote.WithPlatform(platform),
 	}
+	if opts.Transport != nil {
+		ropts = append(ropts, remote.WithTransport(opts.Transport))
+	}
 	desc, err := remote.Get(r, ropts...)
 	if err != nil {
 		return nil, fmt.Errorf("registry: %s: %w", ref, err)

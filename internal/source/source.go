@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,6 +154,9 @@ type Options struct {
 	// Offline refuses registry targets, and bare names are looked up in
 	// the local engine only.
 	Offline bool
+	// Transport carries every registry connection (API, auth realm,
+	// redirects); nil: the default transport.
+	Transport http.RoundTripper
 }
 
 // ErrOffline: a registry was needed but Options.Offline forbids it.
