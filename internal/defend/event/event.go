@@ -62,7 +62,8 @@ type Event struct {
 	Time time.Time `json:"time"`
 	Kind Kind      `json:"kind"`
 	// Ret is the system call's result when the sensor saw it (0 or a
-	// negative errno); events seen on entry carry 0.
+	// negative errno); events seen on entry carry 0. For Exit it is the
+	// exit status as wait(2) encodes it.
 	Ret int64 `json:"ret,omitempty"`
 
 	Process   Process    `json:"process"`
@@ -72,7 +73,7 @@ type Event struct {
 	Net  *Net  `json:"net,omitempty"`  // Connect, Accept, Listen
 	// Cred is the new identity (SetUID, SetGID, CapSet).
 	Cred *Cred `json:"cred,omitempty"`
-	// Target is the other process of Ptrace.
+	// Target is the other process of Ptrace, or the child of Fork.
 	Target *Process `json:"target,omitempty"`
 	// Mount is set for Mount and Umount.
 	Mount *MountInfo `json:"mount,omitempty"`
@@ -82,6 +83,12 @@ type Event struct {
 	// Op is the kind-specific operation: the ptrace request ("attach"),
 	// the bpf command ("prog_load"), the module name of ModuleLoad.
 	Op string `json:"op,omitempty"`
+	// Killed is set when the sensor itself sent SIGKILL before the act
+	// completed (an enforcement predicate matched in the kernel);
+	// KernelRule names the rule whose predicate matched (also when it only
+	// reported).
+	Killed     bool   `json:"killed,omitempty"`
+	KernelRule string `json:"kernel_rule,omitempty"`
 }
 
 // Process is the actor.
@@ -210,6 +217,8 @@ var Fields = []Field{
 	{"evt.type", "string", "the event kind: exec, open, connect… (see Kinds)"},
 	{"evt.ret", "number", "the system call's result (0 or -errno)"},
 	{"evt.op", "string", "kind-specific operation: ptrace request, bpf command, module name"},
+	{"evt.killed", "bool", "the sensor killed the process in the kernel before the act completed"},
+	{"evt.kernel_rule", "string", "rule whose kernel predicate matched the event"},
 	{"proc.pid", "number", "process id (host view)"},
 	{"proc.ppid", "number", "parent process id"},
 	{"proc.name", "string", "task name (comm)"},
@@ -269,6 +278,10 @@ func (e *Event) Field(name string) (v any, ok bool) {
 		return e.Ret, true
 	case "evt.op":
 		return e.Op, e.Op != ""
+	case "evt.killed":
+		return e.Killed, true
+	case "evt.kernel_rule":
+		return e.KernelRule, e.KernelRule != ""
 	case "proc.pid":
 		return int64(p.PID), true
 	case "proc.ppid":

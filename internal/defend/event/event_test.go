@@ -8,16 +8,18 @@ import (
 // full has every detail set, so every documented field has a value.
 func full() *Event {
 	return &Event{
-		Kind:      Connect,
-		Process:   Process{PID: 7, PPID: 1, Comm: "sh", Exe: "/bin/sh", Args: []string{"sh", "-c", "id"}, Cwd: "/", ParentComm: "nginx", ParentExe: "/usr/sbin/nginx", Ancestors: []string{"containerd-shim"}},
-		Container: &Container{ID: "0123456789abcdef", Name: "web", Image: "nginx:1.25", ImageID: "sha256:aa", ComposeProject: "shop"},
-		File:      &File{Path: "/etc/shadow"},
-		Net:       &Net{Family: "inet", Addr: netip.MustParseAddr("10.0.0.1"), Port: 4444},
-		Cred:      &Cred{UID: 0, GID: -1},
-		Target:    &Process{PID: 8, Comm: "app"},
-		Mount:     &MountInfo{Source: "/dev/sda1", Target: "/mnt", FSType: "ext4"},
-		NSFlags:   []string{"mnt"},
-		Op:        "attach",
+		Kind:       Connect,
+		Process:    Process{PID: 7, PPID: 1, Comm: "sh", Exe: "/bin/sh", Args: []string{"sh", "-c", "id"}, Cwd: "/", ParentComm: "nginx", ParentExe: "/usr/sbin/nginx", Ancestors: []string{"containerd-shim"}},
+		Container:  &Container{ID: "0123456789abcdef", Name: "web", Image: "nginx:1.25", ImageID: "sha256:aa", ComposeProject: "shop"},
+		File:       &File{Path: "/etc/shadow"},
+		Net:        &Net{Family: "inet", Addr: netip.MustParseAddr("10.0.0.1"), Port: 4444},
+		Cred:       &Cred{UID: 0, GID: -1},
+		Target:     &Process{PID: 8, Comm: "app"},
+		Mount:      &MountInfo{Source: "/dev/sda1", Target: "/mnt", FSType: "ext4"},
+		NSFlags:    []string{"mnt"},
+		Op:         "attach",
+		Killed:     true,
+		KernelRule: "shadow-read",
 	}
 }
 
