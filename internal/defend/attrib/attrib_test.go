@@ -5,14 +5,14 @@ import "testing"
 func TestContainerIDFromCgroup(t *testing.T) {
 	id := "bd06d37c4a3e35097b895d21a0fb0f6b27444c92608b122d591e4751053c6f81"
 	for in, want := range map[string]string{
-		id:                                    id,
-		"/docker/" + id:                       id,
+		id:                                      id,
+		"/docker/" + id:                         id,
 		"/system.slice/docker-" + id + ".scope": id,
-		"docker-" + id + ".scope":             id,
-		"/user.slice":                         "",
-		"process_api":                         "",
-		id[:63]:                               "",
-		"/docker/" + id + "/child":            "",
+		"docker-" + id + ".scope":               id,
+		"/user.slice":                           "",
+		"process_api":                           "",
+		id[:63]:                                 "",
+		"/docker/" + id + "/child":              "",
 	} {
 		if got := ContainerIDFromCgroup(in); got != want {
 			t.Errorf("%q: got %q, want %q", in, got, want)

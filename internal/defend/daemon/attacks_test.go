@@ -143,7 +143,7 @@ func sensorScenarios(img, sock string) []scenario {
 					}
 				}
 			}},
-		{name: "memfd", cmd: `tool memfd /usr/bin/true`,
+		{name: "memfd", cmd: `tool memfd /usr/bin/true --version`,
 			check: func(t *testing.T, a *agent, id, out string, code int) {
 				want(t, a, "memfd_create", and(inContainer(id), kind(event.MemfdCreate), filePath("memfd:payload")))
 				wantImage(t, want(t, a, "exec from memfd", and(inContainer(id), kind(event.Exec), func(e *event.Event) bool { return e.Process.ExeFromMemfd })), img)

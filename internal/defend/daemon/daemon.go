@@ -236,14 +236,12 @@ func (a *Agent) kernelPredicates() []kernel.Predicate {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, p := range a.preds {
-		if p.Kind != event.Exec && p.Kind != event.Open && p.Kind != event.Connect {
-			continue
-		}
-		if p.Response == event.Deny && p.Kind == event.Exec {
-			continue // fanotify
-		}
+		// A denied exec is refused by fanotify once the container's guard
+		// is armed (the exec then never happens); until then — the first
+		// moments of a new container — the kernel kills the new image
+		// before its first instruction.
 		if len(p.Prefixes) == 0 && len(p.Names) == 0 && !p.Memfd {
-			continue
+			continue // addresses and ports: the cgroup connect programs
 		}
 		kp := kernel.Predicate{Rule: p.Rule, Kind: p.Kind, Prefixes: p.Prefixes, Names: p.Names, ReadOnly: p.ReadOnly,
 			Write: p.Write, StdioSocket: p.StdioSocket, Memfd: p.Memfd,

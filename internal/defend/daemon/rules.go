@@ -49,7 +49,7 @@ func kernelPredicates(k rules.KernelRule) []event.Predicate {
 			set++
 		}
 	}
-	if set != 1 || !k.Dir.Empty() {
+	if set > 1 || !k.Dir.Empty() {
 		return nil
 	}
 	exact := func(s rules.Strings) []string {
@@ -73,6 +73,10 @@ func kernelPredicates(k rules.KernelRule) []event.Predicate {
 			p.ReadOnly = !k.WriteOnly
 		case kind == event.Connect && !k.Path.Empty():
 			p.Prefixes = exact(k.Path)
+		case set == 0 && kind != event.Fork && kind != event.Exit && kind != event.Accept:
+			// The kind alone (ptrace, module load…): killed at the
+			// system call's entry.
+			p.Prefixes = []string{""}
 		default:
 			continue
 		}

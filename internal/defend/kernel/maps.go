@@ -108,7 +108,9 @@ func (s *Sensor) SetPredicates(preds []Predicate) error {
 	rules := []string{""}
 	for _, p := range preds {
 		ki, ok := kindIndex(p.Kind)
-		if !ok || (p.Kind != event.Exec && p.Kind != event.Open && p.Kind != event.Connect) {
+		pathKind := p.Kind == event.Exec || p.Kind == event.Open || p.Kind == event.Connect
+		kindOnly := len(p.Prefixes) == 1 && p.Prefixes[0] == "" && len(p.Names) == 0
+		if !ok || p.Kind == event.Fork || p.Kind == event.Exit || p.Kind == event.Accept || (!pathKind && !kindOnly) {
 			return fmt.Errorf("kernel: predicate of rule %s: kind %q is not checkable in the kernel", p.Rule, p.Kind)
 		}
 		rule := uint32(slices.Index(rules, p.Rule))
@@ -166,6 +168,7 @@ func (s *Sensor) SetPredicates(preds []Predicate) error {
 			entries = append(entries, predEntry{k, val})
 		}
 	}
+	inherit(entries)
 	for _, old := range s.preds {
 		if err := s.objs.Preds.Delete(old.key); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
 			return fmt.Errorf("kernel: removing a predicate: %w", err)
@@ -178,6 +181,47 @@ func (s *Sensor) SetPredicates(preds []Predicate) error {
 	}
 	s.preds, s.rules = entries, rules
 	return nil
+}
+
+// inherit gives an entry without a kill the kill of a shorter prefix of
+// the same kind and scope: the trie answers only the longest match, so a
+// reported path (the sensitive-file list) below a killed directory would
+// otherwise escape the kill.
+func inherit(entries []predEntry) {
+	for i := range entries {
+		e := &entries[i]
+		if e.val.Action&2 != 0 {
+			continue
+		}
+		best := -1
+		for j := range entries {
+			f := &entries[j]
+			if f.val.Action&2 == 0 || f.key.Scope != e.key.Scope || f.key.Kind != e.key.Kind || f.key.Prefixlen >= e.key.Prefixlen {
+				continue
+			}
+			n := int(f.key.Prefixlen-64) / 8
+			if !samePrefix(f.key.Path[:n], e.key.Path[:n]) {
+				continue
+			}
+			if best < 0 || f.key.Prefixlen > entries[best].key.Prefixlen {
+				best = j
+			}
+		}
+		if best >= 0 {
+			f := entries[best].val
+			e.val.Action |= 2
+			e.val.Rule, e.val.Needs = f.Rule, f.Needs
+		}
+	}
+}
+
+func samePrefix(a, b []int8) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Sensor) ruleName(i uint32) string {

@@ -21,9 +21,11 @@ type (
 )
 
 var accessors = map[string]any{
-	"evt.type": strAcc(func(e *event.Event) (string, bool) { return string(e.Kind), true }),
-	"evt.ret":  numAcc(func(e *event.Event) (int64, bool) { return e.Ret, true }),
-	"evt.op":   strAcc(func(e *event.Event) (string, bool) { return e.Op, e.Op != "" }),
+	"evt.type":        strAcc(func(e *event.Event) (string, bool) { return string(e.Kind), true }),
+	"evt.ret":         numAcc(func(e *event.Event) (int64, bool) { return e.Ret, true }),
+	"evt.op":          strAcc(func(e *event.Event) (string, bool) { return e.Op, e.Op != "" }),
+	"evt.killed":      boolAcc(func(e *event.Event) (bool, bool) { return e.Killed, true }),
+	"evt.kernel_rule": strAcc(func(e *event.Event) (string, bool) { return e.KernelRule, e.KernelRule != "" }),
 
 	"proc.pid":  numAcc(func(e *event.Event) (int64, bool) { return int64(e.Process.PID), true }),
 	"proc.ppid": numAcc(func(e *event.Event) (int64, bool) { return int64(e.Process.PPID), true }),

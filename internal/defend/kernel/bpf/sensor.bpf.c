@@ -726,6 +726,8 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		break;
 	}
 	e->arg[3] = id;
+	if (!v)
+		v = match(f->slot, kind, e->str0, 0); // a predicate on the kind alone
 	kill_if(e, f, v);
 	submit(e);
 	return 0;

@@ -77,7 +77,7 @@ func main() {
 			fail(err)
 		}
 		p := "/proc/self/fd/" + strconv.Itoa(fd)
-		fail(unix.Exec(p, []string{"payload", "--version"}, os.Environ()))
+		fail(unix.Exec(p, append([]string{"payload"}, os.Args[3:]...), os.Environ()))
 	case "ptrace":
 		pid, _ := strconv.Atoi(arg)
 		if err := unix.PtraceAttach(pid); err != nil {
