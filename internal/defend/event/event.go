@@ -93,9 +93,12 @@ type Event struct {
 
 // Process is the actor.
 type Process struct {
-	PID  int32  `json:"pid"`  // thread-group id, as the host sees it
-	TID  int32  `json:"tid"`  // thread id
-	PPID int32  `json:"ppid"` // parent's thread-group id
+	PID  int32 `json:"pid"`  // thread-group id, as the host sees it
+	TID  int32 `json:"tid"`  // thread id
+	PPID int32 `json:"ppid"` // parent's thread-group id
+	// VPID is the thread-group id in the process's own pid namespace (as
+	// the container sees it).
+	VPID int32  `json:"vpid,omitempty"`
 	Comm string `json:"comm"` // task name (15 bytes at most)
 	// Exe is the executable path as the container sees it.
 	Exe  string   `json:"exe,omitempty"`
@@ -221,6 +224,7 @@ var Fields = []Field{
 	{"evt.kernel_rule", "string", "rule whose kernel predicate matched the event"},
 	{"proc.pid", "number", "process id (host view)"},
 	{"proc.ppid", "number", "parent process id"},
+	{"proc.vpid", "number", "process id in the process's own pid namespace"},
 	{"proc.name", "string", "task name (comm)"},
 	{"proc.exe", "string", "executable path"},
 	{"proc.exe.dir", "string", "directory of the executable"},
@@ -286,6 +290,8 @@ func (e *Event) Field(name string) (v any, ok bool) {
 		return int64(p.PID), true
 	case "proc.ppid":
 		return int64(p.PPID), true
+	case "proc.vpid":
+		return int64(p.VPID), true
 	case "proc.name":
 		return p.Comm, true
 	case "proc.exe":

@@ -75,6 +75,7 @@ func (s *Sensor) decode(raw *sensorEvent, r *sensor.Record) {
 	}
 	p := &e.Process
 	p.PID, p.TID, p.PPID = int32(raw.Pid), int32(raw.Tid), int32(raw.Ppid)
+	p.VPID = int32(raw.Vpid)
 	p.UID, p.GID, p.EUID = raw.Uid, raw.Gid, raw.Euid
 	p.CapEffective = raw.CapEff
 	p.CgroupID = raw.CgroupId
@@ -113,7 +114,7 @@ func (s *Sensor) decode(raw *sensorEvent, r *sensor.Record) {
 		}
 		e.File = &event.File{Path: p.Exe}
 	case event.Fork:
-		e.Target = &event.Process{PID: int32(raw.Arg[0]), PPID: p.PID, Comm: p.Comm}
+		e.Target = &event.Process{PID: int32(raw.Arg[0]), VPID: int32(raw.Arg[2]), PPID: p.PID, Comm: p.Comm, CgroupID: p.CgroupID}
 	case event.Exit:
 		e.Ret = int64(raw.Arg[0])
 	case event.Open:
@@ -153,9 +154,9 @@ func (s *Sensor) decode(raw *sensorEvent, r *sensor.Record) {
 		e.Mount = &event.MountInfo{Target: bstr(raw.Str1[:], raw.Len1), Flags: raw.Arg[1]}
 	case event.Ptrace:
 		e.Op = ptraceOp(raw.Arg[0])
-		// The pid is as the tracer's pid namespace numbers it; user space
-		// translates it (see Resolve).
-		e.Target = &event.Process{PID: int32(raw.Arg[1])}
+		// The pid is as the tracer's pid namespace numbers it; the
+		// pipeline finds the host's.
+		e.Target = &event.Process{VPID: int32(raw.Arg[1])}
 	case event.SetNS:
 		e.NSFlags = nsNames(raw.Arg[1])
 	case event.Unshare:

@@ -46,6 +46,7 @@ type sensorEvent struct {
 	Gid            uint32
 	Euid           uint32
 	Rule           uint32
+	Vpid           uint32
 	Len0           uint16
 	Len1           uint16
 	ArgvLen        uint16
@@ -58,7 +59,6 @@ type sensorEvent struct {
 	Str0           [256]int8
 	Str1           [256]int8
 	Argv           [512]int8
-	_              [4]byte
 }
 
 type sensorPredKey struct {

@@ -290,11 +290,20 @@ func (p *Pipeline) enrich(e *event.Event, relative bool) {
 		pr.ExeUpperLayer = p.cfg.Layers.UpperLayer(pr.CgroupID, exe)
 	}
 	if e.Kind == event.Ptrace && e.Target != nil {
-		// The target pid is numbered in the tracer's pid namespace; its
-		// name is read through the container's own /proc.
-		b, err := os.ReadFile("/proc/" + strconv.Itoa(int(pr.PID)) + "/root/proc/" + strconv.Itoa(int(e.Target.PID)) + "/comm")
-		if err == nil {
-			e.Target.Comm = strings.TrimSpace(string(b))
+		// The target is numbered in the tracer's pid namespace: the table
+		// knows the host pid of processes it saw start; others are read
+		// through the container's own /proc.
+		if hp, ok := p.procs.hostPID(pr.CgroupID, e.Target.VPID); ok {
+			e.Target.PID = hp
+			if info, ok := p.procs.get(hp); ok {
+				e.Target.Comm = info.comm
+			}
+		}
+		if e.Target.Comm == "" && e.Target.VPID != 0 {
+			b, err := os.ReadFile("/proc/" + strconv.Itoa(int(pr.PID)) + "/root/proc/" + strconv.Itoa(int(e.Target.VPID)) + "/comm")
+			if err == nil {
+				e.Target.Comm = strings.TrimSpace(string(b))
+			}
 		}
 	}
 }

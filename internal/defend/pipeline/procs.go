@@ -21,8 +21,14 @@ type procInfo struct {
 // Exited processes stay a few seconds (late events), and the table is
 // capped.
 type procTable struct {
-	mu sync.Mutex
-	m  map[int32]*procInfo
+	mu   sync.Mutex
+	m    map[int32]*procInfo
+	byNS map[nsKey]int32 // (cgroup, pid in its namespace) → host pid
+}
+
+type nsKey struct {
+	cg   uint64
+	vpid int32
 }
 
 const (
@@ -30,7 +36,9 @@ const (
 	procKeep = 5 * time.Second
 )
 
-func newProcTable() *procTable { return &procTable{m: map[int32]*procInfo{}} }
+func newProcTable() *procTable {
+	return &procTable{m: map[int32]*procInfo{}, byNS: map[nsKey]int32{}}
+}
 
 func (t *procTable) observe(e *event.Event) {
 	t.mu.Lock()
@@ -39,6 +47,9 @@ func (t *procTable) observe(e *event.Event) {
 	switch e.Kind {
 	case event.Exec:
 		t.m[p.PID] = &procInfo{comm: p.Comm, exe: p.Exe, args: p.Args, ppid: p.PPID}
+		if p.VPID != 0 {
+			t.byNS[nsKey{p.CgroupID, p.VPID}] = p.PID
+		}
 	case event.Fork:
 		if e.Target == nil {
 			return
@@ -49,6 +60,9 @@ func (t *procTable) observe(e *event.Event) {
 			child.exe, child.args = parent.exe, parent.args
 		}
 		t.m[e.Target.PID] = child
+		if e.Target.VPID != 0 {
+			t.byNS[nsKey{p.CgroupID, e.Target.VPID}] = e.Target.PID
+		}
 	case event.Exit:
 		if x := t.m[p.PID]; x != nil {
 			x.exited = time.Now()
@@ -65,6 +79,11 @@ func (t *procTable) sweep() {
 	for pid, x := range t.m {
 		if !x.exited.IsZero() && now.Sub(x.exited) > procKeep {
 			delete(t.m, pid)
+		}
+	}
+	for k, pid := range t.byNS {
+		if _, ok := t.m[pid]; !ok {
+			delete(t.byNS, k)
 		}
 	}
 	if len(t.m) > procCap {
@@ -86,6 +105,15 @@ func (t *procTable) get(pid int32) (procInfo, bool) {
 		return procInfo{}, false
 	}
 	return *x, true
+}
+
+// hostPID finds the host pid of a process by its pid in a cgroup's pid
+// namespace.
+func (t *procTable) hostPID(cg uint64, vpid int32) (int32, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	pid, ok := t.byNS[nsKey{cg, vpid}]
+	return pid, ok
 }
 
 // ancestors lists the names of pid and its ancestors, nearest first.

@@ -195,6 +195,9 @@ func (s *Sensor) decode(b []byte, r *sensor.Record) bool {
 		e.Op = "attach"
 		pid = u32(3)
 		e.Target = &event.Process{PID: int32(u32(1))}
+		if b, err := os.ReadFile("/proc/" + strconv.Itoa(int(u32(1))) + "/comm"); err == nil {
+			e.Target.Comm = strings.TrimSpace(string(b))
+		}
 	case evExit:
 		if u32(0) != u32(1) {
 			return false

@@ -29,6 +29,7 @@ var accessors = map[string]any{
 
 	"proc.pid":  numAcc(func(e *event.Event) (int64, bool) { return int64(e.Process.PID), true }),
 	"proc.ppid": numAcc(func(e *event.Event) (int64, bool) { return int64(e.Process.PPID), true }),
+	"proc.vpid": numAcc(func(e *event.Event) (int64, bool) { return int64(e.Process.VPID), true }),
 	"proc.name": strAcc(func(e *event.Event) (string, bool) { return e.Process.Comm, true }),
 	"proc.exe":  strAcc(func(e *event.Event) (string, bool) { return e.Process.Exe, e.Process.Exe != "" }),
 	"proc.exe.dir": strAcc(func(e *event.Event) (string, bool) {

@@ -61,6 +61,7 @@ struct event {
 	__u32 pid, tid, ppid;
 	__u32 uid, gid, euid;
 	__u32 rule;      // predicate that matched (0: none)
+	__u32 vpid;      // the thread-group id as the task's own pid namespace numbers it
 	__u16 len0, len1, argv_len;
 	__u16 pad;
 	__u8 addr[16];
@@ -243,6 +244,19 @@ static __always_inline struct cfilter *watched(__u32 kind, __u64 *cgid, __u64 *p
 	return &unknown_filter;
 }
 
+// ns_pid is a task's pid in its own pid namespace: pid->numbers[level].nr
+// (offsets relocated, the array index is not a constant).
+static __always_inline __u32 ns_pid(struct task_struct *t)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	unsigned int lvl = BPF_CORE_READ(p, level) & 31;
+	__u32 nr = 0;
+	void *at = (void *)p + bpf_core_field_offset(struct pid, numbers) +
+		   lvl * bpf_core_type_size(struct upid) + bpf_core_field_offset(struct upid, nr);
+	bpf_probe_read_kernel(&nr, sizeof(nr), at);
+	return nr;
+}
+
 static __always_inline struct event *new_event(__u32 kind, __u64 cgid, __u64 parent, __u32 flags)
 {
 	__u32 z = 0;
@@ -259,6 +273,7 @@ static __always_inline struct event *new_event(__u32 kind, __u64 cgid, __u64 par
 	e->pid = pt >> 32;
 	e->tid = (__u32)pt;
 	e->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	e->vpid = ns_pid(BPF_CORE_READ(t, group_leader));
 	const struct cred *cr = BPF_CORE_READ(t, cred);
 	e->uid = BPF_CORE_READ(cr, uid.val);
 	e->gid = BPF_CORE_READ(cr, gid.val);
@@ -442,6 +457,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	e->arg[1] = BPF_CORE_READ(child, pid);
 	if (e->arg[0] != e->arg[1])
 		return 0; // a thread
+	e->arg[2] = ns_pid(child);
 	submit(e);
 	return 0;
 }
