@@ -81,6 +81,7 @@ type serveFlags struct {
 	retention                      time.Duration
 	workers                        int
 	maxBody                        int64
+	bodyBudget, tokenBodyBudget    int64
 	rate                           float64
 	burst                          int
 	tlsCert, tlsKey, clientCA      string
@@ -126,6 +127,8 @@ BULWARK_ADMIN_TOKEN to a bwt_ secret of your choosing. Mint more with
 	fl.DurationVar(&f.retention, "job-retention", 30*24*time.Hour, "keep finished jobs and the webhook delivery log this long (an Idempotency-Key of a scan request is remembered as long)")
 	fl.DurationVar(&f.retryBase, "retry-base", 5*time.Second, "first webhook retry delay (doubles per attempt, up to 10m)")
 	fl.Int64Var(&f.maxBody, "max-body", 64<<20, "largest accepted request body in bytes")
+	fl.Int64Var(&f.bodyBudget, "body-budget", 192<<20, "request body bytes held in memory at once, all requests together (requests wait up to 30s for room, then 503)")
+	fl.Int64Var(&f.tokenBodyBudget, "token-body-budget", 128<<20, "request body bytes in memory at once for one token")
 	fl.Float64Var(&f.rate, "rate", 100, "requests per second allowed per token")
 	fl.IntVar(&f.burst, "burst", 200, "requests a token may send at once above --rate")
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
@@ -197,7 +200,7 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 	}
 	srv, err := server.New(ctx, server.Config{
 		Store: st, AdvisoryDB: advisory, DBPoll: f.dbPoll, Workers: f.workers, NoWorkers: f.workers == 0,
-		Lease: f.lease, Poll: f.poll, Retention: f.retention, ReplicaID: f.replicaID, MaxBody: f.maxBody, Rate: f.rate, Burst: f.burst,
+		Lease: f.lease, Poll: f.poll, Retention: f.retention, ReplicaID: f.replicaID, MaxBody: f.maxBody, BodyBudget: f.bodyBudget, TokenBodyBudget: f.tokenBodyBudget, Rate: f.rate, Burst: f.burst,
 		Scan: sopts, ScanRegistries: f.scanRegistries, RetryBase: f.retryBase, Logger: log, QuietRequests: !f.logRequests, Version: Version(),
 	})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -169,7 +168,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ store.Token) 
 
 // postScan stores a submitted json scan report as received.
 func (s *Server) postScan(w http.ResponseWriter, r *http.Request, tok store.Token) error {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
@@ -469,7 +468,7 @@ func (s *Server) getHost(w http.ResponseWriter, r *http.Request, tok store.Token
 }
 
 func (s *Server) postBench(w http.ResponseWriter, r *http.Request, tok store.Token) error {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}

@@ -279,6 +279,11 @@ func (s *Server) guard(need access, agentOK bool, h handlerFunc) http.HandlerFun
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
 		}
+		release, ok := s.reserveBody(w, r, tok.ID)
+		if !ok {
+			return
+		}
+		defer release()
 		if err := h(w, r, tok); err != nil {
 			s.fail(w, r, err)
 		}

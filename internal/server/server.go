@@ -65,6 +65,11 @@ type Config struct {
 	ReplicaID string
 	// MaxBody caps request bodies (64 MiB).
 	MaxBody int64
+	// BodyBudget bounds the request bodies held in memory at once (192
+	// MiB), TokenBodyBudget those of one token (128 MiB); both are raised
+	// to MaxBody when below it. A request waits up to 30 s for room, then
+	// gets 503.
+	BodyBudget, TokenBodyBudget int64
 	// Rate and Burst are each token's request budget: Rate requests per
 	// second, up to Burst at once (100/s, 200).
 	Rate  float64
@@ -95,6 +100,7 @@ type Server struct {
 	db      *dbHolder
 	tokens  *tokenCache
 	limits  *limiter
+	bodies  *bodyBudget
 	metrics *metrics
 	sender  *notify.Sender
 	wake    chan struct{}
@@ -117,6 +123,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg.Poll = cmp.Or(cfg.Poll, time.Second)
 	cfg.Retention = cmp.Or(cfg.Retention, 30*24*time.Hour)
 	cfg.MaxBody = cmp.Or(cfg.MaxBody, 64<<20)
+	cfg.BodyBudget = max(cmp.Or(cfg.BodyBudget, 192<<20), cfg.MaxBody)
+	cfg.TokenBodyBudget = max(cmp.Or(cfg.TokenBodyBudget, 128<<20), cfg.MaxBody)
 	cfg.Rate = cmp.Or(cfg.Rate, 100)
 	cfg.Burst = cmp.Or(cfg.Burst, 200)
 	cfg.RetryBase = cmp.Or(cfg.RetryBase, 5*time.Second)
@@ -145,6 +153,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		db:      &dbHolder{path: cfg.AdvisoryDB},
 		tokens:  newTokenCache(cfg.Store, 10*time.Second),
 		limits:  newLimiter(cfg.Rate, cfg.Burst),
+		bodies:  newBodyBudget(cfg.BodyBudget, cfg.TokenBodyBudget),
 		metrics: newMetrics(cfg.Store),
 		sender:  &notify.Sender{Client: cfg.WebhookClient, UserAgent: "bulwark/" + cfg.Version},
 		wake:    make(chan struct{}, 1),
