@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/defend/event"
+	"github.com/bulwark-sec/bulwark/internal/defend/pipeline"
 	"github.com/bulwark-sec/bulwark/internal/defend/probe"
 	"github.com/bulwark-sec/bulwark/internal/source"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
@@ -93,7 +94,9 @@ func startAgent(t *testing.T, opts Options) *agent {
 	t.Cleanup(func() { eng.Close() })
 	col := &collector{}
 	opts.Engine = eng
-	opts.Sinks = append(opts.Sinks, col)
+	if opts.Sinks == nil {
+		opts.Sinks = []pipeline.Sink{col}
+	}
 	ready := make(chan *Agent, 1)
 	opts.Ready = func(a *Agent) { ready <- a }
 	ctx, cancel := context.WithCancel(context.Background())

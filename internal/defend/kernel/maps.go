@@ -74,8 +74,8 @@ type Predicate struct {
 	Prefixes []string   // path prefixes; a prefix ending in "\x00" matches the exact path
 	Names    []string   // exec only: task names (exact)
 	// ReadOnly: an Open predicate that also selects read-only opens (the
-	// sensitive-file list); without it, read-only opens are not reported
-	// unless another predicate selects them.
+	// sensitive-file list). A kill predicate not limited to writes acts on
+	// reads too; a report-only one without ReadOnly selects writes only.
 	ReadOnly bool
 	// Write: only opens for writing.
 	Write bool
@@ -150,7 +150,10 @@ func (s *Sensor) SetPredicates(preds []Predicate) error {
 			if err := add(ki, pre); err != nil {
 				return err
 			}
-			if p.Kind == event.Open && p.ReadOnly {
+			// Read-only opens are looked up apart (the common case must
+			// cost one lookup): every open predicate not limited to writes,
+			// and the report-only ones that select reads.
+			if p.Kind == event.Open && !p.Write && (p.ReadOnly || p.Kill) {
 				if err := add(pOpenRead, pre); err != nil {
 					return err
 				}

@@ -53,10 +53,10 @@ type sensorEvent struct {
 	Pad            uint16
 	Addr           [16]uint8
 	Comm           [16]int8
+	Str0           [256]int8
+	Cgname         [72]int8
 	Pcomm          [16]int8
 	Anc            [4][16]int8
-	Cgname         [72]int8
-	Str0           [256]int8
 	Str1           [256]int8
 	Argv           [512]int8
 }

@@ -257,6 +257,7 @@ func (p *Pipeline) enrich(e *event.Event, relative bool) {
 			}
 		} else if pr.Exe == "" {
 			pr.Exe = readExe(pr.PID)
+			p.procs.rememberExe(pr, pr.Exe)
 		}
 	}
 	if parent, ok := p.procs.get(pr.PPID); ok {
@@ -268,7 +269,10 @@ func (p *Pipeline) enrich(e *event.Event, relative bool) {
 			pr.Ancestors = p.procs.ancestors(parent.ppid, 4)
 		}
 	} else if pr.ParentComm == "" {
+		// A parent the table never saw start (outside the container, or
+		// older than the agent): read once, then remembered.
 		pr.ParentComm = readComm(pr.PPID)
+		p.procs.remember(pr.PPID, pr.ParentComm)
 	}
 	if relative && e.File != nil && !strings.HasPrefix(e.File.Path, "/") {
 		if pr.Cwd == "" { // the kernel sends it unless it is deeper than it walks

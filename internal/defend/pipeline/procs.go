@@ -107,6 +107,27 @@ func (t *procTable) get(pid int32) (procInfo, bool) {
 	return *x, true
 }
 
+// remember records a process read from /proc (its name only).
+func (t *procTable) remember(pid int32, comm string) {
+	if pid <= 0 {
+		return
+	}
+	t.mu.Lock()
+	if _, ok := t.m[pid]; !ok {
+		t.m[pid] = &procInfo{comm: comm}
+	}
+	t.mu.Unlock()
+}
+
+// rememberExe records a running process first seen after its exec.
+func (t *procTable) rememberExe(p *event.Process, exe string) {
+	t.mu.Lock()
+	if _, ok := t.m[p.PID]; !ok {
+		t.m[p.PID] = &procInfo{comm: p.Comm, exe: exe, ppid: p.PPID}
+	}
+	t.mu.Unlock()
+}
+
 // hostPID finds the host pid of a process by its pid in a cgroup's pid
 // namespace.
 func (t *procTable) hostPID(cg uint64, vpid int32) (int32, bool) {

@@ -66,16 +66,19 @@ struct event {
 	__u16 pad;
 	__u8 addr[16];
 	char comm[16];
+	char str0[STR_LEN];
+	// The tails below are sent only when used (F_HAS_*, F_UNKNOWN_CG).
+	char cgname[72]; // the cgroup's name, with F_UNKNOWN_CG (the engine names it after the container)
 	char pcomm[16];
 	char anc[NANC][16];
-	char cgname[72]; // the cgroup's name, with F_UNKNOWN_CG (the engine names it after the container)
-	char str0[STR_LEN];
 	char str1[STR_LEN];
 	char argv[ARGV_LEN];
 };
 
-// Size of a record without the optional tails.
-#define SZ_STR0 (__builtin_offsetof(struct event, str1))
+// Size of a record: the header and str0's bytes only, or up to a tail.
+#define SZ_HDR (__builtin_offsetof(struct event, str0))
+#define SZ_STR0 (__builtin_offsetof(struct event, cgname))
+#define SZ_CG (__builtin_offsetof(struct event, pcomm))
 #define SZ_STR1 (__builtin_offsetof(struct event, argv))
 #define SZ_FULL (sizeof(struct event))
 
@@ -295,11 +298,17 @@ static __always_inline struct event *new_event(__u32 kind, __u64 cgid, __u64 par
 
 static __always_inline void submit(struct event *e)
 {
-	__u64 sz = SZ_STR0;
+	// Most records (opens, connects) end with their path: only its bytes
+	// go into the ring, so a burst fits more records.
+	__u64 sz = SZ_HDR + ((e->len0 + 8) & ~7);
 	if (e->flags & F_HAS_ARGV)
 		sz = SZ_FULL;
 	else if (e->flags & F_HAS_STR1)
 		sz = SZ_STR1;
+	else if (e->flags & F_UNKNOWN_CG)
+		sz = SZ_CG;
+	if (sz > SZ_FULL)
+		sz = SZ_FULL;
 	if (bpf_ringbuf_output(&events, e, sz, 0) == 0)
 		count(e->kind);
 	else
@@ -557,28 +566,31 @@ static __always_inline void cwd_components(struct event *e)
 static __always_inline int open_event(struct cfilter *f, __u64 cgid, __u64 parent, __u32 flags,
 				      const char *upath, __u64 oflags)
 {
-	struct event *e = new_event(K_OPEN, cgid, parent, flags);
+	// The path first, and one trie lookup: an ordinary read-only open (the
+	// common case) costs no more, and fills no record.
+	__u32 z = 0;
+	struct event *e = bpf_map_lookup_elem(&scratch, &z);
 	if (!e)
 		return 0;
 	long n = bpf_probe_read_user_str(e->str0, STR_LEN, upath);
 	if (n <= 0)
 		return 0;
-	e->len0 = n - 1;
-	e->arg[0] = oflags;
+	__u16 len = n - 1;
 	int write = (oflags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+	// Reads are looked up among the predicates that select reads
+	// (sensitive files; relative base names too), writes among all.
+	struct pred_val *v = match(f->slot, write ? K_OPEN : P_OPEN_READ, e->str0, len + 1);
+	if (!v && !write)
+		return 0; // an ordinary read
 	if (write)
-		e->flags |= F_WRITE;
+		flags |= F_WRITE;
 	if (e->str0[0] != '/')
-		e->flags |= F_RELATIVE;
-	struct pred_val *v = match(f->slot, K_OPEN, e->str0, e->len0 + 1);
-	if (v && (v->needs & N_WRITE) && !write)
-		v = 0;
-	if (!v && !write) {
-		// Sensitive paths, and sensitive base names for relative paths.
-		v = match(f->slot, P_OPEN_READ, e->str0, e->len0 + 1);
-		if (!v)
-			return 0; // an ordinary read
-	}
+		flags |= F_RELATIVE;
+	e = new_event(K_OPEN, cgid, parent, flags);
+	if (!e)
+		return 0;
+	e->len0 = len;
+	e->arg[0] = oflags;
 	kill_if(e, f, v);
 	if (e->flags & F_RELATIVE)
 		cwd_components(e);

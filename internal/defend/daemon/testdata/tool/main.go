@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -87,12 +88,63 @@ func main() {
 		unix.Wait4(pid, &ws, 0, nil)
 		unix.PtraceDetach(pid)
 		fmt.Println("attached")
+	case "openloop": // RATE DURATION: open+close /tmp/load-N for writing at RATE per second
+		rate, _ := strconv.Atoi(arg)
+		d, _ := time.ParseDuration(os.Args[3])
+		n := openLoop(rate, d)
+		fmt.Printf("opens=%d\n", n)
+	case "forkexec": // N: run /usr/bin/true N times
+		n, _ := strconv.Atoi(arg)
+		t0 := time.Now()
+		for i := 0; i < n; i++ {
+			pid, err := syscall.ForkExec("/usr/bin/true", []string{"true"}, nil)
+			if err != nil {
+				fail(err)
+			}
+			var ws syscall.WaitStatus
+			syscall.Wait4(pid, &ws, 0, nil)
+		}
+		fmt.Printf("ns_per_op=%d\n", time.Since(t0).Nanoseconds()/int64(n))
+	case "openclose": // N: open and close a file N times, read-only
+		n, _ := strconv.Atoi(arg)
+		t0 := time.Now()
+		for i := 0; i < n; i++ {
+			fd, err := unix.Open("/etc/hostname", unix.O_RDONLY, 0)
+			if err != nil {
+				fail(err)
+			}
+			unix.Close(fd)
+		}
+		fmt.Printf("ns_per_op=%d\n", time.Since(t0).Nanoseconds()/int64(n))
 	case "sleep":
 		d, _ := time.ParseDuration(arg)
 		time.Sleep(d)
 	default:
 		fmt.Fprintln(os.Stderr, "unknown act", os.Args[1])
 		os.Exit(2)
+	}
+}
+
+// openLoop opens files for writing at rate per second for d, pacing every
+// millisecond, and returns how many opens succeeded.
+func openLoop(rate int, d time.Duration) int {
+	start := time.Now()
+	n := 0
+	for {
+		el := time.Since(start)
+		if el >= d {
+			return n
+		}
+		due := int(float64(rate) * el.Seconds())
+		for n < due {
+			fd, err := unix.Open("/tmp/load-"+strconv.Itoa(n&7), unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC, 0o644)
+			if err != nil {
+				fail(err)
+			}
+			unix.Close(fd)
+			n++
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

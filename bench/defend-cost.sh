@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# What `bulwark defend run` costs the containers it watches, and how fast
+# it reports (docs/PERFORMANCE.md, "defend"). Needs root, a Docker engine,
+# eBPF (bulwark defend probe) and ../shared (a Debian rootfs).
+#
+#   bench/defend-cost.sh [ROUNDS]        default 5
+#
+# In one run, alternating rounds without and with the agent (default rules,
+# reporting, JSON lines to a file, metrics served):
+#   - fork+exec loop: a container runs /usr/bin/true 3000 times (fork, exec, wait)
+#   - open/close loop: a container opens and closes /etc/hostname 300000 times
+# Each loop reports ns per iteration from inside the container; the overhead
+# is the median over rounds of (with - without) / without.
+# Then, with the agent running: detection latency (the alerts' latency_ns,
+# kernel act to alert decided, for 2000 reads of /etc/shadow) and the agent's
+# peak RSS (VmHWM) after everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-5}
+OUT=bench/out/defend-cost
+mkdir -p "$OUT"
+SOCK=${DOCKER_HOST:-unix:///var/run/docker.sock}
+D() { docker -H "$SOCK" "$@"; }
+
+go build -o "$OUT/bulwark" ./cmd/bulwark
+CGO_ENABLED=0 go build -o "$OUT/ctx/tool" ./internal/defend/daemon/testdata/tool
+ROOTFS=$(../shared/scripts/debian-rootfs.sh bookworm)
+D image inspect bulwark-bench/defend-base:1 >/dev/null 2>&1 || D import "$ROOTFS" bulwark-bench/defend-base:1 >/dev/null
+IMG=bulwark-bench/defend-cost:$$
+printf 'FROM bulwark-bench/defend-base:1\nCOPY tool /usr/local/bin/tool\n' >"$OUT/ctx/Dockerfile"
+DOCKER_BUILDKIT=0 D build -q -t "$IMG" "$OUT/ctx" >/dev/null
+AGENT=
+cleanup() {
+  [ -n "$AGENT" ] && kill "$AGENT" 2>/dev/null && wait "$AGENT" 2>/dev/null || true
+  D rmi -f "$IMG" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+start_agent() {
+  : >"$OUT/alerts.jsonl"
+  "$OUT/bulwark" defend run --json "$OUT/alerts.jsonl" --metrics 127.0.0.1:19464 2>"$OUT/agent.err" &
+  AGENT=$!
+  for _ in $(seq 1 100); do grep -q "following" "$OUT/agent.err" 2>/dev/null && return; sleep 0.1; done
+  echo "agent did not start:"; cat "$OUT/agent.err"; exit 1
+}
+stop_agent() { kill "$AGENT"; wait "$AGENT" 2>/dev/null || true; AGENT=; }
+
+loop() { # fork|open → ns per iteration
+  case $1 in
+    fork) D run --rm --network none "$IMG" tool forkexec 3000 ;;
+    open) D run --rm --network none "$IMG" tool openclose 300000 ;;
+  esac | sed -n 's/^ns_per_op=//p'
+}
+
+: >"$OUT/rounds.txt"
+for r in $(seq 1 "$ROUNDS"); do
+  f0=$(loop fork); o0=$(loop open)
+  start_agent
+  f1=$(loop fork); o1=$(loop open)
+  stop_agent
+  echo "$r $f0 $f1 $o0 $o1" | tee -a "$OUT/rounds.txt"
+done
+
+start_agent
+D run --rm --network none "$IMG" bash -c 'for i in $(seq 2000); do cat /etc/shadow >/dev/null; done'
+sleep 1
+RSS=$(awk '/VmHWM/ {print $2}' "/proc/$AGENT/status")
+curl -s 127.0.0.1:19464/metrics >"$OUT/metrics.txt" || true
+stop_agent
+
+python3 - "$OUT/rounds.txt" "$OUT/alerts.jsonl" "$RSS" <<'EOF'
+import json, statistics, sys
+rounds = [list(map(int, l.split()[1:])) for l in open(sys.argv[1]) if l.strip()]
+fork = [(f1 - f0) / f0 * 100 for f0, f1, _, _ in rounds]
+opn = [(o1 - o0) / o0 * 100 for _, _, o0, o1 in rounds]
+lat = sorted(json.loads(l)["latency_ns"] for l in open(sys.argv[2])
+             if '"rule":"read-shadow"' in l)
+p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] / 1e6
+print(f"fork+exec: {statistics.median(r[0] for r in rounds)} -> {statistics.median(r[1] for r in rounds)} ns/iter, "
+      f"overhead median {statistics.median(fork):+.1f}% (rounds {', '.join(f'{x:+.1f}' for x in fork)})")
+print(f"open/close: {statistics.median(r[2] for r in rounds)} -> {statistics.median(r[3] for r in rounds)} ns/iter, "
+      f"overhead median {statistics.median(opn):+.1f}% (rounds {', '.join(f'{x:+.1f}' for x in opn)})")
+print(f"detection latency over {len(lat)} alerts: p50 {p(.5):.3f} ms, p99 {p(.99):.3f} ms, max {lat[-1]/1e6:.3f} ms")
+print(f"agent peak RSS: {int(sys.argv[3]) / 1024:.1f} MiB")
+EOF
