@@ -246,3 +246,17 @@ func TestDBUpdateOffline(t *testing.T) {
 		return nil
 	})
 }
+
+// TestSeveritySummary: the vulnerability summary's "filtered out" counts
+// the vulnerabilities --severity left out, not misconfigurations.
+func TestSeveritySummary(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	if r := run(t, "db", "import", "--db", db, filepath.Join("..", "..", "testdata", "demo", "advisories")); r.code != 0 {
+		t.Fatalf("db import: %d %s", r.code, r.stderr)
+	}
+	r := run(t, "scan", "--db", db, "--severity", "high", filepath.Join("..", "..", "testdata", "demo", "demo-image.tar"))
+	// 7 unknown-severity vulnerabilities and the low BW-IMG-002 are left out.
+	if r.code != 0 || !strings.Contains(r.stdout, "Vulnerabilities: 0 (critical 0, high 0, medium 0, low 0, unknown 0), 7 filtered out\n") {
+		t.Errorf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

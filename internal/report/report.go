@@ -75,8 +75,9 @@ type Filters struct {
 	IgnoreUnfixed bool                `json:"ignore_unfixed,omitempty"`
 	IgnoreFile    string              `json:"ignore_file,omitempty"`
 	VEX           []string            `json:"vex,omitempty"` // documents read
-	// Filtered counts findings removed by the severity and unfixed
-	// filters (suppressed findings are kept in Suppressed instead).
+	// Filtered counts vulnerabilities removed by the severity and unfixed
+	// filters (suppressed ones are kept in Suppressed instead);
+	// misconfigurations and secrets left out by --severity are not counted.
 	Filtered int `json:"filtered"`
 }
 

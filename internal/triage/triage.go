@@ -60,7 +60,6 @@ func Apply(r *report.Report, o Options) {
 		f.VEX = append(f.VEX, d.Path)
 	}
 	img := image(r)
-	filtered := 0
 	kept := r.Vulnerabilities[:0:0]
 	for _, v := range r.Vulnerabilities {
 		if len(o.Severities) > 0 && !slices.Contains(o.Severities, v.Severity) {
@@ -90,8 +89,7 @@ func Apply(r *report.Report, o Options) {
 	keptFindings := r.Findings[:0:0]
 	for _, fd := range r.Findings {
 		if len(o.Severities) > 0 && !slices.Contains(o.Severities, fd.Severity) {
-			filtered++
-			continue
+			continue // not counted: Filtered is the vulnerability summary's
 		}
 		fd.Suppression = findingSuppression(o.Ignore, fd, now)
 		if fd.Suppression != nil && !fd.Suppression.Expired {
@@ -101,7 +99,6 @@ func Apply(r *report.Report, o Options) {
 		keptFindings = append(keptFindings, fd)
 	}
 	r.Findings = keptFindings
-	f.Filtered += filtered
 	if len(o.Severities) > 0 || o.IgnoreUnfixed || o.Ignore != nil || len(o.VEX) > 0 {
 		r.Filters = f
 	}
