@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -258,5 +259,24 @@ func TestSeveritySummary(t *testing.T) {
 	// 7 unknown-severity vulnerabilities and the low BW-IMG-002 are left out.
 	if r.code != 0 || !strings.Contains(r.stdout, "Vulnerabilities: 0 (critical 0, high 0, medium 0, low 0, unknown 0), 7 filtered out\n") {
 		t.Errorf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestBenchTableFooter: the 1.1 audit-rule warnings share one fix line,
+// and the footer says what the score means.
+func TestBenchTableFooter(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"usr/bin/dockerd", "usr/bin/containerd", "usr/bin/runc", "run/containerd/containerd.sock",
+		"var/lib/docker/x", "etc/docker/daemon.json", "lib/systemd/system/docker.service", "lib/systemd/system/docker.socket", "etc/default/docker"} {
+		os.MkdirAll(filepath.Join(root, filepath.Dir(f)), 0o755)
+		os.WriteFile(filepath.Join(root, f), nil, 0o644)
+	}
+	r := run(t, "bench", "--host-root", root, "--check", "1.1")
+	warns := strings.Count(r.stdout, "[WARN] 1.1.")
+	if warns < 5 || strings.Count(r.stdout, "fix") != 1 || !strings.Contains(r.stdout, fmt.Sprintf("fix for the %d warnings 1.1.", warns)) {
+		t.Errorf("%d warnings in 1.1; want one fix line for them:\n%s", warns, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "scored checks that pass - ") || !strings.Contains(r.stdout, "higher is better") {
+		t.Errorf("footer does not say what the score means:\n%s", r.stdout)
 	}
 }
