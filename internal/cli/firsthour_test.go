@@ -280,3 +280,23 @@ func TestBenchTableFooter(t *testing.T) {
 		t.Errorf("footer does not say what the score means:\n%s", r.stdout)
 	}
 }
+
+// TestScanDirWithDockerfile: a directory holding a Dockerfile gets the
+// Dockerfile rules too, with the file's name and line.
+func TestScanDirWithDockerfile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM debian:12\nRUN apt-get update\nADD http://example.com/app.tgz /app/\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n"), 0o644)
+	r := run(t, "scan", "--format", "json", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{`"BW-IMG-005"`, `"BW-IMG-003"`, `"path": "Dockerfile"`, "Dockerfile rules applied to Dockerfile"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %s", want)
+		}
+	}
+	if r := run(t, "scan", "--format", "json", "--scanners", "vuln", dir); strings.Contains(r.stdout, "BW-IMG-") {
+		t.Error("Dockerfile rules ran without the misconfig scanner")
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
 	"github.com/bulwark-sec/bulwark/internal/misconfig"
+	"github.com/bulwark-sec/bulwark/internal/pathglob"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/sbomread"
 	"github.com/bulwark-sec/bulwark/internal/secrets"
@@ -100,7 +101,50 @@ func Inventory(ctx context.Context, target string, opts Options) (*report.Report
 		return nil, err
 	}
 	defer img.Close()
-	return InventoryImage(ctx, img, opts)
+	rep, err := InventoryImage(ctx, img, opts)
+	if err != nil || img.Kind != source.Dir || !opts.Misconfig {
+		return rep, err
+	}
+	if err := dockerfilesIn(rep, img.RootDir, opts.Skip); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// dockerfilesIn applies the Dockerfile rules to the Dockerfiles at the top
+// of a scanned directory (a project checkout holds its Dockerfile beside
+// the code), adding their findings to rep with the file's name and line.
+func dockerfilesIn(rep *report.Report, dir string, skip []string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("scan: %s: %w", dir, err)
+	}
+	var names []string
+	for _, e := range ents {
+		if e.Type().IsRegular() && !pathglob.Any(skip, e.Name()) {
+			if _, ok := dockerfilePath(filepath.Join(dir, e.Name())); ok {
+				names = append(names, e.Name())
+			}
+		}
+	}
+	for _, name := range names {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		fs, err := dockerfile.Check(name, f)
+		f.Close()
+		if err != nil {
+			rep.Coverage.Notes = append(rep.Coverage.Notes, fmt.Sprintf("%s not checked: %v", name, err))
+			continue
+		}
+		rep.Findings = append(rep.Findings, fs...)
+		rep.Coverage.Notes = append(rep.Coverage.Notes, fmt.Sprintf("Dockerfile rules applied to %s", name))
+	}
+	if len(names) > 0 {
+		rep.Normalize()
+	}
+	return nil
 }
 
 // InventoryImage is Inventory for an image already opened.
