@@ -23,8 +23,12 @@ vet:
 
 # The whole test suite. Tests needing Docker, PostgreSQL or ../shared skip with
 # a reason unless BULWARK_REQUIRE_DOCKER=1 / BULWARK_REQUIRE_POSTGRES=1.
+# internal/testsum prints what go test prints plus one line counting the
+# skipped tests by reason, before go test's last package line; the exit
+# status is go test's.
 test: vet
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) build -o bin/testsum ./internal/testsum
+	GO=$(GO) ./bin/testsum -count=1 -timeout 20m ./...
 
 bench: build
 	./bench/run.sh
