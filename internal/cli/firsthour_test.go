@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -298,5 +299,48 @@ func TestScanDirWithDockerfile(t *testing.T) {
 	}
 	if r := run(t, "scan", "--format", "json", "--scanners", "vuln", dir); strings.Contains(r.stdout, "BW-IMG-") {
 		t.Error("Dockerfile rules ran without the misconfig scanner")
+	}
+}
+
+// TestGuardWatchSummary: a clean watch says how many containers it
+// checked. The policy allows nearly everything, so whatever else runs on
+// the shared engine does not break it.
+func TestGuardWatchSummary(t *testing.T) {
+	sock := testutil.NeedDocker(t)
+	pol := filepath.Join(t.TempDir(), "open.yaml")
+	os.WriteFile(pol, []byte(`version: 1
+containers:
+  allow_privileged: true
+  allow_host_namespaces: [pid, ipc, uts, network, userns, cgroup]
+  allow_capabilities: [ALL]
+  allow_device_cgroup_rules: true
+  allow_device_requests: true
+  sensitive_host_paths: []
+  allow_seccomp_unconfined: true
+  allow_apparmor_unconfined: true
+  allow_selinux_disabled: true
+  allow_unmasked_paths: true
+  require_no_new_privileges: false
+  allow_root_user: true
+  require_read_only_rootfs: false
+scan_gate:
+  enabled: false
+`), 0o644)
+	cmd := exec.Command(binary, "guard", "watch", "--policy", pol, "--docker-host", "unix://"+sock)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	switch ee, _ := err.(*exec.ExitError); {
+	case err == nil:
+		if !regexp.MustCompile(`^\d+ containers? checked, none break the policy\n$`).MatchString(out.String()) {
+			t.Errorf("clean watch: stdout %q, stderr %q", out.String(), errb.String())
+		}
+	case ee != nil && ee.ExitCode() == 1:
+		if !strings.Contains(errb.String(), "containers checked break") && !strings.Contains(errb.String(), "container checked break") {
+			t.Errorf("watch with violations: %q", errb.String())
+		}
+	default:
+		t.Fatalf("guard watch: %v\n%s", err, errb.String())
 	}
 }
