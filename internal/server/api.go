@@ -15,6 +15,7 @@ import (
 
 	"github.com/distribution/reference"
 
+	"github.com/bulwark-sec/bulwark/internal/defend/rules"
 	"github.com/bulwark-sec/bulwark/internal/notify"
 	"github.com/bulwark-sec/bulwark/internal/store"
 )
@@ -65,6 +66,10 @@ func (s *Server) routeTable() []struct {
 		{Route{"POST", "/api/v1/webhooks"}, admin, false, s.postWebhook},
 		{Route{"DELETE", "/api/v1/webhooks/{id}"}, admin, false, s.deleteWebhook},
 		{Route{"GET", "/api/v1/webhooks/{id}/deliveries"}, admin, false, s.listDeliveries},
+		{Route{"POST", "/api/v1/runtime/alerts"}, submit, true, s.postRuntimeAlerts},
+		{Route{"GET", "/api/v1/runtime/alerts"}, read, true, s.listRuntimeAlerts},
+		{Route{"PUT", "/api/v1/runtime/models"}, submit, true, s.putRuntimeModels},
+		{Route{"GET", "/api/v1/runtime/models"}, read, true, s.listRuntimeModels},
 	}
 }
 
@@ -683,8 +688,9 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request, _ store.To
 
 func (s *Server) postWebhook(w http.ResponseWriter, r *http.Request, _ store.Token) error {
 	var req struct {
-		URL    string `json:"url"`
-		Secret string `json:"secret"`
+		URL             string `json:"url"`
+		Secret          string `json:"secret"`
+		RuntimePriority string `json:"runtime_priority"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		return errf(http.StatusBadRequest, "body: %v", err)
@@ -695,7 +701,14 @@ func (s *Server) postWebhook(w http.ResponseWriter, r *http.Request, _ store.Tok
 	if len(req.Secret) < 16 {
 		return errf(http.StatusBadRequest, "secret: want at least 16 characters")
 	}
-	h, err := s.st.CreateWebhook(r.Context(), store.Webhook{URL: req.URL, Secret: req.Secret})
+	if req.RuntimePriority != "" {
+		p, err := rules.ParsePriority(req.RuntimePriority)
+		if err != nil {
+			return errf(http.StatusBadRequest, "runtime_priority %q: want emergency, alert, critical, error, warning, notice, informational or debug", req.RuntimePriority)
+		}
+		req.RuntimePriority = p.String()
+	}
+	h, err := s.st.CreateWebhook(r.Context(), store.Webhook{URL: req.URL, Secret: req.Secret, RuntimePriority: req.RuntimePriority})
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,12 @@ func seedEdges(t *testing.T, f *fixture) (clean, misconf int64) {
 	if code, b := f.do("POST", "/api/v1/scan-requests", f.admin, []byte(`{"ref":"registry.example/queued:1"}`)); code != 202 {
 		t.Fatalf("scan request: %d %s", code, b)
 	}
+	// Runtime alerts as an agent sends them, and a model that learned
+	// nothing yet.
+	post("/api/v1/runtime/alerts?host=h1", alertsBody(t, runtimeAlerts(t)))
+	if code, b := f.do("PUT", "/api/v1/runtime/models?host=h1", f.admin, []byte(`{"models":[{"image":"sha256:aaaa","state":"learning","processes":[],"writes":[],"listens":[],"outbound":[]}]}`)); code != 200 {
+		t.Fatalf("runtime models: %d %s", code, b)
+	}
 	return clean, misconf
 }
 

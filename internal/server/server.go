@@ -61,6 +61,9 @@ type Config struct {
 	// Retention is how long finished jobs and delivery log entries are
 	// kept (30 days); pruning runs hourly.
 	Retention time.Duration
+	// RuntimeRetention is how long `bulwark defend` alerts are kept (30
+	// days); pruned with the jobs.
+	RuntimeRetention time.Duration
 	// ReplicaID names this process in job claims (hostname-pid-random).
 	ReplicaID string
 	// MaxBody caps request bodies (64 MiB).
@@ -122,6 +125,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg.Lease = cmp.Or(cfg.Lease, 2*time.Minute)
 	cfg.Poll = cmp.Or(cfg.Poll, time.Second)
 	cfg.Retention = cmp.Or(cfg.Retention, 30*24*time.Hour)
+	cfg.RuntimeRetention = cmp.Or(cfg.RuntimeRetention, 30*24*time.Hour)
 	cfg.MaxBody = cmp.Or(cfg.MaxBody, 64<<20)
 	cfg.BodyBudget = max(cmp.Or(cfg.BodyBudget, 192<<20), cfg.MaxBody)
 	cfg.TokenBodyBudget = max(cmp.Or(cfg.TokenBodyBudget, 128<<20), cfg.MaxBody)
@@ -251,6 +255,12 @@ func (s *Server) prune(ctx context.Context, every time.Duration) {
 			s.log.WarnContext(ctx, "server: pruning finished jobs", "err", err)
 		} else if n > 0 {
 			s.log.InfoContext(ctx, "pruned finished jobs", "jobs", n, "retention", s.cfg.Retention.String())
+		}
+		n, err = s.st.PruneRuntimeAlerts(ctx, time.Now().Add(-s.cfg.RuntimeRetention))
+		if err != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "server: pruning runtime alerts", "err", err)
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "pruned runtime alerts", "alerts", n, "retention", s.cfg.RuntimeRetention.String())
 		}
 		select {
 		case <-ctx.Done():

@@ -25,6 +25,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -244,6 +245,9 @@ type Webhook struct {
 	URL       string    `json:"url"`
 	Secret    string    `json:"-"` // HMAC key; shown once, at creation
 	CreatedAt time.Time `json:"created_at"`
+	// RuntimePriority also sends the webhook `bulwark defend` alerts at or
+	// above this priority ("critical", "warning", …); empty: none.
+	RuntimePriority string `json:"runtime_priority,omitempty"`
 }
 
 // Delivery is one attempt to deliver one event to one webhook.
@@ -313,12 +317,81 @@ type Hooks interface {
 	Deliveries(ctx context.Context, webhookID int64, limit int) ([]Delivery, error)
 }
 
+// RuntimeAlert is one `bulwark defend` alert an agent reported, with the
+// fields the dashboard and filters use copied out of it.
+type RuntimeAlert struct {
+	ID int64 `json:"id"`
+	// Key identifies the alert among its host's (a digest of the alert as
+	// sent), so a batch sent again after a lost answer is stored once.
+	Key           string    `json:"-"`
+	Host          string    `json:"host"`
+	At            time.Time `json:"at"`       // when the act happened (the event's time, else when it was received)
+	Received      time.Time `json:"received"` // when the server stored it
+	Rule          string    `json:"rule"`
+	Priority      string    `json:"priority"`
+	Response      string    `json:"response"`
+	ContainerID   string    `json:"container_id"`
+	ContainerName string    `json:"container_name"`
+	Image         string    `json:"image"`
+	ImageID       string    `json:"image_id"`
+	Process       string    `json:"process"`
+	Output        string    `json:"output"`
+	// Alert is the alert as the agent sent it (event, expected, detail…).
+	Alert json.RawMessage `json:"alert"`
+}
+
+// RuntimeFilter selects runtime alerts, newest first. Empty fields match
+// everything; Container matches a container id or name.
+type RuntimeFilter struct {
+	Host, Image, Container, Rule string
+	Since                        time.Time
+	Limit                        int // 0: no limit
+}
+
+// Match reports whether a passes the filter.
+func (f RuntimeFilter) Match(a RuntimeAlert) bool {
+	return (f.Host == "" || a.Host == f.Host) &&
+		(f.Image == "" || a.Image == f.Image || a.ImageID == f.Image) &&
+		(f.Container == "" || a.ContainerID == f.Container || a.ContainerName == f.Container) &&
+		(f.Rule == "" || a.Rule == f.Rule) &&
+		(f.Since.IsZero() || !a.At.Before(f.Since))
+}
+
+// RuntimeModel is one host's behaviour model of one image, as its agent
+// last sent it.
+type RuntimeModel struct {
+	Host       string    `json:"host"`
+	Image      string    `json:"image"` // image id
+	Names      []string  `json:"names"`
+	State      string    `json:"state"`
+	Deviations int64     `json:"deviations"`
+	Updated    time.Time `json:"updated"`
+	// Model is the model as the agent sent it.
+	Model json.RawMessage `json:"model"`
+}
+
+// Runtime keeps what `bulwark defend` agents report.
+type Runtime interface {
+	// PutRuntimeAlerts stores alerts, skipping those whose (host, key) is
+	// stored already; it returns the alerts it stored, with their ids.
+	PutRuntimeAlerts(ctx context.Context, as []RuntimeAlert) ([]RuntimeAlert, error)
+	RuntimeAlerts(ctx context.Context, f RuntimeFilter) ([]RuntimeAlert, error)
+	// PutRuntimeModels stores models, replacing a host's earlier model of
+	// the same image.
+	PutRuntimeModels(ctx context.Context, ms []RuntimeModel) error
+	// RuntimeModels lists models by host and image; host "" lists all.
+	RuntimeModels(ctx context.Context, host string) ([]RuntimeModel, error)
+	// PruneRuntimeAlerts deletes alerts received before t.
+	PruneRuntimeAlerts(ctx context.Context, t time.Time) (int, error)
+}
+
 // Store is everything the server keeps.
 type Store interface {
 	Tokens
 	Results
 	Queue
 	Hooks
+	Runtime
 	Close() error
 }
 

@@ -7,6 +7,9 @@
 //                       and secrets, scan history, trend
 //   #/host/NAME         one host: bench score history, images seen there
 //   #/diff/FROM/TO      findings added and fixed between two scans
+//   #/runtime[/KIND/V]  bulwark defend: alerts per host, image and container,
+//                       the latest alerts and the behaviour models; KIND is
+//                       host, image or container to narrow it
 "use strict";
 
 const SEVS = ["critical", "high", "medium", "low", "unknown"];
@@ -268,6 +271,78 @@ async function diffPage(from, to) {
     el("section", { class: "card", id: "fixed" }, el("h2", {}, d.fixed.length + " fixed"), table(findingHead, findingRows(d.fixed, "fixed"), "Nothing fixed.")));
 }
 
+// Runtime priorities (Falco's order) drawn with the severity colours.
+const PRIOS = ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"];
+const PRIO_CLASS = { emergency: "critical", alert: "critical", critical: "critical", error: "high", warning: "medium", notice: "low", informational: "unknown", debug: "unknown" };
+function prioBadge(p) { return el("span", { class: "sev " + (PRIO_CLASS[p] || "unknown"), title: p }, p); }
+function graver(a, b) { return PRIOS.indexOf(a) <= PRIOS.indexOf(b) ? a : b; }
+function runtimeLink(kind, value, label) {
+  return value ? el("a", { href: "#/runtime/" + kind + "/" + encodeURIComponent(value) }, label || value) : el("span", { class: "muted" }, "—");
+}
+
+// groupAlerts counts alerts by key, with the gravest priority and the newest time.
+function groupAlerts(alerts, key) {
+  const m = new Map();
+  for (const a of alerts) {
+    const k = key(a);
+    if (!k) continue;
+    const g = m.get(k) || { key: k, first: a, n: 0, prio: a.priority, last: a.at };
+    g.n++;
+    g.prio = graver(g.prio, a.priority);
+    if (a.at > g.last) g.last = a.at;
+    m.set(k, g);
+  }
+  return [...m.values()].sort((x, y) => PRIOS.indexOf(x.prio) - PRIOS.indexOf(y.prio) || y.n - x.n || x.key.localeCompare(y.key));
+}
+
+async function runtimePage(kind, value) {
+  const q = kind && value ? "&" + encodeURIComponent(kind) + "=" + encodeURIComponent(value) : "";
+  const hostQ = kind === "host" && value ? "?host=" + encodeURIComponent(value) : "";
+  const [alerts, models] = await Promise.all([api("/runtime/alerts?limit=500" + q), api("/runtime/models" + hostQ)]);
+  const shown = kind === "image" ? models.filter(m => m.image === value || (m.names || []).includes(value)) : models;
+  const byState = st => shown.filter(m => m.state === st).length;
+  const hostRows = groupAlerts(alerts, a => a.host).map(g => el("tr", {}, el("td", {}, runtimeLink("host", g.key)),
+    el("td", { class: "num" }, g.n), el("td", {}, prioBadge(g.prio)), el("td", {}, when(g.last))));
+  const imageRows = groupAlerts(alerts, a => a.image || a.image_id).map(g => el("tr", {}, el("td", {}, runtimeLink("image", g.key)),
+    el("td", { class: "num" }, g.n), el("td", {}, prioBadge(g.prio)), el("td", {}, when(g.last))));
+  const containerRows = groupAlerts(alerts, a => a.container_id && a.host + " " + a.container_id).map(g => el("tr", {},
+    el("td", {}, runtimeLink("container", g.first.container_id, g.first.container_name || g.first.container_id.slice(0, 12))),
+    el("td", {}, g.first.image || g.first.image_id), el("td", {}, g.first.host),
+    el("td", { class: "num" }, g.n), el("td", {}, prioBadge(g.prio)), el("td", {}, when(g.last))));
+  const alertRows = alerts.slice(0, 200).map(a => el("tr", {}, el("td", {}, when(a.at)), el("td", {}, prioBadge(a.priority)),
+    el("td", {}, el("code", {}, a.rule)), el("td", {}, a.host), el("td", {}, a.container_name || (a.container_id || "").slice(0, 12)),
+    el("td", {}, a.process), el("td", {}, a.response), el("td", { class: "output" }, a.output)));
+  const count = (m, k) => (m.model && Array.isArray(m.model[k])) ? m.model[k].length : 0;
+  const modelRows = shown.map(m => el("tr", {}, el("td", {}, runtimeLink("host", m.host)),
+    el("td", {}, runtimeLink("image", (m.names && m.names[0]) || m.image)), el("td", {}, el("code", {}, m.image.replace("sha256:", "").slice(0, 12))),
+    el("td", {}, el("span", { class: "state " + m.state }, m.state)),
+    el("td", { class: "num" }, count(m, "processes")), el("td", { class: "num" }, count(m, "writes")),
+    el("td", { class: "num" }, count(m, "listens")), el("td", { class: "num" }, count(m, "outbound")),
+    el("td", { class: "num" }, m.deviations), el("td", {}, when(m.updated))));
+  const title = kind && value ? ["Runtime: ", kind, " ", el("code", {}, value), " ", el("a", { href: "#/runtime", class: "muted" }, "(all)")] : ["Runtime defense"];
+  app.replaceChildren(el("h1", {}, ...title),
+    el("div", { class: "stats" },
+      el("div", { class: "stat" }, el("b", { id: "stat-alerts" }, alerts.length), el("span", {}, alerts.length === 500 ? "latest alerts" : "alerts")),
+      el("div", { class: "stat" }, el("b", {}, alerts.filter(a => PRIOS.indexOf(a.priority) <= 2).length), el("span", {}, "critical or graver")),
+      el("div", { class: "stat" }, el("b", {}, alerts.filter(a => a.response !== "alert").length), el("span", {}, "acted on")),
+      el("div", { class: "stat" }, el("b", { id: "stat-models" }, shown.length), el("span", {}, "models")),
+      el("div", { class: "stat" }, el("b", {}, byState("active")), el("span", {}, "active")),
+      el("div", { class: "stat" }, el("b", {}, byState("learning")), el("span", {}, "learning"))),
+    el("div", { class: "grid" },
+      el("section", { class: "card", id: "runtime-hosts" }, el("h2", {}, "By host"),
+        table(["host", { label: "alerts", num: true }, "gravest", "latest"], hostRows, "No runtime alert.")),
+      el("section", { class: "card", id: "runtime-images" }, el("h2", {}, "By image"),
+        table(["image", { label: "alerts", num: true }, "gravest", "latest"], imageRows, "No runtime alert."))),
+    el("section", { class: "card", id: "runtime-containers" }, el("h2", {}, "By container"),
+      table(["container", "image", "host", { label: "alerts", num: true }, "gravest", "latest"], containerRows, "No runtime alert.")),
+    el("section", { class: "card", id: "runtime-alerts" }, el("h2", {}, "Latest alerts"),
+      table(["when", "priority", "rule", "host", "container", "process", "response", "output"], alertRows, "No runtime alert.")),
+    el("section", { class: "card", id: "runtime-models" }, el("h2", {}, "Behaviour models"),
+      table(["host", "image", "id", "state", { label: "processes", num: true }, { label: "dirs written", num: true },
+        { label: "listens", num: true }, { label: "outbound", num: true }, { label: "deviations", num: true }, "updated"], modelRows,
+        "No behaviour model: none of the hosts runs bulwark defend, or no container has run yet.")));
+}
+
 function login(message) {
   app.replaceChildren(document.getElementById("login").content.cloneNode(true));
   document.getElementById("loginerr").textContent = message || "";
@@ -291,6 +366,7 @@ async function route() {
       case "image": await imagePage(rest.join("/")); break;
       case "host": await hostPage(rest[0] || ""); break;
       case "diff": await diffPage(rest[0], rest[1]); break;
+      case "runtime": await runtimePage(rest[0], rest.slice(1).join("/")); break;
       default: app.replaceChildren(el("p", { class: "err" }, "No such page."));
     }
     document.body.dataset.ready = location.hash || "#/";

@@ -154,26 +154,27 @@ func (s *Store) CreateWebhook(ctx context.Context, w store.Webhook) (store.Webho
 		w.CreatedAt = time.Now().UTC()
 	}
 	w.CreatedAt = w.CreatedAt.Truncate(time.Microsecond)
-	err := s.pool.QueryRow(ctx, `INSERT INTO webhooks (url, secret, created_at) VALUES ($1, $2, $3) RETURNING id`, w.URL, w.Secret, w.CreatedAt).Scan(&w.ID)
+	err := s.pool.QueryRow(ctx, `INSERT INTO webhooks (url, secret, created_at, runtime_priority) VALUES ($1, $2, $3, $4) RETURNING id`,
+		w.URL, w.Secret, w.CreatedAt, w.RuntimePriority).Scan(&w.ID)
 	return w, wrap("creating webhook", err)
 }
 
 func scanHook(row pgx.Row) (store.Webhook, error) {
 	var w store.Webhook
-	err := row.Scan(&w.ID, &w.URL, &w.Secret, &w.CreatedAt)
+	err := row.Scan(&w.ID, &w.URL, &w.Secret, &w.CreatedAt, &w.RuntimePriority)
 	w.CreatedAt = w.CreatedAt.UTC()
 	return w, err
 }
 
 // Webhook returns one webhook with its secret.
 func (s *Store) Webhook(ctx context.Context, id int64) (store.Webhook, error) {
-	w, err := scanHook(s.pool.QueryRow(ctx, `SELECT id, url, secret, created_at FROM webhooks WHERE id = $1`, id))
+	w, err := scanHook(s.pool.QueryRow(ctx, `SELECT id, url, secret, created_at, runtime_priority FROM webhooks WHERE id = $1`, id))
 	return w, wrap("reading webhook", err)
 }
 
 // ListWebhooks lists webhooks by id, with their secrets.
 func (s *Store) ListWebhooks(ctx context.Context) ([]store.Webhook, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, url, secret, created_at FROM webhooks ORDER BY id`)
+	rows, err := s.pool.Query(ctx, `SELECT id, url, secret, created_at, runtime_priority FROM webhooks ORDER BY id`)
 	if err != nil {
 		return nil, wrap("listing webhooks", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +35,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"QueueConcurrentClaims", testQueueConcurrent},
 		{"QueuePrune", testQueuePrune},
 		{"Webhooks", testWebhooks},
+		{"RuntimeAlerts", testRuntimeAlerts},
+		{"RuntimeModels", testRuntimeModels},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -472,5 +475,127 @@ func testWebhooks(t *testing.T, s store.Store) {
 	}
 	if err := s.DeleteWebhook(ctx, w.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("delete twice: %v", err)
+	}
+}
+
+func testRuntimeAlerts(t *testing.T, s store.Store) {
+	if got := must(s.RuntimeAlerts(ctx, store.RuntimeFilter{}))(t); got == nil || len(got) != 0 {
+		t.Fatalf("empty store lists %#v, want []", got)
+	}
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	mk := func(host, key, rule, cid, image string, at time.Time) store.RuntimeAlert {
+		return store.RuntimeAlert{Host: host, Key: key, At: at, Rule: rule, Priority: "warning", Response: "alert",
+			ContainerID: cid, ContainerName: "n-" + cid, Image: image, ImageID: "sha256:" + image, Process: "sh",
+			Output: "out " + key, Alert: []byte(`{"rule":"` + rule + `","n":1}`)}
+	}
+	first := []store.RuntimeAlert{
+		mk("h1", "k1", "read-shadow", "c1", "web", at),
+		mk("h1", "k2", "model", "c1", "web", at.Add(time.Second)),
+		mk("h2", "k1", "read-shadow", "c2", "db", at.Add(2*time.Second)), // same key, other host
+		mk("h1", "", "model", "c3", "web", time.Time{}),                   // no key, no time
+	}
+	stored := must(s.PutRuntimeAlerts(ctx, first))(t)
+	if len(stored) != 4 {
+		t.Fatalf("stored %d of 4", len(stored))
+	}
+	for i, a := range stored {
+		if a.ID == 0 || a.Received.IsZero() || a.At.IsZero() || (i > 0 && a.ID <= stored[i-1].ID) {
+			t.Errorf("stored alert %d: %+v", i, a)
+		}
+	}
+	if !stored[3].At.Equal(stored[3].Received) {
+		t.Errorf("an alert without a time gets its receipt time: %v / %v", stored[3].At, stored[3].Received)
+	}
+	// Sent again (a retried batch): the keyed ones are skipped, the
+	// unkeyed one is stored again.
+	again := must(s.PutRuntimeAlerts(ctx, append(first, mk("h1", "k3", "write-below-etc", "c1", "web", at.Add(3*time.Second)))))(t)
+	if len(again) != 2 || again[0].Key != "" && again[0].Rule != "model" || again[1].Rule != "write-below-etc" {
+		t.Fatalf("retried batch stored %+v", again)
+	}
+	all := must(s.RuntimeAlerts(ctx, store.RuntimeFilter{}))(t)
+	if len(all) != 6 {
+		t.Fatalf("%d alerts stored, want 6", len(all))
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].ID >= all[i-1].ID {
+			t.Errorf("not newest first: %d then %d", all[i-1].ID, all[i].ID)
+		}
+	}
+	if got := all[len(all)-1]; got.Output != "out k1" || got.ContainerName != "n-c1" || got.ImageID != "sha256:web" ||
+		got.Process != "sh" || !strings.Contains(string(got.Alert), `"n":1`) || !got.At.Equal(at) {
+		t.Errorf("round trip: %+v %s", got, got.Alert)
+	}
+	count := func(f store.RuntimeFilter) int { return len(must(s.RuntimeAlerts(ctx, f))(t)) }
+	for _, c := range []struct {
+		f    store.RuntimeFilter
+		want int
+	}{
+		{store.RuntimeFilter{Host: "h1"}, 5},
+		{store.RuntimeFilter{Host: "h2"}, 1},
+		{store.RuntimeFilter{Image: "web"}, 5},
+		{store.RuntimeFilter{Image: "sha256:db"}, 1},
+		{store.RuntimeFilter{Container: "c1"}, 3},
+		{store.RuntimeFilter{Container: "n-c3"}, 2},
+		{store.RuntimeFilter{Rule: "model"}, 3},
+		{store.RuntimeFilter{Host: "h1", Rule: "read-shadow"}, 1},
+		{store.RuntimeFilter{Since: at.Add(time.Second)}, 5},
+		{store.RuntimeFilter{Limit: 2}, 2},
+		{store.RuntimeFilter{Host: "nope"}, 0},
+	} {
+		if got := count(c.f); got != c.want {
+			t.Errorf("filter %+v: %d alerts, want %d", c.f, got, c.want)
+		}
+	}
+	// Pruning by receipt time.
+	if n := must(s.PruneRuntimeAlerts(ctx, time.Now().Add(-time.Hour)))(t); n != 0 {
+		t.Errorf("pruned %d fresh alerts", n)
+	}
+	if n := must(s.PruneRuntimeAlerts(ctx, time.Now().Add(time.Hour)))(t); n != 6 {
+		t.Errorf("pruned %d, want 6", n)
+	}
+	if got := must(s.PutRuntimeAlerts(ctx, first[:1]))(t); len(got) != 1 {
+		t.Errorf("a pruned key could not be used again: %+v", got)
+	}
+}
+
+func testRuntimeModels(t *testing.T, s store.Store) {
+	if got := must(s.RuntimeModels(ctx, ""))(t); got == nil || len(got) != 0 {
+		t.Fatalf("empty store lists %#v, want []", got)
+	}
+	mk := func(host, image, state string, dev int64) store.RuntimeModel {
+		return store.RuntimeModel{Host: host, Image: image, Names: []string{image + ":1"}, State: state, Deviations: dev,
+			Model: []byte(`{"image":"` + image + `","state":"` + state + `"}`)}
+	}
+	must0 := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must0(s.PutRuntimeModels(ctx, []store.RuntimeModel{mk("h2", "sha256:b", "learning", 0), mk("h1", "sha256:b", "learning", 0), mk("h1", "sha256:a", "learning", 0)}))
+	must0(s.PutRuntimeModels(ctx, []store.RuntimeModel{mk("h1", "sha256:b", "active", 3)}))
+	all := must(s.RuntimeModels(ctx, ""))(t)
+	var got []string
+	for _, m := range all {
+		got = append(got, m.Host+"/"+m.Image+"/"+m.State)
+		if m.Updated.IsZero() || len(m.Names) != 1 {
+			t.Errorf("model %+v", m)
+		}
+	}
+	want := []string{"h1/sha256:a/learning", "h1/sha256:b/active", "h2/sha256:b/learning"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("models (-want +got):\n%s", diff)
+	}
+	h1 := must(s.RuntimeModels(ctx, "h1"))(t)
+	if len(h1) != 2 || h1[1].Deviations != 3 || !strings.Contains(string(h1[1].Model), `"active"`) {
+		t.Errorf("h1 models %+v", h1)
+	}
+	if got := must(s.RuntimeModels(ctx, "h"))(t); len(got) != 0 {
+		t.Errorf("host h lists %d models (a prefix of h1 and h2)", len(got))
+	}
+	// Webhooks keep the runtime alert threshold.
+	w := must(s.CreateWebhook(ctx, store.Webhook{URL: "http://127.0.0.1:9/rt", Secret: "s3cret-s3cret-s3", RuntimePriority: "critical"}))(t)
+	if got := must(s.Webhook(ctx, w.ID))(t); got.RuntimePriority != "critical" {
+		t.Errorf("webhook %+v", got)
 	}
 }
