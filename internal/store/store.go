@@ -25,9 +25,9 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"

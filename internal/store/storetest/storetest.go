@@ -492,7 +492,7 @@ func testRuntimeAlerts(t *testing.T, s store.Store) {
 		mk("h1", "k1", "read-shadow", "c1", "web", at),
 		mk("h1", "k2", "model", "c1", "web", at.Add(time.Second)),
 		mk("h2", "k1", "read-shadow", "c2", "db", at.Add(2*time.Second)), // same key, other host
-		mk("h1", "", "model", "c3", "web", time.Time{}),                   // no key, no time
+		mk("h1", "", "model", "c3", "web", time.Time{}),                  // no key, no time
 	}
 	stored := must(s.PutRuntimeAlerts(ctx, first))(t)
 	if len(stored) != 4 {
