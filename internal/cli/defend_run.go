@@ -77,6 +77,8 @@ type defendRunFlags struct {
 	allEvents, live, enforce, noDefault            bool
 	rate                                           float64
 	burst                                          int
+	judge                                          defendJudgeFlags
+	report                                         defendServerFlags
 }
 
 func newDefendRunCmd(s *streams) *cobra.Command {
@@ -113,6 +115,8 @@ It needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (see docs/DEFEND.md).`,
 	fl.Float64Var(&f.rate, "rate", 5000, "events per second judged per container (0: no limit); more are counted, not judged")
 	fl.IntVar(&f.burst, "burst", 20000, "events a container may burst above --rate")
 	fl.StringVar(&f.dockerHost, "docker-host", "", "Engine API address (default DOCKER_HOST or the local socket)")
+	f.judge.bind(fl)
+	f.report.bind(fl)
 	return cmd
 }
 
@@ -134,7 +138,11 @@ func runDefend(cmd *cobra.Command, s *streams, f *defendRunFlags) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	opts.Judge = daemon.NewRulesJudge(set)
+	stopReporting, err := defendJudgeAndReport(ctx, &opts, set, &f.judge, &f.report, f.dockerHost)
+	if err != nil {
+		return err
+	}
+	defer stopReporting()
 	eng, err := source.NewDockerClient(f.dockerHost)
 	if err != nil {
 		return usageErrorf("defend: Engine API client: %v", err)

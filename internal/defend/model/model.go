@@ -244,6 +244,43 @@ func (m *Model) clone() *Model {
 	return &c
 }
 
+// merge adds what o learned (a model of the same image kept under its
+// name) to m.
+func (m *Model) merge(o *Model) {
+	for p := range o.procs {
+		if len(m.procs) < MaxProcesses {
+			m.procs[p] = struct{}{}
+		}
+	}
+	for w := range o.writes {
+		if len(m.writes) < MaxWrites {
+			m.writes[w] = struct{}{}
+		}
+	}
+	for p := range o.listens {
+		if len(m.listens) < MaxPorts {
+			m.listens[p] = struct{}{}
+		}
+	}
+	for k, d := range o.outbound {
+		if _, ok := m.outbound[k]; !ok && len(m.outbound) < MaxDests {
+			c := *d
+			c.Addrs = slices.Clone(d.Addrs)
+			m.outbound[k] = &c
+		}
+	}
+	for _, n := range o.Names {
+		if !slices.Contains(m.Names, n) && len(m.Names) < maxNames {
+			m.Names = append(m.Names, n)
+		}
+	}
+	m.Starts += o.Starts
+	m.Learned += o.Learned
+	m.Deviations += o.Deviations
+	m.Truncated = m.Truncated || o.Truncated
+	m.stale = true
+}
+
 // applySeed takes the image's facts in: the entrypoint's program may run
 // under any parent, the exposed ports may listen.
 func (m *Model) applySeed(s *Seed) {

@@ -476,3 +476,44 @@ func TestPublishLeavesExecutablesOut(t *testing.T) {
 		t.Errorf("an unchanged model was published again: %d, %v", len(p.got), err)
 	}
 }
+
+// TestNameOnlyEvents: the engine describes a container gone before it was
+// inspected by its image name only. Its acts belong to the image's model
+// all the same: a model begun under the name joins the id's, and later
+// name-only events go to the id's.
+func TestNameOnlyEvents(t *testing.T) {
+	ctx := context.Background()
+	st, err := OpenStore(ctx, filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRegistry(Config{Window: Window{Starts: 2}, Store: st})
+	byName := func(id string) *event.Container { return &event.Container{ID: id, Image: "shop/web:1.4"} }
+	// Start 1: only its name is known; start 2: both.
+	judgeAll(t, r, normalWork(byName("c1")))
+	if err := r.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	judgeAll(t, r, normalWork(in("c2")))
+	if _, ok := r.Model("shop/web:1.4"); ok {
+		t.Error("the name's model was kept apart")
+	}
+	m, _ := r.Model(img)
+	if m.Starts != 2 || m.State != Learning || len(m.Processes) != 3 || len(m.Outbound) != 3 {
+		t.Fatalf("merged model: starts %d state %s processes %v", m.Starts, m.State, m.Processes)
+	}
+	// Start 3, by name only: judged by the id's (now active) model.
+	if ds := judgeAll(t, r, normalWork(byName("c3"))); len(ds) != 0 {
+		t.Errorf("normal work by name raised %s", ds[0].What)
+	}
+	if d := r.Judge(ctx, exec(byName("c3"), "/usr/bin/id", "sh")); d == nil {
+		t.Error("a new process by name raised nothing")
+	}
+	if err := r.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := st.List(ctx)
+	if len(ms) != 1 || ms[0].Image != img || ms[0].State != Active {
+		t.Errorf("stored models %+v", ms)
+	}
+}

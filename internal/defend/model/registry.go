@@ -60,6 +60,8 @@ type Registry struct {
 	models     map[string]*Model
 	dirty      map[string]bool
 	containers map[string]time.Time // container id → last event, for counting starts
+	aliases    map[string]string    // image name → the image id it was last seen with
+	gone       map[string]bool      // models merged into another, to delete from the store
 	seeding    map[string]bool
 	seedQ      chan string
 	stats      Stats
@@ -86,7 +88,8 @@ func NewRegistry(cfg Config) *Registry {
 		cfg.Now = time.Now
 	}
 	return &Registry{cfg: cfg, models: map[string]*Model{}, dirty: map[string]bool{},
-		containers: map[string]time.Time{}, seeding: map[string]bool{}, seedQ: make(chan string, 256)}
+		containers: map[string]time.Time{}, aliases: map[string]string{}, gone: map[string]bool{},
+		seeding: map[string]bool{}, seedQ: make(chan string, 256)}
 }
 
 // ImageKey is the model key of a container: its image id, else its image
@@ -105,13 +108,13 @@ func ImageKey(c *event.Container) string {
 // model is active: the result is nil, or the act's deviation from the
 // model. Host processes are no model's business.
 func (r *Registry) Judge(ctx context.Context, e *event.Event) *Deviation {
-	key := ImageKey(e.Container)
-	if key == "" {
+	if ImageKey(e.Container) == "" {
 		return nil
 	}
 	now := r.cfg.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	key := r.key(ctx, e.Container, now)
 	m := r.model(ctx, key, now)
 	if n := e.Container.Image; n != "" && !slices.Contains(m.Names, n) && len(m.Names) < maxNames {
 		m.Names = append(m.Names, n)
@@ -146,6 +149,37 @@ func (r *Registry) Judge(ctx context.Context, e *event.Event) *Deviation {
 	}
 	return nil
 }
+
+// key is the model key of c: its image id, or for a container described
+// only by its image name (one gone before the engine could be asked about
+// it) the id that name was last seen with. A model begun under the name
+// joins the id's model when the pair is first seen. Called with mu.
+func (r *Registry) key(ctx context.Context, c *event.Container, now time.Time) string {
+	if c.ImageID == "" {
+		if id, ok := r.aliases[c.Image]; ok {
+			return id
+		}
+		return c.Image
+	}
+	if c.Image != "" && r.aliases[c.Image] != c.ImageID {
+		if len(r.aliases) >= maxAliases {
+			clear(r.aliases)
+		}
+		r.aliases[c.Image] = c.ImageID
+		if byName, ok := r.models[c.Image]; ok {
+			m := r.model(ctx, c.ImageID, now)
+			m.merge(byName)
+			delete(r.models, c.Image)
+			delete(r.dirty, c.Image)
+			r.gone[c.Image] = true
+			r.dirty[c.ImageID] = true
+		}
+	}
+	return c.ImageID
+}
+
+// maxAliases bounds the image name → id map.
+const maxAliases = 4096
 
 // model returns the model of key, loading or creating it. Called with mu.
 func (r *Registry) model(ctx context.Context, key string, now time.Time) *Model {
@@ -276,18 +310,26 @@ func (r *Registry) Flush(ctx context.Context) error {
 		}
 	}
 	r.dirty = map[string]bool{}
+	var gone []string
+	for k := range r.gone {
+		gone = append(gone, k)
+	}
+	clear(r.gone)
 	r.stats.Flushes++
 	r.mu.Unlock()
 
 	var err error
 	if r.cfg.Store != nil {
 		var adopt []*Model
-		adopt, err = r.cfg.Store.syncModels(ctx, write, gens)
+		adopt, err = r.cfg.Store.syncModels(ctx, write, gens, gone)
 		if err != nil {
 			r.mu.Lock()
 			r.stats.FlushFailed++
 			for _, m := range write {
 				r.dirty[m.Image] = true // try again next time
+			}
+			for _, k := range gone {
+				r.gone[k] = true
 			}
 			r.mu.Unlock()
 			return err

@@ -207,9 +207,15 @@ func (s *Store) Reset(ctx context.Context, image string, now time.Time) (*Model,
 // syncModels reconciles the registry's models with the file in one
 // transaction: each of write is stored unless the file holds a newer
 // generation of it (a reset). Every model the file holds in a newer
-// generation than gens says is returned for the registry to adopt.
-func (s *Store) syncModels(ctx context.Context, write []*Model, gens map[string]int) (adopt []*Model, err error) {
+// generation than gens says is returned for the registry to adopt. The
+// models of del (merged into others) are deleted.
+func (s *Store) syncModels(ctx context.Context, write []*Model, gens map[string]int, del []string) (adopt []*Model, err error) {
 	err = s.update(ctx, func(b *bolt.Bucket) error {
+		for _, k := range del {
+			if err := b.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
 		newer := map[string]bool{}
 		for image, g := range gens {
 			v := b.Get([]byte(image))

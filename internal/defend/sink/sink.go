@@ -174,7 +174,25 @@ func (fw *Forward) run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			send()
+			// The last batch goes out on a context of its own: the
+			// agent's has ended, the receiver may still be up.
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			for {
+				select {
+				case a := <-fw.q:
+					batch = append(batch, a)
+					continue
+				default:
+				}
+				break
+			}
+			if len(batch) > 0 {
+				if err := fw.f.Forward(fctx, batch); err != nil {
+					fw.Failed.Add(uint64(len(batch)))
+					slog.WarnContext(fctx, "sink: forwarding alerts", "n", len(batch), "err", err)
+				}
+			}
+			cancel()
 			return
 		case a := <-fw.q:
 			batch = append(batch, a)
