@@ -47,7 +47,9 @@ type defendJudge struct {
 }
 
 // Judge judges one event by rules and models.
-func (d defendJudge) Judge(ctx context.Context, e *event.Event) []event.Alert { return d.j.Judge(ctx, e) }
+func (d defendJudge) Judge(ctx context.Context, e *event.Event) []event.Alert {
+	return d.j.Judge(ctx, e)
+}
 
 // Predicates are the kernel-checkable predicates of the rules.
 func (j defendJudge) Predicates() []event.Predicate { return j.preds.Predicates() }
