@@ -241,6 +241,12 @@ func TestDBUpdateOffline(t *testing.T) {
 	if r := run(t, "db", "import", "--db", db, filepath.Join("..", "..", "testdata", "demo", "advisories")); r.code != 0 {
 		t.Fatalf("db import: %d %s", r.code, r.stderr)
 	}
+	// The demo's scan, with the layer cache in dir too.
+	cmd := exec.Command(binary, "scan", "--db", db, "--cache-dir", filepath.Join(dir, "cache"), filepath.Join("..", "..", "testdata", "demo", "demo-image.tar"))
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("scan: %v\n%s", err, out)
+	}
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && strings.Contains(d.Name(), ".lock") {
 			t.Errorf("lock file left behind: %s", p)

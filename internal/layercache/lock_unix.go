@@ -17,5 +17,14 @@ func tryLock(path string) (unlock func(), ok bool) {
 		f.Close()
 		return nil, false
 	}
-	return func() { f.Close() }, true
+	// The holder removes the file before letting go, so no lock file is
+	// left in the cache. One opened before that removal is no longer at
+	// the path: its holder gives up this round (another process evicts).
+	held, err1 := f.Stat()
+	atPath, err2 := os.Stat(path)
+	if err1 != nil || err2 != nil || !os.SameFile(held, atPath) {
+		f.Close()
+		return nil, false
+	}
+	return func() { os.Remove(path); f.Close() }, true
 }
