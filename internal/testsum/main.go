@@ -110,6 +110,15 @@ func summarize(r io.Reader, w io.Writer) bool {
 		case "fail":
 			if e.Test == "" {
 				failed = true
+				// Tests that never ended (a timeout, a crash in another
+				// goroutine) keep their output, panic included: it
+				// belongs before the package's result line.
+				for _, k := range unended(pending, e.Package) {
+					for _, l := range pending[k] {
+						bw.WriteString(l)
+					}
+					delete(pending, k)
+				}
 				continue
 			}
 			for _, l := range pending[key] {
@@ -136,6 +145,19 @@ func summarize(r io.Reader, w io.Writer) bool {
 		bw.WriteString("FAIL\n")
 	}
 	return failed
+}
+
+// unended returns the keys of pkg's tests that have output but no result,
+// in a stable order.
+func unended(pending map[string][]string, pkg string) []string {
+	var keys []string
+	for k := range pending {
+		if strings.HasPrefix(k, pkg+"\x00") {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 var resultLine = regexp.MustCompile(`^(ok  |FAIL|\?   )\t\S+\t`)

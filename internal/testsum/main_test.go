@@ -58,3 +58,24 @@ FAIL
 		t.Errorf("clean run: %q", clean.String())
 	}
 }
+
+// TestUnendedTestKeepsItsOutput: a test that never ends (go test's timeout
+// panics inside it) has no result event of its own; its output, the panic
+// included, must still be shown before the package's FAIL line.
+func TestUnendedTestKeepsItsOutput(t *testing.T) {
+	stream := `{"Action":"run","Package":"a","Test":"TestHang"}
+{"Action":"output","Package":"a","Test":"TestHang","Output":"=== RUN   TestHang\n"}
+{"Action":"output","Package":"a","Test":"TestHang","Output":"    a_test.go:3: hanging\n"}
+{"Action":"output","Package":"a","Test":"TestHang","Output":"panic: test timed out after 3s\n"}
+{"Action":"output","Package":"a","Output":"FAIL\ta\t3.0s\n"}
+{"Action":"fail","Package":"a"}
+`
+	var out strings.Builder
+	if !summarize(strings.NewReader(stream), &out) {
+		t.Error("a failed package not reported")
+	}
+	want := "    a_test.go:3: hanging\npanic: test timed out after 3s\nskipped: none\nFAIL\ta\t3.0s\nFAIL\n"
+	if d := cmp.Diff(want, out.String()); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
