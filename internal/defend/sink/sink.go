@@ -161,7 +161,7 @@ func (fw *Forward) run(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	var batch []event.Alert
-	send := func() {
+	send := func(ctx context.Context) {
 		if len(batch) == 0 {
 			return
 		}
@@ -174,9 +174,6 @@ func (fw *Forward) run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			// The last batch goes out on a context of its own: the
-			// agent's has ended, the receiver may still be up.
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			for {
 				select {
 				case a := <-fw.q:
@@ -186,21 +183,18 @@ func (fw *Forward) run(ctx context.Context) {
 				}
 				break
 			}
-			if len(batch) > 0 {
-				if err := fw.f.Forward(fctx, batch); err != nil {
-					fw.Failed.Add(uint64(len(batch)))
-					slog.WarnContext(fctx, "sink: forwarding alerts", "n", len(batch), "err", err)
-				}
-			}
+			// The last batch gets a few seconds of its own.
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			send(fctx)
 			cancel()
 			return
 		case a := <-fw.q:
 			batch = append(batch, a)
 			if len(batch) >= 100 {
-				send()
+				send(ctx)
 			}
 		case <-tick.C:
-			send()
+			send(ctx)
 		}
 	}
 }
