@@ -74,7 +74,7 @@ what it cannot see or do in that mode. Run it as root.`,
 type defendRunFlags struct {
 	mode, jsonOut, metrics, predicates, dockerHost string
 	rules                                          []string
-	allEvents, live, enforce, noDefault            bool
+	allEvents, live, enforce, noDefault, progStats bool
 	rate                                           float64
 	burst                                          int
 	judge                                          defendJudgeFlags
@@ -108,6 +108,7 @@ It needs root, or CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (see docs/DEFEND.md).`,
 	fl.BoolVar(&f.allEvents, "all-events", false, "with --json, write every attributed event too")
 	fl.BoolVar(&f.live, "live", false, "show a live view on stdout (default when stdout is a terminal and --json is not -)")
 	fl.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics on ADDR (/metrics)")
+	fl.BoolVar(&f.progStats, "program-stats", false, "with --metrics, account each eBPF program's run time (kernel.bpf_stats_enabled; costs every traced system call two clock reads)")
 	fl.BoolVar(&f.enforce, "enforce", false, "carry out responses (kill, deny, pause, stop); otherwise only report them")
 	fl.StringArrayVar(&f.rules, "rules", nil, "rules FILE, after the default set (repeatable)")
 	fl.BoolVar(&f.noDefault, "no-default-rules", false, "do not load the default rules")
@@ -177,8 +178,13 @@ func runDefend(cmd *cobra.Command, s *streams, f *defendRunFlags) error {
 			return usageErrorf("--metrics: %v", err)
 		}
 		defer ln.Close()
-		// Per-program run time for the metrics.
-		if st, err := kernel.EnableStats(); err == nil {
+		// Per-program run time for the metrics, when asked: the kernel
+		// then reads the clock around every run of every program.
+		if f.progStats {
+			st, err := kernel.EnableStats()
+			if err != nil {
+				return usageErrorf("--program-stats: %v", err)
+			}
 			defer st.Close()
 		}
 		ready := opts.Ready

@@ -5,7 +5,7 @@
 //
 // # Data flow
 //
-//	sched_process_exec/fork/exit, sys_enter, sys_exit (tp_btf)
+//	sched_process_exec/fork/exit, sys_enter (tp_btf)
 //	  → is the task's cgroup a watched container? (hash map; host processes stop here)
 //	  → enforcement predicates (LPM trie: kind + path prefix or name) → SIGKILL in the kernel
 //	  → ring buffer record → [Sensor.Run] decodes it into an [event.Event]
@@ -45,7 +45,9 @@ type Options struct {
 	// EnforceNew applies kill predicates to processes of the engine's
 	// containers that user space has not registered yet.
 	EnforceNew bool
-	// RingBytes is the ring buffer's size (a power of two; default 16 MiB).
+	// RingBytes is the ring buffer's size (a power of two; default 8 MiB:
+	// about 30,000 open records, 1.5 s of a 20,000 events/s burst; its
+	// pages count twice in the agent's RSS, mapped for wrap-around).
 	RingBytes uint32
 }
 
@@ -73,6 +75,7 @@ func Open(opts Options) (*Sensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kernel: reading the eBPF objects: %w", err)
 	}
+	spec.Maps["events"].MaxEntries = 8 << 20
 	if opts.RingBytes != 0 {
 		spec.Maps["events"].MaxEntries = opts.RingBytes
 	}
@@ -94,7 +97,7 @@ func Open(opts Options) (*Sensor, error) {
 		}
 		return nil, fmt.Errorf("kernel: loading the eBPF programs: %w", err)
 	}
-	for _, p := range []*ebpf.Program{s.objs.OnExec, s.objs.OnFork, s.objs.OnExit, s.objs.OnSysEnter, s.objs.OnSysExit} {
+	for _, p := range []*ebpf.Program{s.objs.OnExec, s.objs.OnFork, s.objs.OnExit, s.objs.OnSysEnter} {
 		l, err := link.AttachTracing(link.TracingOptions{Program: p})
 		if err != nil {
 			s.Close()

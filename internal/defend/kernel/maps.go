@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"io"
 	"net/netip"
 	"slices"
@@ -182,6 +183,9 @@ func (s *Sensor) SetPredicates(preds []Predicate) error {
 			return fmt.Errorf("kernel: adding a predicate: %w", err)
 		}
 	}
+	if err := s.setGate(entries); err != nil {
+		return err
+	}
 	s.preds, s.rules = entries, rules
 	return nil
 }
@@ -216,6 +220,49 @@ func inherit(entries []predEntry) {
 			e.val.Rule, e.val.Needs = f.Rule, f.Needs
 		}
 	}
+}
+
+// setGate fills the read gate with the first 8 bytes of the absolute
+// prefixes that select read-only opens, or opens it wide (key 0) when one
+// is shorter than that.
+func (s *Sensor) setGate(entries []predEntry) error {
+	keys := map[uint64]bool{}
+	for _, e := range entries {
+		if e.key.Kind != pOpenRead {
+			continue
+		}
+		n := int(e.key.Prefixlen-64) / 8
+		if n > 0 && e.key.Path[0] != '/' {
+			continue // relative names pass the gate anyway
+		}
+		if n < 8 || (n == 8 && e.key.Path[7] == 0) {
+			keys[0] = true
+			continue
+		}
+		var k uint64
+		for i := 7; i >= 0; i-- {
+			k = k<<8 | uint64(uint8(e.key.Path[i]))
+		}
+		keys[k] = true
+	}
+	var k uint64
+	var v uint32
+	var old []uint64
+	it := s.objs.ReadGate.Iterate()
+	for it.Next(&k, &v) {
+		if !keys[k] {
+			old = append(old, k)
+		}
+	}
+	for _, k := range old {
+		s.objs.ReadGate.Delete(k)
+	}
+	for k := range keys {
+		if err := s.objs.ReadGate.Put(k, uint32(1)); err != nil {
+			return fmt.Errorf("kernel: filling the read gate: %w", err)
+		}
+	}
+	return nil
 }
 
 func samePrefix(a, b []int8) bool {
@@ -352,7 +399,7 @@ type ProgramStat struct {
 func (s *Sensor) ProgramStats() []ProgramStat {
 	var out []ProgramStat
 	for name, p := range map[string]*ebpf.Program{"exec": s.objs.OnExec, "fork": s.objs.OnFork, "exit": s.objs.OnExit,
-		"sys_enter": s.objs.OnSysEnter, "sys_exit": s.objs.OnSysExit} {
+		"sys_enter": s.objs.OnSysEnter} {
 		st, err := p.Stats()
 		if err != nil {
 			continue
@@ -371,7 +418,7 @@ func (s *Sensor) ProgramStats() []ProgramStat {
 // EnableStats turns on the kernel's per-program run-time accounting while
 // the returned closer is open.
 func EnableStats() (io.Closer, error) {
-	c, err := ebpf.EnableStats(uint32(1)) // BPF_STATS_RUN_TIME
+	c, err := ebpf.EnableStats(uint32(unix.BPF_STATS_RUN_TIME))
 	if err != nil {
 		return nil, fmt.Errorf("kernel: enabling run-time statistics: %w", err)
 	}

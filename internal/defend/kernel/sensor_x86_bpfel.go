@@ -88,6 +88,7 @@ const (
 	sensorMapKeyscratch    = "keyscratch"
 	sensorMapParents       = "parents"
 	sensorMapPreds         = "preds"
+	sensorMapReadGate      = "read_gate"
 	sensorMapScratch       = "scratch"
 	sensorProgDenyConnect4 = "deny_connect4"
 	sensorProgDenyConnect6 = "deny_connect6"
@@ -95,7 +96,6 @@ const (
 	sensorProgOnExit       = "on_exit"
 	sensorProgOnFork       = "on_fork"
 	sensorProgOnSysEnter   = "on_sys_enter"
-	sensorProgOnSysExit    = "on_sys_exit"
 	sensorVarAgentTgid     = "agent_tgid"
 	sensorVarCgSubsys      = "cg_subsys"
 	sensorVarEnforceNew    = "enforce_new"
@@ -149,7 +149,6 @@ type sensorProgramSpecs struct {
 	OnExit       *ebpf.ProgramSpec `ebpf:"on_exit"`
 	OnFork       *ebpf.ProgramSpec `ebpf:"on_fork"`
 	OnSysEnter   *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
-	OnSysExit    *ebpf.ProgramSpec `ebpf:"on_sys_exit"`
 }
 
 // sensorMapSpecs contains maps before they are loaded into the kernel.
@@ -163,6 +162,7 @@ type sensorMapSpecs struct {
 	Keyscratch *ebpf.MapSpec `ebpf:"keyscratch"`
 	Parents    *ebpf.MapSpec `ebpf:"parents"`
 	Preds      *ebpf.MapSpec `ebpf:"preds"`
+	ReadGate   *ebpf.MapSpec `ebpf:"read_gate"`
 	Scratch    *ebpf.MapSpec `ebpf:"scratch"`
 }
 
@@ -202,6 +202,7 @@ type sensorMaps struct {
 	Keyscratch *ebpf.Map `ebpf:"keyscratch"`
 	Parents    *ebpf.Map `ebpf:"parents"`
 	Preds      *ebpf.Map `ebpf:"preds"`
+	ReadGate   *ebpf.Map `ebpf:"read_gate"`
 	Scratch    *ebpf.Map `ebpf:"scratch"`
 }
 
@@ -214,6 +215,7 @@ func (m *sensorMaps) Close() error {
 		m.Keyscratch,
 		m.Parents,
 		m.Preds,
+		m.ReadGate,
 		m.Scratch,
 	)
 }
@@ -237,7 +239,6 @@ type sensorPrograms struct {
 	OnExit       *ebpf.Program `ebpf:"on_exit"`
 	OnFork       *ebpf.Program `ebpf:"on_fork"`
 	OnSysEnter   *ebpf.Program `ebpf:"on_sys_enter"`
-	OnSysExit    *ebpf.Program `ebpf:"on_sys_exit"`
 }
 
 func (p *sensorPrograms) Close() error {
@@ -248,7 +249,6 @@ func (p *sensorPrograms) Close() error {
 		p.OnExit,
 		p.OnFork,
 		p.OnSysEnter,
-		p.OnSysExit,
 	)
 }
 

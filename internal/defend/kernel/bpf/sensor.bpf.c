@@ -162,6 +162,17 @@ struct {
 	__type(value, struct event);
 } scratch SEC(".maps");
 
+// The first 8 bytes of every absolute path that selects read-only opens:
+// a read-only open whose path starts otherwise is dropped after reading 8
+// bytes and one hash lookup. Key 0 set means "no gate" (a predicate
+// shorter than 8 bytes, or on the kind alone).
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} read_gate SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -568,6 +579,19 @@ static __always_inline int open_event(struct cfilter *f, __u64 cgid, __u64 paren
 {
 	// The path first, and one trie lookup: an ordinary read-only open (the
 	// common case) costs no more, and fills no record.
+	int write = (oflags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+	if (!write) {
+		char head[9] = {};
+		long h = bpf_probe_read_user_str(head, sizeof(head), upath);
+		if (h > 0 && head[0] == '/') {
+			__u64 k = 0, *key = (__u64 *)head;
+			if (!bpf_map_lookup_elem(&read_gate, &k)) {
+				k = *key;
+				if (!bpf_map_lookup_elem(&read_gate, &k))
+					return 0; // an ordinary read
+			}
+		}
+	}
 	__u32 z = 0;
 	struct event *e = bpf_map_lookup_elem(&scratch, &z);
 	if (!e)
@@ -576,7 +600,6 @@ static __always_inline int open_event(struct cfilter *f, __u64 cgid, __u64 paren
 	if (n <= 0)
 		return 0;
 	__u16 len = n - 1;
-	int write = (oflags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
 	// Reads are looked up among the predicates that select reads
 	// (sensitive files; relative base names too), writes among all.
 	struct pred_val *v = match(f->slot, write ? K_OPEN : P_OPEN_READ, e->str0, len + 1);
@@ -622,6 +645,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		kind = K_OPEN; break;
 	case NR_connect: kind = K_CONNECT; break;
 	case NR_listen: kind = K_LISTEN; break;
+	case NR_accept: case NR_accept4: kind = K_ACCEPT; break;
 	case NR_setuid: case NR_setreuid: case NR_setresuid: kind = K_SETUID; break;
 	case NR_setgid: case NR_setregid: case NR_setresgid: kind = K_SETGID; break;
 	case NR_capset: kind = K_CAPSET; break;
@@ -702,7 +726,9 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		}
 		break;
 	}
-	case NR_listen: {
+	case NR_listen: case NR_accept: case NR_accept4: {
+		// accept is seen at entry too (a program on every system call's
+		// exit would cost every process): the listening socket's address.
 		struct file *file = fd_file((struct task_struct *)bpf_get_current_task(), a0);
 		if (!file)
 			return 0;
@@ -757,31 +783,6 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	if (!v)
 		v = match(f->slot, kind, e->str0, 0); // a predicate on the kind alone
 	kill_if(e, f, v);
-	submit(e);
-	return 0;
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
-{
-	long id = regs->orig_ax;
-	if (id != NR_accept && id != NR_accept4)
-		return 0;
-	if (ret < 0)
-		return 0;
-	__u64 cgid = 0, parent = 0;
-	__u32 flags = 0;
-	struct cfilter *f = watched(K_ACCEPT, &cgid, &parent, &flags);
-	if (!f)
-		return 0;
-	struct event *e = new_event(K_ACCEPT, cgid, parent, flags);
-	if (!e)
-		return 0;
-	struct file *file = fd_file((struct task_struct *)bpf_get_current_task(), ret);
-	if (!file)
-		return 0;
-	sock_local(e, BPF_CORE_READ(file, private_data));
-	e->ret = ret;
 	submit(e);
 	return 0;
 }
