@@ -32,6 +32,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/defend/probe"
 	"github.com/bulwark-sec/bulwark/internal/defend/procmon"
 	"github.com/bulwark-sec/bulwark/internal/defend/respond"
+	"github.com/bulwark-sec/bulwark/internal/defend/rules"
 	"github.com/bulwark-sec/bulwark/internal/defend/sensor"
 	"github.com/bulwark-sec/bulwark/internal/defend/sink"
 )
@@ -181,9 +182,21 @@ func Run(ctx context.Context, opts Options) error {
 	return src.Run(ctx, func(r *sensor.Record) { a.pipe.Handle(ctx, r) })
 }
 
+// KernelRuleSource is a judge that offers its rules' kernel forms.
+type KernelRuleSource interface {
+	Kernel() []rules.KernelRule
+}
+
 func judgePredicates(j pipeline.Judge) []event.Predicate {
-	if ps, ok := j.(PredicateSource); ok {
-		return ps.Predicates()
+	switch x := j.(type) {
+	case PredicateSource:
+		return x.Predicates()
+	case KernelRuleSource:
+		var out []event.Predicate
+		for _, k := range x.Kernel() {
+			out = append(out, kernelPredicates(k)...)
+		}
+		return out
 	}
 	return nil
 }
