@@ -451,7 +451,10 @@ func (t *Table) Lookup(ctx context.Context, cgid uint64, name string) *event.Con
 			go t.add(context.WithoutCancel(ctx), id)
 			return known
 		}
-		ictx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+		// Not described by the engine's events yet: ask the engine, for a
+		// second at most (the ring buffer holds more than that of a burst),
+		// so the first events of a new container name its image.
+		ictx, cancel := context.WithTimeout(ctx, time.Second)
 		c, err := t.add(ictx, id)
 		cancel()
 		if err == nil {

@@ -287,6 +287,9 @@ type watcher struct {
 
 func (w watcher) WatchContainer(cg uint64, c *event.Container) error {
 	a := w.a
+	if w.ctx.Err() != nil {
+		return nil // the agent has stopped; the sensor is closed
+	}
 	if a.ks != nil {
 		if err := a.ks.Watch(cg, kernel.Filter{Slot: a.slot(c.ID), Enforce: a.opts.Enforce}); err != nil {
 			return err
@@ -360,14 +363,14 @@ func (w watcher) denyConnect(cg uint64, p event.Predicate) {
 }
 
 func (w watcher) QuietCgroup(cg uint64) error {
-	if w.a.ks == nil {
+	if w.a.ks == nil || w.ctx.Err() != nil {
 		return nil
 	}
 	return w.a.ks.Watch(cg, kernel.Filter{Kinds: []event.Kind{}})
 }
 
 func (w watcher) ForgetCgroup(cg uint64) error {
-	if w.a.ks == nil {
+	if w.a.ks == nil || w.ctx.Err() != nil {
 		return nil
 	}
 	w.a.ks.AllowConnect(cg)
