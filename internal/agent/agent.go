@@ -146,7 +146,8 @@ func scanOne(ctx context.Context, o Options, sopts scan.Options, img image.Summa
 			return 0, err
 		}
 	} else {
-		rep.Coverage.VulnerabilityData = "skipped: matched by the server"
+		rep.Coverage.Matching = report.ByServer
+		rep.Normalize()
 	}
 	var buf bytes.Buffer
 	if err := report.WriteJSON(&buf, rep); err != nil {

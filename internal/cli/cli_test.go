@@ -148,10 +148,10 @@ func TestScanJSONAndGates(t *testing.T) {
 
 	empty := testutil.DockerArchive(t, "empty:1", testutil.LayerTar(t, testutil.Entry{Name: "app/run.sh", Body: "#!/bin/sh\n"}))
 	r = run(t, "scan", "--format", "json", "--fail-on", "unassessed", empty)
-	if r.code != 1 || !strings.Contains(r.stderr, "could not be assessed") {
+	if r.code != 1 || !strings.Contains(r.stderr, "vulnerability coverage is none") {
 		t.Errorf("unassessed image: exit %d, stderr %q; want 1", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, `"assessed": false`) {
+	if !strings.Contains(r.stdout, `"assessed": "none"`) {
 		t.Errorf("report does not say not assessed")
 	}
 	// A severity gate needs advisory data: without a database it is an

@@ -34,9 +34,13 @@ scan) or json reports saved by "bulwark scan --format json". A template
 (--format template --template FILE) sees the diff's json fields: .Old, .New,
 .Added, .Removed, .Changed, .Introduced, .Fixed.
 
-Exit codes: 0 nothing at or above --fail-on was introduced, 1 something was,
-2 usage or input error. Findings suppressed in NEW (ignore file, --vex) do not
-count.`,
+A finding gone from NEW is "fixed" only when NEW checked its package for
+vulnerabilities; otherwise it is "no longer checked" (NEW had no advisory data
+for its release, or no database at all).
+
+Exit codes: 0 nothing at or above --fail-on was introduced, 1 something was
+(or, with --fail-on unassessed, NEW did not check every package), 2 usage or
+input error. Findings suppressed in NEW (ignore file, --vex) do not count.`,
 		Example: `  bulwark diff myapp:1.3 myapp:1.4
   bulwark diff --fail-on high old-report.json docker-archive:new.tar`,
 		Args: exactArgs(2, "OLD and NEW"),
@@ -54,8 +58,9 @@ count.`,
 				return err
 			}
 			var (
-				reps [2]*report.Report
-				db   *vulndb.DB
+				reps   [2]*report.Report
+				db     *vulndb.DB
+				opened bool
 			)
 			for i, a := range args {
 				if r, ok, err := readSavedReport(a); err != nil {
@@ -64,13 +69,14 @@ count.`,
 					reps[i] = r
 					continue
 				}
-				if db == nil {
+				if !opened {
 					if db, err = vf.openDB(cmd, gate.severity != ""); err != nil {
 						return err
 					}
 					if db != nil {
 						defer db.Close()
 					}
+					opened = true
 				}
 				opts, done, err := tf.scanOptions(s)
 				if err != nil {
@@ -81,10 +87,11 @@ count.`,
 				if err != nil {
 					return inputError(err)
 				}
-				if db != nil {
-					if err := scan.Match(cmd.Context(), r, db, false); err != nil {
-						return inputError(err)
-					}
+				if db == nil {
+					vf.warnNoDB(s.err)
+				}
+				if err := scan.Match(cmd.Context(), r, db, false); err != nil {
+					return inputError(err)
 				}
 				reps[i] = r
 			}
@@ -108,14 +115,14 @@ count.`,
 					return findingsError(fmt.Sprintf("%d vulnerabilit%s at or above %s introduced", n, plural(n, "y was", "ies were"), gate.severity))
 				}
 			}
-			return nil
+			return gate.checkCoverage(reps[1])
 		},
 	}
 	tf.register(cmd, formats)
 	rf.register(cmd)
 	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
 	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
-	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a vulnerability at or above SEVERITY was introduced")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a vulnerability at or above SEVERITY was introduced; add \"unassessed\" to also fail when NEW did not check every package")
 	return cmd
 }
 

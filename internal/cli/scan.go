@@ -139,8 +139,10 @@ func (f *targetFlags) recordHistory(ctx context.Context, rep *report.Report) {
 
 // failOn is the parsed --fail-on gate.
 type failOn struct {
-	severity   advisory.Severity // "" = no severity gate
-	unassessed bool
+	severity advisory.Severity // "" = no severity gate
+	// unassessed fails a report whose coverage is not full; with
+	// noneOnly, only one where no package was checked.
+	unassessed, noneOnly bool
 }
 
 func parseFailOn(s string) (failOn, error) {
@@ -148,21 +150,43 @@ func parseFailOn(s string) (failOn, error) {
 	for _, part := range strings.Split(s, ",") {
 		switch p := strings.ToLower(strings.TrimSpace(part)); p {
 		case "":
-		case "unassessed":
-			g.unassessed = true
+		case "unassessed", "unassessed-any", "partial":
+			g.unassessed, g.noneOnly = true, false
+		case "unassessed-none":
+			if !g.unassessed {
+				g.unassessed, g.noneOnly = true, true
+			}
 		case "critical", "high", "medium", "low", "unknown":
 			g.severity = advisory.Severity(p)
 		default:
-			return g, usageErrorf("--fail-on: unknown value %q (want critical, high, medium, low, unknown, unassessed)", p)
+			return g, usageErrorf("--fail-on: unknown value %q (want critical, high, medium, low, unknown, unassessed, unassessed-none)", p)
 		}
 	}
 	return g, nil
 }
 
+// checkCoverage returns a findings error when the report's coverage trips
+// the unassessed gate.
+func (g failOn) checkCoverage(r *report.Report) error {
+	if c := &r.Coverage; g.unassessed && (c.Assessed == report.AssessedNone || (c.Assessed == report.AssessedPartial && !g.noneOnly)) {
+		return findingsError(fmt.Sprintf("vulnerability coverage is %s: %s", c.Assessed, c.NotCheckedText()))
+	}
+	return nil
+}
+
+// warnPassed says on stderr when a severity gate passed over packages
+// that were not checked: in a CI log the exit code is what people read.
+func (g failOn) warnPassed(w io.Writer, r *report.Report) {
+	if g.severity == "" || g.unassessed || r.Coverage.Assessed == report.AssessedFull {
+		return
+	}
+	fmt.Fprintf(w, "bulwark: warning: --fail-on %s passed, but vulnerabilities were %s; add \"unassessed\" to fail on that\n", g.severity, r.Coverage.NotCheckedText())
+}
+
 // check returns a findings error when the report trips the gate.
 func (g failOn) check(r *report.Report) error {
-	if g.unassessed && !r.Coverage.Assessed {
-		return findingsError("target could not be assessed (no OS identified, no package database)")
+	if err := g.checkCoverage(r); err != nil {
+		return err
 	}
 	if g.severity == "" {
 		return nil
@@ -219,6 +243,15 @@ var scanFormats = []string{"table", "json", "sarif", "cyclonedx", "spdx-json", "
 type vulnFlags struct {
 	db      string
 	explain bool
+	// path is where openDB looked.
+	path string
+}
+
+// warnNoDB says on stderr, in one line, that there is no database and so
+// no vulnerability was checked: the report says it too, but a report
+// written to a file is not what a person reads first.
+func (v *vulnFlags) warnNoDB(w io.Writer) {
+	fmt.Fprintf(w, "bulwark: warning: no vulnerability database at %s: vulnerabilities not checked (run `bulwark db update`, or `bulwark db import DIR` offline)\n", v.path)
 }
 
 // openDB opens the advisory database, or returns (nil, nil) when there is
@@ -232,6 +265,7 @@ func (v *vulnFlags) openDB(cmd *cobra.Command, required bool) (*vulndb.DB, error
 		}
 		path = p
 	}
+	v.path = path
 	if _, err := os.Stat(path); err != nil {
 		if !required {
 			return nil, nil
@@ -315,17 +349,19 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 			if err != nil {
 				return inputError(err)
 			}
-			if rep.Target.Kind == "dockerfile" {
+			switch {
+			case rep.Target.Kind == "dockerfile":
 				// Nothing to match: the report says so already.
-			} else if !sel[scan.ScannerVuln] {
-				rep.Coverage.VulnerabilityData = "skipped: vuln scanner not selected"
-			} else if db != nil {
+			case !sel[scan.ScannerVuln]:
+				rep.Coverage.Matching = report.ScannerOff
+				rep.Normalize()
+			default:
+				if db == nil {
+					vf.warnNoDB(s.err)
+				}
 				if err := scan.Match(cmd.Context(), rep, db, vf.explain); err != nil {
 					return inputError(err)
 				}
-			} else {
-				rep.Coverage.VulnerabilityData = "skipped: no vulnerability database (run `bulwark db update`)"
-				rep.Coverage.Notes = append(rep.Coverage.Notes, "vulnerabilities not checked: no vulnerability database")
 			}
 			if db != nil {
 				tf.recordHistory(cmd.Context(), rep)
@@ -336,7 +372,11 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 			}); err != nil {
 				return err
 			}
-			return gate.check(rep)
+			if err := gate.check(rep); err != nil {
+				return err
+			}
+			gate.warnPassed(s.err, rep)
+			return nil
 		},
 	}
 	tf.register(cmd, scanFormats)
@@ -345,7 +385,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 	cmd.Flags().BoolVar(&vf.explain, "explain", false, "also report advisories that named a package but do not apply, and why")
 	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
 	cmd.Flags().StringVar(&scanners, "scanners", "vuln,misconfig,secret", "what to look for: vuln (known vulnerabilities), misconfig (image configuration, history, file modes, credential files), secret (credentials in file contents)")
-	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" to also fail when nothing could be assessed")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" (or \"partial\") to also fail when some package was not checked for vulnerabilities, \"unassessed-none\" when none was")
 	return cmd
 }
 

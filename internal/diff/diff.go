@@ -3,10 +3,15 @@
 //
 //	old report ─┐
 //	            ├─ packages by (type, name) ─▶ added, removed, upgraded/downgraded
-//	new report ─┘─ findings by (id, type, package name) ─▶ introduced, fixed
+//	new report ─┘─ findings by (id, type, package name) ─▶ introduced, fixed,
+//	                                                       no longer checked
 //
 // A finding is keyed without the package version, so a package upgrade
 // that leaves the vulnerability in place is neither fixed nor introduced.
+// A finding gone from the new report is fixed only when the new report
+// checked its package for vulnerabilities (or the package is gone);
+// otherwise it is "no longer checked": a new side without data for its
+// release says nothing about it.
 // Suppressed findings are compared too but reported apart: they never
 // count as introduced for a gate.
 package diff
@@ -22,7 +27,10 @@ import (
 )
 
 // Version is the version of the diff's json form.
-const Version = "1.0.0"
+//
+//	1.0.0  first version
+//	1.1.0  no_longer_checked; old.assessed and new.assessed
+const Version = "1.1.0"
 
 // Side names one of the compared reports.
 type Side struct {
@@ -30,6 +38,10 @@ type Side struct {
 	Kind string `json:"kind"`
 	ID   string `json:"id,omitempty"`
 	OS   string `json:"os,omitempty"`
+	// Assessed is the report's vulnerability coverage (full, partial,
+	// none); Coverage says what was not checked, when anything was not.
+	Assessed report.Assessment `json:"assessed"`
+	Coverage string            `json:"coverage,omitempty"`
 }
 
 // Change is a package whose version changed.
@@ -53,6 +65,9 @@ type Result struct {
 	Changed     []Change               `json:"changed"`
 	Introduced  []report.Vulnerability `json:"introduced"`
 	Fixed       []report.Vulnerability `json:"fixed"`
+	// NoLongerChecked lists findings of the old report whose package the
+	// new report has but did not check for vulnerabilities.
+	NoLongerChecked []report.Vulnerability `json:"no_longer_checked"`
 	// Unchanged counts findings present in both.
 	Unchanged int `json:"unchanged"`
 	// NewlySuppressed lists findings of the new report that are
@@ -61,7 +76,7 @@ type Result struct {
 }
 
 func side(r *report.Report) Side {
-	s := Side{Name: r.Target.Name, Kind: r.Target.Kind, ID: r.Target.ID}
+	s := Side{Name: r.Target.Name, Kind: r.Target.Kind, ID: r.Target.ID, Assessed: r.Coverage.Assessed, Coverage: r.Coverage.NotCheckedText()}
 	if r.OS != nil {
 		s.OS = r.OS.ID + " " + r.OS.Version
 	}
@@ -77,7 +92,7 @@ type pkgKey struct {
 func Compare(old, new *report.Report) *Result {
 	res := &Result{DiffVersion: Version, Old: side(old), New: side(new),
 		Added: []sbom.Package{}, Removed: []sbom.Package{}, Changed: []Change{},
-		Introduced: []report.Vulnerability{}, Fixed: []report.Vulnerability{}}
+		Introduced: []report.Vulnerability{}, Fixed: []report.Vulnerability{}, NoLongerChecked: []report.Vulnerability{}}
 	comparePackages(res, old.Packages, new.Packages)
 
 	vkey := func(v report.Vulnerability) string {
@@ -119,6 +134,10 @@ func Compare(old, new *report.Report) *Result {
 	for _, v := range new.Suppressed {
 		newAll[vkey(v)] = true
 	}
+	present := map[pkgKey]bool{}
+	for _, p := range new.Packages {
+		present[pkgKey{p.Type, p.Name}] = true
+	}
 	seen = map[string]bool{}
 	for _, v := range old.Vulnerabilities {
 		k := vkey(v)
@@ -126,10 +145,15 @@ func Compare(old, new *report.Report) *Result {
 			continue
 		}
 		seen[k] = true
+		if present[pkgKey{v.Package.Type, v.Package.Name}] && !new.Coverage.PackageChecked(v.Package.Type, v.Package.Name) {
+			res.NoLongerChecked = append(res.NoLongerChecked, v)
+			continue
+		}
 		res.Fixed = append(res.Fixed, v)
 	}
 	report.SortVulnerabilities(res.Introduced)
 	report.SortVulnerabilities(res.Fixed)
+	report.SortVulnerabilities(res.NoLongerChecked)
 	report.SortVulnerabilities(res.NewlySuppressed)
 	return res
 }

@@ -2,6 +2,8 @@ package diff_test
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,6 +59,8 @@ func TestCompare(t *testing.T) {
 		},
 		Suppressed: []report.Vulnerability{vuln("CVE-2023-45853", advisory.Critical, zlib)},
 	}
+	old.Coverage.SetMatched(report.PackageCounts{Checked: len(old.Packages)}, nil)
+	new.Coverage.SetMatched(report.PackageCounts{Checked: len(new.Packages)}, nil)
 	d := diff.Compare(old, new)
 	if got := []string{d.Old.Name, d.New.Name}; !cmp.Equal(got, []string{"app:1", "app:2"}) {
 		t.Errorf("sides %v", got)
@@ -100,9 +104,66 @@ func TestCompare(t *testing.T) {
 		}
 	}
 	buf.Reset()
-	if err := diff.WriteJSON(&buf, d); err != nil || !strings.Contains(buf.String(), `"diff_version": "1.0.0"`) {
+	if err := diff.WriteJSON(&buf, d); err != nil || !strings.Contains(buf.String(), `"diff_version": "1.1.0"`) {
 		t.Errorf("json: %v", err)
 	}
+}
+
+// TestNoLongerChecked: a finding gone from a new report that did not
+// check its package is not fixed.
+func TestNoLongerChecked(t *testing.T) {
+	ssl, zlib, yaml := pkg(sbom.Deb, "libssl3", "3.0.11-1"), pkg(sbom.Deb, "zlib1g", "1:1.2.13.dfsg-1"), pkg(sbom.Python, "PyYAML", "5.3")
+	pad := pkg(sbom.NPM, "left-pad", "1.3.0")
+	old := &report.Report{Packages: []sbom.Package{ssl, zlib, yaml, pad},
+		Vulnerabilities: []report.Vulnerability{vuln("DSA-1", advisory.High, ssl), vuln("DSA-2", advisory.Low, zlib),
+			vuln("PYSEC-1", advisory.Medium, yaml), vuln("GHSA-1", advisory.Low, pad)}}
+	old.Coverage.SetMatched(report.PackageCounts{Checked: 4}, nil)
+	old.Normalize()
+	debs := []report.PackageKey{report.KeyOf(&ssl), report.KeyOf(&zlib)}
+	for _, tt := range []struct {
+		name      string
+		new       func(*report.Report)
+		fixed     []string
+		unchecked []string
+	}{
+		{"no data for the release", func(r *report.Report) {
+			r.Coverage.SetMatched(report.PackageCounts{Checked: 1, NotChecked: 2},
+				[]report.Gap{{Status: report.NotChecked, Reason: "no data for Debian 12", Ecosystem: "Debian:12", Count: 2, Packages: debs}})
+		}, []string{"GHSA-1 left-pad", "PYSEC-1 PyYAML"}, []string{"DSA-1 libssl3", "DSA-2 zlib1g"}},
+		{"no database", func(r *report.Report) { r.Coverage.Matching = report.NoDatabase },
+			[]string{"GHSA-1 left-pad"}, []string{"DSA-1 libssl3", "DSA-2 zlib1g", "PYSEC-1 PyYAML"}},
+		{"everything checked", func(r *report.Report) { r.Coverage.SetMatched(report.PackageCounts{Checked: 3}, nil) },
+			[]string{"DSA-1 libssl3", "DSA-2 zlib1g", "GHSA-1 left-pad", "PYSEC-1 PyYAML"}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// The Debian packages and PyYAML stay; left-pad is gone, so
+			// its finding is fixed by the removal whatever was checked.
+			nr := &report.Report{Packages: []sbom.Package{ssl, zlib, yaml}}
+			tt.new(nr)
+			nr.Normalize()
+			d := diff.Compare(old, nr)
+			if c := cmp.Diff(sorted(tt.fixed), sorted(names(d.Fixed))); c != "" {
+				t.Errorf("fixed (-want +got):\n%s", c)
+			}
+			if c := cmp.Diff(sorted(tt.unchecked), sorted(names(d.NoLongerChecked))); c != "" {
+				t.Errorf("no longer checked (-want +got):\n%s", c)
+			}
+			var buf bytes.Buffer
+			diff.WriteTable(&buf, d, diff.TableOptions{})
+			if len(tt.unchecked) > 0 && !strings.Contains(buf.String(), fmt.Sprintf("%d no longer checked", len(d.NoLongerChecked))) {
+				t.Errorf("table:\n%s", buf.String())
+			}
+		})
+	}
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	if out == nil {
+		out = []string{}
+	}
+	return out
 }
 
 func TestIdentical(t *testing.T) {

@@ -34,9 +34,23 @@ func WriteTable(w io.Writer, r *Result, o TableOptions) error {
 		return string(s)
 	}
 	ew := &table.ErrWriter{W: w}
-	fmt.Fprintf(ew, "Old: %s (%s)\nNew: %s (%s)\n\n", r.Old.Name, r.Old.Kind, r.New.Name, r.New.Kind)
+	for _, s := range []struct {
+		label string
+		side  Side
+	}{{"Old", r.Old}, {"New", r.New}} {
+		fmt.Fprintf(ew, "%s: %s (%s)", s.label, s.side.Name, s.side.Kind)
+		if s.side.Coverage != "" {
+			fmt.Fprintf(ew, " — vulnerabilities %s", s.side.Coverage)
+		}
+		fmt.Fprintln(ew)
+	}
+	fmt.Fprintln(ew)
 	fmt.Fprintf(ew, "Packages: %d added, %d removed, %d changed\n", len(r.Added), len(r.Removed), len(r.Changed))
-	fmt.Fprintf(ew, "Vulnerabilities: %d introduced, %d fixed, %d unchanged\n", len(r.Introduced), len(r.Fixed), r.Unchanged)
+	fmt.Fprintf(ew, "Vulnerabilities: %d introduced, %d fixed, %d unchanged", len(r.Introduced), len(r.Fixed), r.Unchanged)
+	if len(r.NoLongerChecked) > 0 {
+		fmt.Fprintf(ew, ", %d no longer checked (the new side did not check their packages)", len(r.NoLongerChecked))
+	}
+	fmt.Fprintln(ew)
 	tw := columns.NewWriter(ew, 2)
 	if len(r.Changed) > 0 {
 		fmt.Fprintf(tw, "\nCHANGED\tTYPE\tFROM\tTO\n")
@@ -71,6 +85,12 @@ func WriteTable(w io.Writer, r *Result, o TableOptions) error {
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(tw, "\nFIXED\tSEVERITY\tPACKAGE\tVERSION\t\n")
 		for _, v := range r.Fixed {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, sev(v.Severity), v.Package.Name, v.Package.Version)
+		}
+	}
+	if len(r.NoLongerChecked) > 0 {
+		fmt.Fprintf(tw, "\nNO LONGER CHECKED\tSEVERITY\tPACKAGE\tVERSION\t\n")
+		for _, v := range r.NoLongerChecked {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", v.ID, sev(v.Severity), v.Package.Name, v.Package.Version)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
 	"github.com/bulwark-sec/bulwark/internal/history"
+	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
 const (
@@ -31,8 +32,15 @@ func TestScanGateRules(t *testing.T) {
 	notAffected := history.Finding{ID: "CVE-2024-0003", Package: "bash", Version: "5", Severity: advisory.Critical, Status: advisory.NotAffected}
 	entry := func(id string, digests []string, matched bool, at time.Time, fs ...history.Finding) *history.Entry {
 		return &history.Entry{SchemaVersion: history.SchemaVersion, ImageID: id, RepoDigests: digests, Target: "web:1",
-			ScannedAt: at, Matched: matched, Counts: map[string]int{}, Findings: fs}
+			ScannedAt: at, Matched: matched, Assessment: report.AssessedFull, Counts: map[string]int{}, Findings: fs}
 	}
+	covered := func(a report.Assessment, text string) *history.Entry {
+		e := entry(imgID, nil, true, now)
+		e.Assessment, e.Coverage = a, text
+		return e
+	}
+	debian12 := "not checked for 88 of 88 packages (no data for Debian 12)"
+	mixed := "not checked for 88 of 90 packages (no data for Debian 12)"
 	tests := []struct {
 		name    string
 		gate    string // scan_gate keys
@@ -56,6 +64,18 @@ func TestScanGateRules(t *testing.T) {
 		{"old scan", "severity: critical\n  max_age: 24h", entry(imgID, nil, true, now.Add(-48*time.Hour)), "", "longer ago than 24h0m0s"},
 		{"recent scan", "severity: critical\n  max_age: 24h", entry(imgID, nil, true, now.Add(-time.Hour)), "", ""},
 		{"found by repo digest", "severity: critical", entry("", []string{repoDG}, true, now, critical), "", "CVE-2024-0001"},
+		{"nothing checked", "severity: critical", covered(report.AssessedNone, debian12), "",
+			"was not fully checked for vulnerabilities in its scan of 2026-11-27T12:00:00Z (coverage none): " + debian12 + " (scan_gate.require_coverage: full)"},
+		{"partly checked", "severity: critical", covered(report.AssessedPartial, mixed), "", "(coverage partial): " + mixed},
+		{"partly checked, partial allowed", "severity: critical\n  require_coverage: partial", covered(report.AssessedPartial, mixed), "", ""},
+		{"nothing checked, partial required", "severity: critical\n  require_coverage: partial", covered(report.AssessedNone, debian12), "", "(coverage none)"},
+		{"nothing checked, any coverage", "severity: critical\n  require_coverage: any", covered(report.AssessedNone, debian12), "", ""},
+		{"scan before coverage was recorded", "severity: critical", covered("", ""), "", "does not record which packages were checked"},
+		{"findings come first", "severity: critical", func() *history.Entry {
+			e := covered(report.AssessedPartial, mixed)
+			e.Findings = []history.Finding{critical}
+			return e
+		}(), "", "CVE-2024-0001"},
 		{"repo digest record of another image", "severity: critical", entry("sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", []string{repoDG}, true, now, critical), "", "was never scanned"},
 	}
 	for _, tt := range tests {

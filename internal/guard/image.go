@@ -16,6 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
 	"github.com/bulwark-sec/bulwark/internal/history"
 	"github.com/bulwark-sec/bulwark/internal/ignore"
+	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
 var (
@@ -178,8 +179,10 @@ func (e *eval) build(r Route) []Violation {
 
 // gate is the scan gate: the image's latest scan (by image ID, else by a
 // repo digest of the same image) must exist, have matched vulnerability
-// data, be recent enough, and hold no finding at or above the severity
-// that the ignore file does not suppress.
+// data, be recent enough, hold no finding at or above the severity that
+// the ignore file does not suppress, and have checked as much of the image
+// for vulnerabilities as scan_gate.require_coverage asks (a scan that
+// checked nothing lists no finding: without this it would read as clean).
 func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name string) (*Violation, error) {
 	g := &e.c.p.ScanGate
 	short := shortID(id)
@@ -239,7 +242,7 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 		}
 	}
 	if n == 0 {
-		return nil, nil
+		return e.coverage(entry, short, name), nil
 	}
 	more := ""
 	if n > len(hits) {
@@ -247,6 +250,30 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 	}
 	return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s) has %d finding%s at or above %s in its scan of %s: %s%s (scan_gate.severity)",
 		short, name, n, plural(n, "", "s"), g.Severity, entry.ScannedAt.Format(time.RFC3339), strings.Join(hits, ", "), more)}, nil
+}
+
+// coverage refuses a scan that checked less of the image than
+// scan_gate.require_coverage asks.
+func (e *eval) coverage(entry *history.Entry, short, name string) *Violation {
+	want := e.c.p.ScanGate.RequireCoverage
+	got := report.Assessment(entry.Assessment)
+	switch {
+	case want == policy.CoverageAny:
+		return nil
+	case got == report.AssessedFull:
+		return nil
+	case got == report.AssessedPartial && want == policy.CoveragePartial:
+		return nil
+	case got == "":
+		return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s): its scan of %s does not record which packages were checked for vulnerabilities (made by an older Bulwark): scan it again (scan_gate.require_coverage)",
+			short, name, entry.ScannedAt.Format(time.RFC3339))}
+	}
+	what := entry.Coverage
+	if what == "" {
+		what = fmt.Sprintf("%d packages not checked", entry.NotChecked)
+	}
+	return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s) was not fully checked for vulnerabilities in its scan of %s (coverage %s): %s (scan_gate.require_coverage: %s)",
+		short, name, entry.ScannedAt.Format(time.RFC3339), got, what, want)}
 }
 
 func shortID(id string) string {

@@ -38,9 +38,11 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
-// SchemaVersion is the version of the Entry JSON record.
+// SchemaVersion is the version of the Entry JSON record. Fields added
+// without changing the meaning of others keep the version.
 //
-//	1  first version
+//	1  first version; later: assessment, not_checked and coverage
+//	   (records without them predate coverage per package)
 const SchemaVersion = 1
 
 // ErrNotFound means no scan is recorded under the key.
@@ -66,8 +68,16 @@ type Entry struct {
 	// Matched is true when the scan checked vulnerabilities against an
 	// advisory database; an inventory-only scan says nothing about them.
 	Matched bool `json:"matched"`
-	// Assessed mirrors the report's coverage.assessed.
-	Assessed        bool           `json:"assessed"`
+	// Assessed is true when Assessment is full.
+	Assessed bool `json:"assessed"`
+	// Assessment is the report's coverage.assessed: whether every package
+	// was checked for vulnerabilities (full), some were (partial) or none
+	// (none); empty in records written before it was recorded.
+	Assessment report.Assessment `json:"assessment,omitempty"`
+	// NotChecked counts packages not checked; Coverage says which and why
+	// ("not checked for 88 of 88 packages (no data for Debian 12)").
+	NotChecked      int            `json:"not_checked,omitempty"`
+	Coverage        string         `json:"coverage,omitempty"`
 	DatabaseBuiltAt time.Time      `json:"database_built_at,omitzero"`
 	Counts          map[string]int `json:"counts"` // findings by severity
 	Findings        []Finding      `json:"findings"`
@@ -112,8 +122,11 @@ func FromReport(rep *report.Report) *Entry {
 		RepoDigests:   slices.Clone(rep.Target.RepoDigests),
 		ScannedAt:     rep.CreatedAt.UTC(),
 		Tool:          rep.Tool,
-		Matched:       strings.HasPrefix(rep.Coverage.VulnerabilityData, "matched"),
-		Assessed:      rep.Coverage.Assessed,
+		Matched:       rep.Coverage.Matching == report.Matched,
+		Assessed:      rep.Coverage.Assessed == report.AssessedFull,
+		Assessment:    rep.Coverage.Assessed,
+		NotChecked:    rep.Coverage.PackageStatus.NotChecked,
+		Coverage:      rep.Coverage.NotCheckedText(),
 		Counts:        map[string]int{},
 		Findings:      []Finding{},
 	}

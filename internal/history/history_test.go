@@ -27,7 +27,7 @@ func sampleReport(at time.Time) *report.Report {
 			RepoTags:    []string{"web:1", "registry.example:5000/team/web:1"},
 			RepoDigests: []string{"registry.example:5000/team/web@sha256:2222222222222222222222222222222222222222222222222222222222222222"},
 		},
-		Coverage: report.Coverage{Assessed: true, VulnerabilityData: "matched"},
+		Coverage: report.Coverage{Matching: report.Matched, PackageStatus: report.PackageCounts{Checked: 2}},
 		Database: &report.Database{BuiltAt: at.Add(-time.Hour)},
 		Vulnerabilities: []report.Vulnerability{
 			{ID: "DSA-5000-1", Aliases: []string{"CVE-2021-0001"}, Package: report.PackageRef{Name: "libssl1.1", Version: "1.1.1n-0+deb11u3", PURL: "pkg:deb/debian/libssl1.1@1.1.1n-0+deb11u3"},
@@ -51,8 +51,8 @@ func TestRecordAndLatest(t *testing.T) {
 		Names:       []string{"web:1", "registry.example:5000/team/web:1"},
 		RepoDigests: []string{"registry.example:5000/team/web@sha256:2222222222222222222222222222222222222222222222222222222222222222"},
 		ScannedAt:   at, Tool: report.Tool{Name: "bulwark", Version: "v1.0.0"}, Matched: true, Assessed: true,
-		DatabaseBuiltAt: at.Add(-time.Hour),
-		Counts:          map[string]int{"critical": 1, "unknown": 1},
+		Assessment: report.AssessedFull, DatabaseBuiltAt: at.Add(-time.Hour),
+		Counts: map[string]int{"critical": 1, "unknown": 1},
 		Findings: []Finding{
 			{ID: "DSA-5000-1", Aliases: []string{"CVE-2021-0001"}, Package: "libssl1.1", Version: "1.1.1n-0+deb11u3", PURL: "pkg:deb/debian/libssl1.1@1.1.1n-0+deb11u3", Severity: "critical", Status: "fixed", FixedVersion: "1.1.1n-0+deb11u4"},
 			{ID: "DSA-5001-1", Package: "zlib1g", Version: "1:1.2.11.dfsg-2", Severity: "unknown", Status: "fixed"},

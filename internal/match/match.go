@@ -17,6 +17,12 @@
 // are one vulnerability and are reported once. Go modules and the standard
 // library also get symbol-level reachability from the binary's symbols.
 //
+// Matching also decides each package's coverage, the one place that does
+// (see coverage.go): checked when the database holds its ecosystem,
+// not_checked when it does not (or when no ecosystem could be named for
+// it), unsupported when nothing could match it. The decision reads the
+// database's own list of ecosystems, never a list of distributions.
+//
 // The result is deterministic: the same inventory and database give the
 // same findings in the same order.
 package match
@@ -65,17 +71,22 @@ type Matcher interface {
 type Result struct {
 	Vulnerabilities []report.Vulnerability
 	Dropped         []report.Dropped
-	// Unmatched lists ecosystems that packages needed but the database has
-	// no data for ("Debian:13 (88 packages)").
-	Unmatched []string
+	// Coverage counts the packages by status; Gaps groups those not
+	// checked by reason ("no data for Debian 12") and lists them.
+	Coverage report.PackageCounts
+	Gaps     []report.Gap
 }
 
 // Engine matches packages against a Source.
 type Engine struct {
+	// Source is the advisory data; nil when there is no database, and
+	// then every package is not checked.
 	Source   Source
 	Matchers []Matcher
-	// Ecosystems, when set, lists what the database holds, so packages of
-	// an ecosystem without data are reported as not assessed.
+	// Ecosystems lists what the database holds (ecosystem → records), so
+	// packages of an ecosystem without data are not checked. Nil: asked
+	// of the Source when it can tell ([EcosystemLister]), else every
+	// ecosystem counts as present.
 	Ecosystems map[string]int
 	// Explain keeps the records that were set aside, with the reason
 	// (Result.Dropped). Off, nothing is formatted for them: most records
@@ -93,8 +104,21 @@ func NewEngine(src Source, ecosystems map[string]int) *Engine {
 // lookups and range evaluations are independent); results are gathered per
 // package and sorted, so the outcome does not depend on scheduling.
 func (e *Engine) Match(ctx context.Context, pkgs []sbom.Package, d *sbom.Distro) (*Result, error) {
+	if e.Source == nil {
+		return &Result{Vulnerabilities: []report.Vulnerability{}, Dropped: []report.Dropped{}, Coverage: report.PackageCounts{NotChecked: len(pkgs)},
+			Gaps: gaps(pkgs, func(int) verdict { return verdict{status: report.NotChecked, reason: report.NoDatabase.Reason()} })}, nil
+	}
+	ecos := e.Ecosystems
+	if ecos == nil {
+		if l, ok := e.Source.(EcosystemLister); ok {
+			var err error
+			if ecos, err = l.Ecosystems(ctx); err != nil {
+				return nil, fmt.Errorf("match: listing ecosystems: %w", err)
+			}
+		}
+	}
 	parts := make([]Result, len(pkgs))
-	missing := make([]string, len(pkgs)) // ecosystem without data, per package
+	cov := make([]verdict, len(pkgs))
 	g, ctx := errgroup.WithContext(ctx)
 	workers := min(runtime.GOMAXPROCS(0), 4)
 	next := make(chan int, len(pkgs))
@@ -109,19 +133,17 @@ func (e *Engine) Match(ctx context.Context, pkgs []sbom.Package, d *sbom.Distro)
 					return err
 				}
 				p := &pkgs[i]
-				for _, m := range e.Matchers {
-					q, ok := m.Query(p, d)
-					if !ok {
-						continue
-					}
-					if e.Ecosystems != nil && e.Ecosystems[q.Ecosystem] == 0 {
-						missing[i] = q.Ecosystem
-						break
-					}
+				q, ok := e.query(p, d)
+				switch {
+				case !ok:
+					cov[i] = e.declined(p, d)
+				case ecos != nil && ecos[q.Ecosystem] == 0:
+					cov[i] = verdict{status: report.NotChecked, reason: "no data for " + report.EcosystemName(q.Ecosystem), ecosystem: q.Ecosystem}
+				default:
+					cov[i] = verdict{status: report.Checked}
 					if err := e.matchOne(ctx, p, q, &parts[i]); err != nil {
 						return err
 					}
-					break
 				}
 			}
 			return nil
@@ -136,18 +158,19 @@ func (e *Engine) Match(ctx context.Context, pkgs []sbom.Package, d *sbom.Distro)
 		nd += len(parts[i].Dropped)
 	}
 	res := &Result{Vulnerabilities: make([]report.Vulnerability, 0, nv), Dropped: make([]report.Dropped, 0, nd)}
-	counts := map[string]int{}
 	for i := range parts {
 		res.Vulnerabilities = append(res.Vulnerabilities, parts[i].Vulnerabilities...)
 		res.Dropped = append(res.Dropped, parts[i].Dropped...)
-		if missing[i] != "" {
-			counts[missing[i]]++
+		switch cov[i].status {
+		case report.Checked:
+			res.Coverage.Checked++
+		case report.NotChecked:
+			res.Coverage.NotChecked++
+		default:
+			res.Coverage.Unsupported++
 		}
 	}
-	for eco, n := range counts {
-		res.Unmatched = append(res.Unmatched, fmt.Sprintf("%s (%d package%s)", eco, n, map[bool]string{true: "", false: "s"}[n == 1]))
-	}
-	slices.Sort(res.Unmatched)
+	res.Gaps = gaps(pkgs, func(i int) verdict { return cov[i] })
 	report.SortVulnerabilities(res.Vulnerabilities)
 	slices.SortFunc(res.Dropped, func(a, b report.Dropped) int {
 		return cmp.Or(cmp.Compare(a.Package.Name, b.Package.Name), cmp.Compare(a.Package.Version, b.Package.Version), cmp.Compare(a.ID, b.ID))

@@ -179,12 +179,3 @@ func TestGoReachability(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
-
-func TestNoDataIsReported(t *testing.T) {
-	db := testDB(t, &advisory.Advisory{ID: "DSA-1", Source: "debian-dsa",
-		Affected: []advisory.Affected{{Ecosystem: "Debian:11", Package: "a", Ranges: fixedAt("1")}}})
-	_, res := run(t, db, []sbom.Package{deb("a", "0", "a", "0"), deb("b", "0", "b", "0")}, bookworm)
-	if d := cmp.Diff([]string{"Debian:12 (2 packages)"}, res.Unmatched); d != "" {
-		t.Error(d)
-	}
-}

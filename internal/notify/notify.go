@@ -48,7 +48,11 @@ type Event struct {
 	DBBuiltAt      time.Time       `json:"database_built_at"`
 	New            []store.Finding `json:"new"`
 	Fixed          []store.Finding `json:"fixed"`
-	Counts         store.Counts    `json:"counts"`
+	// NoLongerChecked are findings gone from the scan because it did not
+	// check their packages (no advisory data for them any more): not fixed.
+	NoLongerChecked []store.Finding    `json:"no_longer_checked,omitempty"`
+	Coverage        store.ScanCoverage `json:"coverage"`
+	Counts          store.Counts       `json:"counts"`
 }
 
 // Diff returns the findings of cur that prev lacks (new) and those of prev

@@ -37,7 +37,23 @@ import (
 //	1.3.0  suppressed_findings (misconfigurations and secrets an ignore
 //	       entry accepted), findings[].suppression for expired entries,
 //	       summary.suppressed_findings
-const SchemaVersion = "1.3.0"
+//	2.0.0  coverage.assessed is "full", "partial" or "none" (it was a
+//	       boolean); coverage.matching, coverage.package_status and
+//	       coverage.gaps say which packages were checked for
+//	       vulnerabilities and why the others were not;
+//	       coverage.vulnerability_data is derived from them. Reports of
+//	       schema 1.x are still read ([UpgradeCoverage]).
+const SchemaVersion = "2.0.0"
+
+// readableMajors are the schema major versions ReadJSON accepts.
+var readableMajors = []string{"1", "2"}
+
+// Readable reports whether a json report of schemaVersion can be read by
+// this version.
+func Readable(schemaVersion string) bool {
+	major, _, _ := strings.Cut(schemaVersion, ".")
+	return slices.Contains(readableMajors, major)
+}
 
 // Report is one scan of one target.
 type Report struct {
@@ -134,20 +150,31 @@ type OS struct {
 }
 
 // Coverage says what was and was not assessed, so "could not assess" never
-// reads as "clean".
+// reads as "clean" (see coverage.go).
 type Coverage struct {
-	// Assessed is false when Bulwark found nothing it could assess: no
-	// operating system identified and no package database or manifest.
-	Assessed         bool     `json:"assessed"`
-	OSDetected       bool     `json:"os_detected"`
-	PackageDatabases []string `json:"package_databases"` // "path (cataloger)"
-	Catalogers       []string `json:"catalogers"`
+	// Assessed says whether every package an advisory source could cover
+	// was checked (full), some were (partial) or none was (none: also when
+	// nothing identifiable was found). Derived by Normalize.
+	Assessed         Assessment `json:"assessed"`
+	OSDetected       bool       `json:"os_detected"`
+	PackageDatabases []string   `json:"package_databases"` // "path (cataloger)"
+	Catalogers       []string   `json:"catalogers"`
 	// Scanners lists what was looked for: "vuln", "misconfig", "secret".
 	Scanners []string          `json:"scanners,omitempty"`
 	Unknowns []catalog.Unknown `json:"unknowns,omitempty"` // files that could not be read
 	Files    int               `json:"files"`
-	// VulnerabilityData says whether findings were matched ("matched"),
-	// or why not ("skipped: ...").
+	// Matching says whether vulnerabilities were matched, or why not.
+	Matching Matching `json:"matching"`
+	// PackageStatus counts packages by coverage status; Gaps groups those
+	// not checked by reason and lists them. Set with SetMatched (or
+	// derived from Matching when matching did not run).
+	PackageStatus PackageCounts `json:"package_status"`
+	Gaps          []Gap         `json:"gaps,omitempty"`
+	// Unidentified counts components of a stored SBOM that name no
+	// package Bulwark can identify (no usable package URL).
+	Unidentified int `json:"unidentified,omitempty"`
+	// VulnerabilityData is the above as one line ("matched", "matched;
+	// not checked for …", "skipped: …"). Derived by Normalize.
 	VulnerabilityData string   `json:"vulnerability_data"`
 	Notes             []string `json:"notes,omitempty"`
 }
@@ -246,6 +273,7 @@ func (r *Report) Normalize() {
 		}
 	}
 	sbom.Sort(r.Packages)
+	r.Coverage.derive(r.Packages)
 	SortVulnerabilities(r.Vulnerabilities)
 	SortVulnerabilities(r.Suppressed)
 	r.Summary = Summary{
@@ -304,8 +332,9 @@ const maxJSONSize = 1 << 30
 // ErrNotReport: the document is not a Bulwark json report.
 var ErrNotReport = errors.New("not a bulwark json report")
 
-// ReadJSON reads a json report written by this or an older version with the
-// same major schema version.
+// ReadJSON reads a json report written by this or an older version whose
+// schema it can read ([Readable]); the coverage of a 1.x report is
+// translated ([UpgradeCoverage]).
 func ReadJSON(rd io.Reader) (*Report, error) {
 	b, err := io.ReadAll(io.LimitReader(rd, maxJSONSize+1))
 	if err != nil {
@@ -322,14 +351,16 @@ func ReadJSON(rd io.Reader) (*Report, error) {
 	if err := json.Unmarshal(b, &probe); err != nil || probe.SchemaVersion == "" || probe.Target == nil {
 		return nil, ErrNotReport
 	}
-	major, _, _ := strings.Cut(probe.SchemaVersion, ".")
-	if want, _, _ := strings.Cut(SchemaVersion, "."); major != want {
+	if !Readable(probe.SchemaVersion) {
 		return nil, fmt.Errorf("report: schema version %s is not readable by this version (%s)", probe.SchemaVersion, SchemaVersion)
 	}
 	var r Report
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, fmt.Errorf("report: decoding: %w", err)
 	}
+	// Read into the current model, the report is of the current schema.
+	UpgradeCoverage(&r.Coverage, r.SchemaVersion, len(r.Packages))
+	r.SchemaVersion = SchemaVersion
 	r.Normalize()
 	return &r, nil
 }

@@ -41,7 +41,9 @@ func TestSchemaRejects(t *testing.T) {
 	report.WriteJSON(&buf, reporttest.Sample())
 	for _, bad := range []struct{ from, to string }{
 		{`"severity": "high"`, `"severity": "severe"`},
-		{`"schema_version": "` + report.SchemaVersion + `"`, `"schema_version": "2.0.0"`},
+		{`"schema_version": "` + report.SchemaVersion + `"`, `"schema_version": "3.0.0"`},
+		{`"assessed": "full"`, `"assessed": true`},
+		{`"status": "unsupported"`, `"status": "checked"`},
 		{`"kind": "vex"`, `"kind": "waiver"`},
 		{`"filtered": 2`, `"filtered": -1`},
 	} {
@@ -87,7 +89,8 @@ func TestReadJSONErrors(t *testing.T) {
 		"not json":      {"hello", true},
 		"other json":    {`{"bomFormat":"CycloneDX"}`, true},
 		"array":         {`[1,2]`, true},
-		"future major":  {`{"schema_version":"2.0.0","target":{"name":"x"}}`, false},
+		"future major":  {`{"schema_version":"3.0.0","target":{"name":"x"}}`, false},
+		"bad assessed":  {`{"schema_version":"2.0.0","target":{"name":"x"},"coverage":{"assessed":"most"}}`, false},
 		"bad field":     {`{"schema_version":"1.0.0","target":{"name":"x"},"packages":"many"}`, false},
 		"empty":         {``, true},
 		"schema, no tg": {`{"schema_version":"1.0.0"}`, true},

@@ -131,8 +131,8 @@ func (d *Document) Report(path string, tool report.Tool) *report.Report {
 	cov := &r.Coverage
 	cov.OSDetected = d.OS != nil
 	cov.PackageDatabases = []string{path + " (" + string(d.Format) + ")"}
-	cov.Assessed = true
-	cov.VulnerabilityData = "skipped: not requested"
+	cov.Matching = report.NotRequested
+	cov.Unidentified = d.Skipped
 	cov.Notes = append(cov.Notes, "packages read from SBOM "+path+" ("+string(d.Format)+"); Go reachability is unknown (SBOMs carry no symbols)")
 	if d.Skipped > 0 {
 		cov.Notes = append(cov.Notes, fmt.Sprintf("%d SBOM component(s) without a usable package URL were not assessed", d.Skipped))

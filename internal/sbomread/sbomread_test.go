@@ -110,7 +110,7 @@ func TestOtherTools(t *testing.T) {
 			if d := cmp.Diff(want, view(r.Packages), cmpopts.SortSlices(func(a, b pkgView) bool { return a.Name < b.Name })); d != "" {
 				t.Errorf("packages (-want +got):\n%s", d)
 			}
-			if r.Target.Kind != sbomread.Kind || !r.Coverage.Assessed || !strings.Contains(strings.Join(r.Coverage.Notes, "\n"), "reachability is unknown") {
+			if r.Target.Kind != sbomread.Kind || r.Coverage.Matching != report.NotRequested || r.Coverage.Unidentified != tt.skipped || !strings.Contains(strings.Join(r.Coverage.Notes, "\n"), "reachability is unknown") {
 				t.Errorf("target %+v coverage %+v", r.Target, r.Coverage)
 			}
 			if n := strings.Contains(strings.Join(r.Coverage.Notes, "\n"), "without a usable package URL"); n != (tt.skipped > 0) {

@@ -72,8 +72,8 @@ func TestDebianRootfsMatchesDpkgQuery(t *testing.T) {
 	if rep.OS == nil || rep.OS.ID != "debian" || rep.OS.Version != "12" {
 		t.Errorf("OS = %+v, want debian 12", rep.OS)
 	}
-	if !rep.Coverage.Assessed {
-		t.Error("coverage says not assessed")
+	if c := rep.Coverage; !c.OSDetected || len(c.PackageDatabases) == 0 || c.Matching != report.NotRequested || c.PackageStatus.NotChecked != len(rep.Packages) {
+		t.Errorf("coverage of an inventory: %+v", c.PackageStatus)
 	}
 	for _, p := range rep.Packages {
 		pu, err := packageurl.FromString(p.PURL)

@@ -3,7 +3,7 @@ package scan
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/bulwark-sec/bulwark/internal/match"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -11,16 +11,24 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-// Match fills rep's vulnerabilities from db and records what was and was
-// not matched in its coverage. explain keeps the dropped candidates.
+// Match fills rep's vulnerabilities from db and records in its coverage
+// which packages were checked, and why the others were not. explain
+// keeps the dropped candidates. A nil db is no database: every package
+// is not checked, and the report says so.
 func Match(ctx context.Context, rep *report.Report, db *vulndb.DB, explain bool) error {
+	var d *sbom.Distro
+	if rep.OS != nil {
+		d = &sbom.Distro{ID: rep.OS.ID, VersionID: rep.OS.Version, Codename: rep.OS.Codename, PrettyName: rep.OS.PrettyName}
+	}
+	if db == nil {
+		rep.Vulnerabilities, rep.Dropped, rep.Database = nil, nil, nil
+		rep.Coverage.Matching = report.NoDatabase
+		rep.Normalize()
+		return nil
+	}
 	ecos, err := db.Ecosystems(ctx)
 	if err != nil {
 		return fmt.Errorf("reading vulnerability database: %w", err)
-	}
-	var d *sbom.Distro
-	if rep.OS != nil {
-		d = &sbom.Distro{ID: rep.OS.ID, VersionID: rep.OS.Version, Codename: rep.OS.Codename}
 	}
 	eng := match.NewEngine(db, ecos)
 	eng.Explain = explain
@@ -37,11 +45,9 @@ func Match(ctx context.Context, rep *report.Report, db *vulndb.DB, explain bool)
 	for _, s := range meta.Sources {
 		rep.Database.Sources = append(rep.Database.Sources, s.Name)
 	}
-	rep.Coverage.VulnerabilityData = "matched"
-	rep.Coverage.Scanners = append([]string{ScannerVuln}, rep.Coverage.Scanners...)
-	if len(res.Unmatched) > 0 {
-		rep.Coverage.VulnerabilityData = "matched; no advisory data for " + strings.Join(res.Unmatched, ", ")
-		rep.Coverage.Notes = append(rep.Coverage.Notes, "no advisory data for "+strings.Join(res.Unmatched, ", ")+": those packages were not checked")
+	rep.Coverage.SetMatched(res.Coverage, res.Gaps)
+	if !slices.Contains(rep.Coverage.Scanners, ScannerVuln) {
+		rep.Coverage.Scanners = append([]string{ScannerVuln}, rep.Coverage.Scanners...)
 	}
 	rep.Normalize()
 	return nil

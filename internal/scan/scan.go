@@ -301,7 +301,6 @@ func buildReport(img *source.Image, inv *inventory.Inventory, cats []catalog.Cat
 		cov.Catalogers = append(cov.Catalogers, c.Name())
 	}
 	slices.Sort(cov.Catalogers)
-	cov.Assessed = cov.OSDetected || len(cov.PackageDatabases) > 0
 	if !cov.OSDetected {
 		cov.Notes = append(cov.Notes, "operating system not identified: no os-release or known release file")
 	}
@@ -311,7 +310,7 @@ func buildReport(img *source.Image, inv *inventory.Inventory, cats []catalog.Cat
 	if len(inv.Unknowns) > 0 {
 		cov.Notes = append(cov.Notes, fmt.Sprintf("%d file(s) could not be read; see unknowns", len(inv.Unknowns)))
 	}
-	cov.VulnerabilityData = "skipped: not requested"
+	cov.Matching = report.NotRequested
 	rep.Normalize()
 	return rep
 }
@@ -376,9 +375,8 @@ func Dockerfile(ctx context.Context, path string, tool report.Tool) (*report.Rep
 		Target:        report.Target{Name: path, Kind: "dockerfile"},
 		Findings:      fs,
 	}
-	rep.Coverage.Assessed = true
 	rep.Coverage.Scanners = []string{ScannerMisconfig}
-	rep.Coverage.VulnerabilityData = "skipped: a Dockerfile has no packages"
+	rep.Coverage.Matching = report.NotApplicable
 	rep.Normalize()
 	return rep, nil
 }

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +19,8 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/defend/rules"
 	"github.com/bulwark-sec/bulwark/internal/notify"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/store"
 )
 
@@ -303,8 +307,39 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request, tok store.Token) e
 		return err
 	}
 	added, fixed := notify.Diff(from.Findings, to.Findings)
+	fixed, unchecked := s.splitUnchecked(r.Context(), to, fixed)
 	from.Findings, to.Findings = nil, nil
-	return writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "new": nonNilSlice(added), "fixed": nonNilSlice(fixed)})
+	return writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "new": nonNilSlice(added), "fixed": nonNilSlice(fixed),
+		"no_longer_checked": nonNilSlice(unchecked)})
+}
+
+// splitUnchecked separates, from findings gone in scan to, those whose
+// package to did not check for vulnerabilities: they are not fixed, only
+// no longer looked at. A report that cannot be read back checked nothing.
+func (s *Server) splitUnchecked(ctx context.Context, to store.Scan, gone []store.Finding) (fixed, unchecked []store.Finding) {
+	if to.Coverage.Assessed == string(report.AssessedFull) || len(gone) == 0 {
+		return gone, nil
+	}
+	var cov *report.Coverage
+	if raw, err := s.st.ScanReport(ctx, to.ID); err == nil {
+		if rep, err := report.ReadJSON(bytes.NewReader(raw)); err == nil {
+			cov = &rep.Coverage
+		}
+	}
+	return splitByCoverage(gone, cov)
+}
+
+// splitByCoverage keeps in fixed the findings whose package cov says was
+// checked; a nil cov checked nothing.
+func splitByCoverage(gone []store.Finding, cov *report.Coverage) (fixed, unchecked []store.Finding) {
+	for _, f := range gone {
+		if cov != nil && cov.PackageChecked(sbom.Type(f.Type), f.Package) {
+			fixed = append(fixed, f)
+		} else {
+			unchecked = append(unchecked, f)
+		}
+	}
+	return fixed, unchecked
 }
 
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request, _ store.Token) error {

@@ -31,9 +31,7 @@ type submittedScan struct {
 		ID      string `json:"id"`
 		Version string `json:"version"`
 	} `json:"os"`
-	Coverage struct {
-		VulnerabilityData string `json:"vulnerability_data"`
-	} `json:"coverage"`
+	Coverage        report.Coverage `json:"coverage"`
 	Vulnerabilities []struct {
 		ID      string `json:"id"`
 		Package struct {
@@ -67,10 +65,11 @@ func ParseScan(data []byte) (store.Scan, error) {
 	if sub.SchemaVersion == "" || sub.Target == nil {
 		return store.Scan{}, fmt.Errorf("%w: not a bulwark json scan report (no schema_version or target)", errBadReport)
 	}
-	major, _, _ := strings.Cut(sub.SchemaVersion, ".")
-	if want, _, _ := strings.Cut(report.SchemaVersion, "."); major != want {
+	if !report.Readable(sub.SchemaVersion) {
 		return store.Scan{}, fmt.Errorf("%w: schema version %s is not readable by this server (%s)", errBadReport, sub.SchemaVersion, report.SchemaVersion)
 	}
+	cov := &sub.Coverage
+	report.UpgradeCoverage(cov, sub.SchemaVersion, sub.Summary.Packages)
 	sc := store.Scan{
 		Image:     ImageName(sub.Target.Name, sub.Target.RepoTags),
 		ImageID:   sub.Target.ID,
@@ -86,8 +85,13 @@ func ParseScan(data []byte) (store.Scan, error) {
 	if sub.OS != nil {
 		sc.OS = strings.TrimSpace(sub.OS.ID + " " + sub.OS.Version)
 	}
-	if sub.Database != nil && strings.HasPrefix(sub.Coverage.VulnerabilityData, "matched") {
+	if sub.Database != nil && cov.Matching == report.Matched {
 		sc.Matched, sc.DBBuiltAt = true, sub.Database.BuiltAt.UTC()
+	}
+	sc.Coverage = store.ScanCoverage{Assessed: string(cov.Assessed), NotChecked: cov.PackageStatus.NotChecked, Summary: cov.NotCheckedText()}
+	if sc.Coverage.Assessed == "" {
+		// A report that states no coverage claims nothing.
+		sc.Coverage.Assessed = string(report.AssessedNone)
 	}
 	sc.Findings = make([]store.Finding, 0, len(sub.Vulnerabilities))
 	for _, v := range sub.Vulnerabilities {

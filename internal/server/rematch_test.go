@@ -253,3 +253,59 @@ func TestInventoryMatchedByServer(t *testing.T) {
 		t.Errorf("first match sent %d notifications", n)
 	}
 }
+
+// TestRematchNoLongerChecked: when the rebuilt database no longer covers
+// an image's release, the re-match reports its findings as no longer
+// checked, not fixed, in the webhook event, the stored coverage and the
+// scan diff.
+func TestRematchNoLongerChecked(t *testing.T) {
+	ctx := context.Background()
+	osv := func(id string) string {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, id+".json"), []byte(`{"id":"`+id+`","modified":"2024-01-01T00:00:00Z",
+			"affected":[{"package":{"ecosystem":"PyPI","name":"requests"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.0"}]}]}]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
+	if _, err := vulndb.Import(ctx, dbPath, []string{osv("PYSEC-1")}, vulndb.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t, server.Config{AdvisoryDB: dbPath, DBPoll: 100 * time.Millisecond, Workers: 1})
+	rc := &receiver{secret: "0123456789abcdef0"}
+	hs := httptest.NewServer(rc)
+	defer hs.Close()
+	f.do("POST", "/api/v1/webhooks", f.admin, []byte(`{"url":"`+hs.URL+`","secret":"`+rc.secret+`"}`))
+	// The demo image's report, matched against Debian 11 data elsewhere.
+	code, b := f.do("POST", "/api/v1/scans", f.agent1, demoReport(t))
+	var first store.Scan
+	if code != 201 || json.Unmarshal(b, &first) != nil || first.Coverage.Assessed != "full" {
+		t.Fatalf("submit: %d %s", code, b)
+	}
+	// A database without Debian data.
+	if _, err := vulndb.Import(ctx, dbPath, []string{osv("PYSEC-2")}, vulndb.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "the notification", func() bool { return len(rc.events()) >= 1 })
+	ev := rc.events()[0]
+	if len(ev.Fixed) != 0 || len(ev.NoLongerChecked) != 7 || ev.Coverage.Assessed != "none" ||
+		ev.Coverage.Summary != "not checked for 10 of 10 packages (no data for Debian 11)" {
+		t.Errorf("event: %d fixed, %d no longer checked, coverage %+v", len(ev.Fixed), len(ev.NoLongerChecked), ev.Coverage)
+	}
+	var image struct {
+		Latest store.Scan `json:"latest"`
+	}
+	f.getJSON("/api/v1/images/bulwark-demo/app:1.0", f.viewer, &image)
+	if image.Latest.ID == first.ID || image.Latest.Coverage.Assessed != "none" || image.Latest.Coverage.NotChecked != 10 {
+		t.Errorf("re-matched scan %+v", image.Latest)
+	}
+	var d struct {
+		Fixed           []store.Finding `json:"fixed"`
+		NoLongerChecked []store.Finding `json:"no_longer_checked"`
+	}
+	f.getJSON(fmt.Sprintf("/api/v1/diff?from=%d&to=%d", first.ID, image.Latest.ID), f.viewer, &d)
+	if len(d.Fixed) != 0 || len(d.NoLongerChecked) != 7 {
+		t.Errorf("diff: %d fixed, %d no longer checked", len(d.Fixed), len(d.NoLongerChecked))
+	}
+}

@@ -191,7 +191,7 @@ func TestSubmitAndQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := store.Scan{ID: sc.ID, Key: "submit:h1:run-1", Image: "bulwark-demo/app:1.0", Host: "h1", Source: store.SourceAgent,
-		OS: "debian 11", Matched: true, Packages: 10, Counts: store.Counts{Unknown: 7}}
+		OS: "debian 11", Matched: true, Packages: 10, Counts: store.Counts{Unknown: 7}, Coverage: store.ScanCoverage{Assessed: "full"}}
 	if diff := cmp.Diff(want, sc, cmpIgnoreTimes); diff != "" {
 		t.Errorf("stored scan (-want +got):\n%s", diff)
 	}

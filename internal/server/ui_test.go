@@ -137,10 +137,15 @@ func seedFleet(t *testing.T, f *fixture) (scanIDs []int64) {
 		v.(map[string]any)["severity"] = sev[i%len(sev)]
 	}
 	now := time.Now().UTC()
-	submit := func(image, host string, daysAgo, nVulns int) int64 {
+	submit := func(image, host string, daysAgo, nVulns int, extra ...map[string]any) int64 {
 		rep := map[string]any{}
 		for k, v := range base {
 			rep[k] = v
+		}
+		for _, e := range extra {
+			for k, v := range e {
+				rep[k] = v
+			}
 		}
 		target := map[string]any{}
 		for k, v := range base["target"].(map[string]any) {
@@ -165,6 +170,12 @@ func seedFleet(t *testing.T, f *fixture) (scanIDs []int64) {
 	submit("registry.example/shop/db:15", "h1", 10, 5)
 	submit("registry.example/base/debian:11", "h2", 3, 7)
 	submit("registry.example/tools/clean:1", "h2", 1, 0)
+	// A Debian 12 image matched against a database without Debian 12 data.
+	submit("registry.example/base/debian:12", "h2", 1, 0, map[string]any{"schema_version": "2.0.0", "coverage": map[string]any{
+		"assessed": "none", "os_detected": true, "package_databases": []string{"var/lib/dpkg/status (dpkg)"}, "catalogers": []string{"dpkg"},
+		"files": 900, "matching": "matched", "package_status": map[string]int{"checked": 0, "not_checked": 88, "unsupported": 0},
+		"gaps":               []any{map[string]any{"status": "not_checked", "reason": "no data for Debian 12", "ecosystem": "Debian:12", "count": 88}},
+		"vulnerability_data": "matched; not checked for 88 of 88 packages (no data for Debian 12)"}})
 	var bench map[string]any
 	if err := json.Unmarshal(benchReport(t), &bench); err != nil {
 		t.Fatal(err)
@@ -227,8 +238,11 @@ func TestDashboardChromium(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#token"), f.viewer), chromedp.Click(chromedp.CSS("#loginform button")),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="#/"] #images table`)))
 	b.check(t, "overview")
-	if got := text("#stat-hosts") + "/" + text("#stat-images"); got != "2/4" {
-		t.Errorf("overview shows %s hosts/images, want 2/4", got)
+	if got := text("#stat-hosts") + "/" + text("#stat-images") + "/" + text("#stat-notchecked"); got != "2/5/1" {
+		t.Errorf("overview shows %s hosts/images/not fully checked, want 2/5/1", got)
+	}
+	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('#images .cov[data-assessed="none"]').length`)); err != nil || n != 1 {
+		t.Errorf("%d images marked not checked (%v), want 1", n, err)
 	}
 	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#trend svg path").length`)); err != nil || n < 3 {
 		t.Errorf("trend chart has %d areas (%v)", n, err)
@@ -245,6 +259,7 @@ func TestDashboardChromium(t *testing.T) {
 		{"host", "#/host/h1", "#bench svg", "registry.example/shop/db:15"},
 		{"diff", fmt.Sprintf("#/diff/%d/%d", ids[2], ids[0]), "#fixed table", "5 fixed"},
 		{"findings", "#/findings", "main table", "registry.example/base/debian:11"},
+		{"not-checked", "#/image/registry.example/base/debian:12", "#coverage", "Vulnerabilities not checked for 88 of 88 packages (no data for Debian 12)"},
 	}
 	for _, p := range pages {
 		run(p.name, chromedp.Navigate(f.url+"/"+p.hash), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`body[data-ready=%q] %s`, p.hash, p.ready))))

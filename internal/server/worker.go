@@ -179,8 +179,7 @@ func (s *Server) runScan(ctx context.Context, j store.Job) store.Outcome {
 	}
 	err = s.db.use(func(db *vulndb.DB) error {
 		if db == nil {
-			rep.Coverage.VulnerabilityData = "skipped: the server has no vulnerability database"
-			return nil
+			return scan.Match(ctx, rep, nil, false)
 		}
 		return scan.Match(ctx, rep, db, false)
 	})
@@ -279,11 +278,14 @@ func (s *Server) runRematch(ctx context.Context, j store.Job) store.Outcome {
 			return nil // first match of an inventory: nothing to compare with
 		}
 		added, fixed := notify.Diff(base.Findings, cur.Findings)
-		if len(added) == 0 && len(fixed) == 0 {
+		// A finding is fixed only where the new match checked its package.
+		fixed, unchecked := splitByCoverage(fixed, &rep.Coverage)
+		if len(added) == 0 && len(fixed) == 0 && len(unchecked) == 0 {
 			return nil
 		}
 		ev := notify.Event{Event: notify.EventFindingsChanged, Image: cur.Image, ImageID: cur.ImageID, Host: cur.Host,
-			ScanID: cur.ID, PreviousScanID: base.ID, DBBuiltAt: built, New: nonNil(added), Fixed: nonNil(fixed), Counts: cur.Counts}
+			ScanID: cur.ID, PreviousScanID: base.ID, DBBuiltAt: built, New: nonNil(added), Fixed: nonNil(fixed),
+			NoLongerChecked: unchecked, Coverage: cur.Coverage, Counts: cur.Counts}
 		body, err := json.Marshal(ev)
 		if err != nil {
 			return err
@@ -299,7 +301,7 @@ func (s *Server) runRematch(ctx context.Context, j store.Job) store.Outcome {
 				return err
 			}
 		}
-		o.Result += fmt.Sprintf("; %d new, %d fixed; %d webhooks", len(added), len(fixed), len(hooks))
+		o.Result += fmt.Sprintf("; %d new, %d fixed, %d no longer checked; %d webhooks", len(added), len(fixed), len(unchecked), len(hooks))
 		return nil
 	})
 	if err != nil {

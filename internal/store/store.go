@@ -160,12 +160,28 @@ type Scan struct {
 	CreatedAt time.Time `json:"created_at"`
 	OS        string    `json:"os,omitempty"`
 	// Matched is false for an inventory without vulnerability data.
-	Matched   bool      `json:"matched"`
-	DBBuiltAt time.Time `json:"db_built_at,omitzero"`
-	Packages  int       `json:"packages"`
-	Counts    Counts    `json:"counts"`
+	Matched bool `json:"matched"`
+	// Coverage says how much of the image the scan checked for
+	// vulnerabilities, so a count of zero is never taken for clean.
+	Coverage  ScanCoverage `json:"coverage"`
+	DBBuiltAt time.Time    `json:"db_built_at,omitzero"`
+	Packages  int          `json:"packages"`
+	Counts    Counts       `json:"counts"`
 	// Findings are loaded by [Store.Scan] only.
 	Findings []Finding `json:"findings,omitempty"`
+}
+
+// ScanCoverage is a scan's vulnerability coverage, as the report's
+// coverage states it.
+type ScanCoverage struct {
+	// Assessed is full, partial or none; empty for scans stored before
+	// coverage was recorded.
+	Assessed string `json:"assessed"`
+	// NotChecked counts packages not checked for vulnerabilities.
+	NotChecked int `json:"not_checked"`
+	// Summary says which and why: "not checked for 88 of 88 packages (no
+	// data for Debian 12)"; empty when every package was checked.
+	Summary string `json:"summary,omitempty"`
 }
 
 // ScanFilter selects scans, newest first.

@@ -53,7 +53,9 @@ func downgrade(status, src, ver string) (string, int) {
 // scan holds a real finding (a bullseye rootfs with zlib just below the fix
 // of a Debian security advisory, matched against the real DSA list) is
 // refused; once the ignore file named by the policy suppresses the finding
-// it runs, without a rescan. An image never scanned is refused too.
+// it runs, without a rescan. An image never scanned is refused too, and so
+// is a real bookworm image whose scan checked nothing (the list has no
+// Debian 12 data), however clean its empty finding list looks.
 //
 // The DSA list carries no severity for current releases, so the findings
 // are of severity "unknown" and the gate is set to "unknown" (any
@@ -141,5 +143,27 @@ func TestScanGate(t *testing.T) {
 	out, err = e.docker(append(append([]string{}, hardenedRun...), other, "true")...)
 	if err == nil || !hasRule(out, policy.RuleScanGate) || !strings.Contains(out, "never scanned") {
 		t.Errorf("unscanned image: err=%v\n%s", err, out)
+	}
+
+	// A real bookworm image scanned against the same list, which has no
+	// Debian 12 data: the scan finds nothing because it checked nothing,
+	// and the gate refuses it (scan_gate.require_coverage: full).
+	bookworm := e.importImage(t, testutil.DebianRootfs(t, "bookworm"), "bulwark-guard-bookworm:1")
+	rep, err = scan.Inventory(ctx, "docker:"+bookworm, scan.Options{Source: source.Options{DockerHost: "unix://" + engineSocket}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scan.Match(ctx, rep, db, false); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Vulnerabilities) != 0 || rep.Coverage.Assessed != "none" {
+		t.Fatalf("bookworm against a list without Debian 12: %d findings, coverage %s", len(rep.Vulnerabilities), rep.Coverage.Assessed)
+	}
+	if err := history.Record(ctx, hist, rep); err != nil {
+		t.Fatal(err)
+	}
+	out, err = e.docker(append(append([]string{}, hardenedRun...), bookworm, "true")...)
+	if err == nil || !hasRule(out, policy.RuleScanGate) || !strings.Contains(out, "not fully checked") || !strings.Contains(out, "no data for Debian 12") {
+		t.Errorf("image not checked: err=%v\n%s", err, out)
 	}
 }

@@ -172,10 +172,20 @@ type ScanGate struct {
 	Enabled     bool              `yaml:"enabled"`
 	Severity    advisory.Severity `yaml:"severity"`
 	RequireScan bool              `yaml:"require_scan"`
-	MaxAge      Duration          `yaml:"max_age"`
-	HistoryDir  string            `yaml:"history_dir"`
-	IgnoreFile  string            `yaml:"ignore_file"`
+	// RequireCoverage is the least vulnerability coverage the scan must
+	// have: CoverageFull, CoveragePartial or CoverageAny.
+	RequireCoverage string   `yaml:"require_coverage"`
+	MaxAge          Duration `yaml:"max_age"`
+	HistoryDir      string   `yaml:"history_dir"`
+	IgnoreFile      string   `yaml:"ignore_file"`
 }
+
+// scan_gate.require_coverage values.
+const (
+	CoverageFull    = "full"    // every package an advisory source could cover was checked
+	CoveragePartial = "partial" // at least one package was checked
+	CoverageAny     = "any"     // a scan with vulnerability data, whatever it covered
+)
 
 // Exemption lifts rules for some users.
 type Exemption struct {
@@ -351,6 +361,12 @@ func (p *Policy) validate() error {
 	case advisory.Critical, advisory.High, advisory.Medium, advisory.Low, advisory.UnknownSeverity:
 	default:
 		bad("scan_gate.severity: %q (want critical, high, medium, low or unknown)", g.Severity)
+	}
+	g.RequireCoverage = strings.ToLower(strings.TrimSpace(g.RequireCoverage))
+	switch g.RequireCoverage {
+	case CoverageFull, CoveragePartial, CoverageAny:
+	default:
+		bad("scan_gate.require_coverage: %q (want full, partial or any)", g.RequireCoverage)
 	}
 	if g.HistoryDir != "" && !path.IsAbs(g.HistoryDir) {
 		bad("scan_gate.history_dir: %q is not an absolute path", g.HistoryDir)

@@ -33,7 +33,7 @@ func TestDefault(t *testing.T) {
 	if d := cmp.Diff(want, p.Containers); d != "" {
 		t.Errorf("default container rules (-want +got):\n%s", d)
 	}
-	if p.Mode != Enforce || !p.Requests.RequireBody || !p.ScanGate.Enabled || p.ScanGate.Severity != "critical" ||
+	if p.Mode != Enforce || !p.Requests.RequireBody || !p.ScanGate.Enabled || p.ScanGate.Severity != "critical" || p.ScanGate.RequireCoverage != CoverageFull ||
 		!p.ScanGate.RequireScan || p.Plugins.AllowInstall || !p.Exec.Allow || p.Exec.AllowRoot || p.Services.Allow {
 		t.Errorf("default policy is not the secure default: %+v", p)
 	}
@@ -99,6 +99,7 @@ func TestParseErrors(t *testing.T) {
 		{"allow root path", "version: 1\ncontainers:\n  allow_host_paths: [/]\n", "every host path"},
 		{"severity", "version: 1\nscan_gate:\n  severity: severe\n", "scan_gate.severity"},
 		{"duration", "version: 1\nscan_gate:\n  max_age: a week\n", "not a duration"},
+		{"coverage", "version: 1\nscan_gate:\n  require_coverage: most\n", "scan_gate.require_coverage"},
 		{"negative duration", "version: 1\nscan_gate:\n  max_age: -1h\n", "not a duration"},
 		{"registry", "version: 1\nimages:\n  allowed_registries: [docker.io/library]\n", "not a registry"},
 		{"exemption rule", "version: 1\nexemptions:\n  - users: [a]\n    rules: [privileges]\n    reason: x\n", `unknown rule "privileges"`},

@@ -8,6 +8,10 @@
 //	                   binary's main module depends on its other modules)
 //	findings        ─▶ vulnerabilities, one per finding, suppressed ones
 //	                   with an analysis (VEX state and justification)
+//	coverage        ─▶ "bulwark:coverage:" properties of the target, an
+//	                   annotation of the target saying what was not
+//	                   checked, and one annotation per gap naming its
+//	                   packages and the reason
 //
 // It uses github.com/CycloneDX/cyclonedx-go for the model; the BOM is
 // built at version 1.6 directly so the library's deep copy for version
@@ -49,6 +53,9 @@ const (
 	PropPrettyName    = "bulwark:os:pretty_name"
 	PropOSSource      = "bulwark:os:source"
 	PropTargetKind    = "bulwark:target:kind"
+	// Coverage (scan BOMs only).
+	PropAssessed = "bulwark:coverage:assessed" // full, partial, none
+	PropCoverage = "bulwark:coverage:summary"  // "matched; not checked for 88 of 88 packages (…)"
 )
 
 // Options control non-deterministic fields.
@@ -133,8 +140,47 @@ func Build(r *report.Report, o Options) *cdx.BOM {
 		if len(vulns) > 0 {
 			bom.Vulnerabilities = &vulns
 		}
+		c := &r.Coverage
+		target.Properties = props(PropTargetKind, r.Target.Kind, PropAssessed, string(c.Assessed), PropCoverage, c.VulnerabilityData)
+		if anns := annotations(r, refs, tool, bom.Metadata.Timestamp); len(anns) > 0 {
+			bom.Annotations = &anns
+		}
 	}
 	return bom
+}
+
+// annotations say what was not checked for vulnerabilities: the target,
+// then each gap with its packages as subjects.
+func annotations(r *report.Report, refs []string, tool cdx.Component, at string) []cdx.Annotation {
+	c := &r.Coverage
+	annotator := &cdx.Annotator{Component: &tool}
+	var out []cdx.Annotation
+	if t := c.NotCheckedText(); t != "" {
+		out = append(out, cdx.Annotation{Subjects: &[]cdx.BOMReference{"target"}, Annotator: annotator, Timestamp: at,
+			Text: "Vulnerabilities " + t + " (coverage: " + string(c.Assessed) + ")"})
+	}
+	byKey := map[report.PackageKey][]string{}
+	for i := range r.Packages {
+		k := report.KeyOf(&r.Packages[i])
+		byKey[k] = append(byKey[k], refs[i])
+	}
+	for _, g := range c.Gaps {
+		var subj []cdx.BOMReference
+		for _, k := range g.Packages {
+			for _, ref := range byKey[k] {
+				subj = append(subj, cdx.BOMReference(ref))
+			}
+		}
+		if len(subj) == 0 {
+			continue
+		}
+		what := "Not checked for vulnerabilities: "
+		if g.Status == report.Unsupported {
+			what = "Cannot be matched against advisories: "
+		}
+		out = append(out, cdx.Annotation{Subjects: &subj, Annotator: annotator, Timestamp: at, Text: what + g.Reason})
+	}
+	return out
 }
 
 func pkgKey(t sbom.Type, name, version, purl string) string {

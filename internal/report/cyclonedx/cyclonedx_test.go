@@ -39,6 +39,7 @@ func TestSchemaAndGolden(t *testing.T) {
 	}{
 		{"sample", reporttest.Sample(), cyclonedx.Options{}},
 		{"sample-sbom", reporttest.Sample(), cyclonedx.Options{NoVulnerabilities: true}},
+		{"partial", reporttest.Partial(), cyclonedx.Options{}},
 		{"empty", &report.Report{Tool: report.Tool{Name: "bulwark"}, CreatedAt: reporttest.Created, Target: report.Target{Name: "/tmp/rootfs", Kind: "dir"}}, cyclonedx.Options{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -65,8 +65,20 @@ type Document struct {
 	// label (sorted by scale rank, not alphabetically); -1 when none.
 	SeverityColumn int
 	Notes          []string
-	Rules          []Rule
-	Results        []Result
+	// Notices are about the run as a whole and come before the results:
+	// what was not examined (packages not checked for vulnerabilities).
+	Notices []Notice
+	// Properties describe the run (its coverage) for machine readers.
+	Properties map[string]string
+	Rules      []Rule
+	Results    []Result
+}
+
+// Notice is one statement about the whole run a reader must see first.
+type Notice struct {
+	ID    string // "coverage/not-checked"
+	Level Level  // Error: nothing was checked; Warning: part was
+	Text  string
 }
 
 // Rule is something a result can violate.
@@ -182,6 +194,7 @@ func FromScan(r *report.Report) *Document {
 	if r.OS != nil {
 		d.Notes = append([]string{"OS: " + cmp.Or(r.OS.PrettyName, strings.TrimSpace(r.OS.ID+" "+r.OS.Version))}, d.Notes...)
 	}
+	coverage(d, &r.Coverage)
 	rules := map[string]*Rule{}
 	add := func(v report.Vulnerability, suppressed bool) {
 		rule, ok := rules[v.ID]
@@ -259,6 +272,38 @@ func FromScan(r *report.Report) *Document {
 		d.Rules = append(d.Rules, *rule)
 	}
 	return d
+}
+
+// CoverageNotice is the ID of the notice for packages not checked for
+// vulnerabilities; UnsupportedNotice of the one for packages nothing
+// could match.
+const (
+	CoverageNotice    = "coverage/not-checked"
+	UnsupportedNotice = "coverage/unsupported"
+)
+
+// coverage states what was not checked: an error when nothing was, a
+// warning when part was, so a count of zero never reads as clean.
+func coverage(d *Document, c *report.Coverage) {
+	n := c.PackageStatus
+	d.Properties = map[string]string{
+		"coverage.assessed":    string(c.Assessed),
+		"coverage.matching":    string(c.Matching),
+		"coverage.checked":     strconv.Itoa(n.Checked),
+		"coverage.not_checked": strconv.Itoa(n.NotChecked),
+		"coverage.unsupported": strconv.Itoa(n.Unsupported),
+		"coverage.summary":     c.VulnerabilityData,
+	}
+	if t := c.NotCheckedText(); t != "" {
+		lvl := Warning
+		if c.Assessed == report.AssessedNone {
+			lvl = Error
+		}
+		d.Notices = append(d.Notices, Notice{ID: CoverageNotice, Level: lvl, Text: "Vulnerabilities " + t})
+	}
+	if t := c.UnsupportedText(); t != "" {
+		d.Notices = append(d.Notices, Notice{ID: UnsupportedNotice, Level: Note, Text: t})
+	}
 }
 
 // markSuppression marks an accepted result skipped with the reason, and

@@ -73,6 +73,7 @@ func rowsHTML(rows []row, sevCol int, why bool) template.HTML {
 type view struct {
 	Title, Subject, Tool, Created, Kind string
 	Notes                               []string
+	Notices                             []findings.Notice
 	Columns                             []string
 	SeverityColumn                      int
 	Scale                               []findings.Label
@@ -85,7 +86,7 @@ type view struct {
 
 // Write renders d.
 func Write(w io.Writer, d *findings.Document) error {
-	v := view{Title: d.Title, Subject: d.Subject, Kind: d.Kind, Notes: d.Notes, Columns: d.Columns,
+	v := view{Title: d.Title, Subject: d.Subject, Kind: d.Kind, Notes: d.Notes, Notices: d.Notices, Columns: d.Columns,
 		SeverityColumn: d.SeverityColumn, Scale: d.Scale}
 	v.Tool = strings.TrimSpace(d.Tool.Name + " " + d.Tool.Version)
 	if !d.Created.IsZero() {

@@ -43,6 +43,11 @@ func TestGolden(t *testing.T) {
 	if !bytes.Equal(out, render(t, reporttest.Sample())) {
 		t.Error("two renderings differ")
 	}
+	out = render(t, reporttest.Partial())
+	testutil.Golden(t, "testdata/partial.html.golden", out)
+	if !bytes.Contains(out, []byte(`<div class="banner banner-warning" role="alert" data-notice="coverage/not-checked">Vulnerabilities not checked for 2 of 7 packages (no data for Debian 12)</div>`)) {
+		t.Error("partial coverage: no banner")
+	}
 }
 
 // TestSelfContained: no URL, no external resource, and the finding text

@@ -4,12 +4,18 @@
 // (suppressed) findings are skipped with the reason, passes pass. A
 // document with no results is one passing case, so a clean scan shows as
 // green rather than as "no tests".
+//
+// A document that states its coverage (a scan) gets a suite "coverage"
+// holding it as properties, with one case that fails when packages were
+// not checked for vulnerabilities: in CI that is the red line people read,
+// where a silently passing run would claim a clean image.
 package junit
 
 import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -26,12 +32,22 @@ type suites struct {
 }
 
 type suite struct {
-	Name     string     `xml:"name,attr"`
-	Tests    int        `xml:"tests,attr"`
-	Failures int        `xml:"failures,attr"`
-	Errors   int        `xml:"errors,attr"`
-	Skipped  int        `xml:"skipped,attr"`
-	Cases    []testcase `xml:"testcase"`
+	Name       string      `xml:"name,attr"`
+	Tests      int         `xml:"tests,attr"`
+	Failures   int         `xml:"failures,attr"`
+	Errors     int         `xml:"errors,attr"`
+	Skipped    int         `xml:"skipped,attr"`
+	Properties *properties `xml:"properties,omitempty"`
+	Cases      []testcase  `xml:"testcase"`
+}
+
+type properties struct {
+	Property []property `xml:"property"`
+}
+
+type property struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type testcase struct {
@@ -39,6 +55,7 @@ type testcase struct {
 	Classname string   `xml:"classname,attr"`
 	Failure   *failure `xml:"failure,omitempty"`
 	Skipped   *skipped `xml:"skipped,omitempty"`
+	SystemOut string   `xml:"system-out,omitempty"`
 }
 
 type failure struct {
@@ -105,6 +122,11 @@ func Write(w io.Writer, d *findings.Document) error {
 		out.Suites = []suite{{Name: d.Subject, Tests: 1, Cases: []testcase{{Name: "no " + d.Kind + " found", Classname: d.Subject}}}}
 		out.Tests = 1
 	}
+	if s, ok := coverage(d); ok {
+		out.Suites = append([]suite{s}, out.Suites...)
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -115,4 +137,28 @@ func Write(w io.Writer, d *findings.Document) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// coverage is the suite that states the document's coverage; ok is false
+// for documents that state none (a benchmark).
+func coverage(d *findings.Document) (suite, bool) {
+	if len(d.Properties) == 0 {
+		return suite{}, false
+	}
+	s := suite{Name: "coverage", Tests: 1, Properties: &properties{}}
+	for _, k := range slices.Sorted(maps.Keys(d.Properties)) {
+		s.Properties.Property = append(s.Properties.Property, property{Name: "bulwark." + k, Value: d.Properties[k]})
+	}
+	tc := testcase{Name: "packages checked for vulnerabilities", Classname: "coverage"}
+	for _, n := range d.Notices {
+		switch {
+		case n.ID == findings.CoverageNotice && tc.Failure == nil:
+			tc.Failure = &failure{Message: n.Text, Type: "coverage", Text: n.Text}
+			s.Failures++
+		default:
+			tc.SystemOut = strings.TrimSpace(tc.SystemOut + "\n" + n.Text)
+		}
+	}
+	s.Cases = []testcase{tc}
+	return s, true
 }

@@ -49,8 +49,8 @@ func TestJUnit(t *testing.T) {
 	if err := xml.Unmarshal(out, &p); err != nil {
 		t.Fatalf("not XML: %v", err)
 	}
-	if p.Tests != 11 || p.Failures != 8 || p.Skipped != 3 {
-		t.Errorf("tests %d failures %d skipped %d, want 11 8 3", p.Tests, p.Failures, p.Skipped)
+	if p.Tests != 12 || p.Failures != 8 || p.Skipped != 3 {
+		t.Errorf("tests %d failures %d skipped %d, want 12 8 3", p.Tests, p.Failures, p.Skipped)
 	}
 	type tc struct{ Suite, Case, Failure, Skipped string }
 	var got []tc
@@ -67,6 +67,7 @@ func TestJUnit(t *testing.T) {
 		}
 	}
 	want := []tc{
+		{"coverage", "packages checked for vulnerabilities", "", ""},
 		{"@babel/traverse 7.20.0 (npm)", "GHSA-67hx-6x53-jw92", "low", ""},
 		{"PyYAML 5.3 (python)", "PYSEC-2020-176", "medium", ""},
 		{"golang.org/x/text v0.3.5 (go-module)", "GO-2021-0113", "unknown", ""},
@@ -84,15 +85,57 @@ func TestJUnit(t *testing.T) {
 	}
 }
 
-func TestCleanIsOnePass(t *testing.T) {
-	r := &report.Report{Target: report.Target{Name: "scratch"}}
+func TestCleanPasses(t *testing.T) {
+	r := &report.Report{Target: report.Target{Name: "scratch"}, Coverage: report.Coverage{OSDetected: true}}
+	r.Coverage.SetMatched(report.PackageCounts{}, nil)
 	r.Normalize()
 	var p parsed
 	if err := xml.Unmarshal(render(t, r), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Tests != 1 || p.Failures != 0 || len(p.Suites) != 1 || p.Suites[0].Cases[0].Failure != nil {
+	if p.Tests != 2 || p.Failures != 0 || len(p.Suites) != 2 || p.Suites[0].Name != "coverage" || p.Suites[1].Cases[0].Failure != nil {
 		t.Errorf("clean report: %+v", p)
+	}
+}
+
+// TestNotCheckedFails: packages not checked for vulnerabilities fail the
+// coverage case, and the coverage is in the suite's properties.
+func TestNotCheckedFails(t *testing.T) {
+	out := render(t, reporttest.Partial())
+	testutil.Golden(t, "testdata/partial.xml.golden", out)
+	var p struct {
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name       string `xml:"name,attr"`
+			Properties []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Cases []struct {
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(out, &p); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Suites[0]
+	if s.Name != "coverage" || len(s.Cases) != 1 || s.Cases[0].Failure == nil ||
+		s.Cases[0].Failure.Message != "Vulnerabilities not checked for 2 of 7 packages (no data for Debian 12)" {
+		t.Fatalf("coverage suite %+v", s)
+	}
+	props := map[string]string{}
+	for _, pr := range s.Properties {
+		props[pr.Name] = pr.Value
+	}
+	if props["bulwark.coverage.assessed"] != "partial" || props["bulwark.coverage.not_checked"] != "2" {
+		t.Errorf("properties %v", props)
+	}
+	// Three vulnerabilities, three other findings, the coverage case.
+	if p.Failures != 3+3+1 {
+		t.Errorf("%d failures", p.Failures)
 	}
 }
 

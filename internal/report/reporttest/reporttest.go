@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -68,8 +69,8 @@ func Sample() *report.Report {
 		Target: report.Target{Name: "registry.example/app:1.4", Kind: "docker-archive", ID: "sha256:3333333333333333333333333333333333333333333333333333333333333333",
 			RepoTags: []string{"registry.example/app:1.4"}, Layers: []report.Layer{{DiffID: status[0].LayerDigest, Size: 1000}, {DiffID: bin[0].LayerDigest, Size: 200}}},
 		OS: &report.OS{ID: "debian", Version: "12", Codename: "bookworm", PrettyName: "Debian GNU/Linux 12 (bookworm)", Source: "etc/os-release"},
-		Coverage: report.Coverage{Assessed: true, OSDetected: true, PackageDatabases: []string{"var/lib/dpkg/status (dpkg)"},
-			Catalogers: []string{"dpkg", "gobinary"}, Files: 1234, VulnerabilityData: "matched", Notes: []string{"a note with <angle> & \"quotes\""}},
+		Coverage: report.Coverage{OSDetected: true, PackageDatabases: []string{"var/lib/dpkg/status (dpkg)"},
+			Catalogers: []string{"dpkg", "gobinary"}, Files: 1234, Notes: []string{"a note with <angle> & \"quotes\""}},
 		Packages: []sbom.Package{libssl, zlib, app, text, stdlib, yaml, scoped},
 		Database: &report.Database{BuiltAt: Created.Add(-time.Hour), Sources: []string{"debian-dsa", "osv-go"}},
 	}
@@ -101,6 +102,8 @@ func Sample() *report.Report {
 			Match:       report.Explanation{Advisory: "DSA-5417-1", Ecosystem: "Debian:12", Package: "openssl", Ordering: "dpkg", Range: "< 3.0.9-1"},
 			Suppression: &report.Suppression{Kind: report.SuppressedByIgnore, Reason: "accepted until the base image moves", Source: ".bulwarkignore.yaml", Expires: "2030-12-31"}},
 	}
+	r.Coverage.SetMatched(report.PackageCounts{Checked: 6, Unsupported: 1}, []report.Gap{{Status: report.Unsupported,
+		Reason: "the application's own code, not a published release", Count: 1, Packages: []report.PackageKey{report.KeyOf(&app)}}})
 	r.Filters = &report.Filters{IgnoreFile: ".bulwarkignore.yaml", VEX: []string{"app.openvex.json"}, Filtered: 2}
 	r.Findings = []finding.Finding{
 		{Rule: finding.Rule{ID: "BW-SECRET-AWS", Class: finding.Secret, Severity: advisory.Critical, Title: "AWS access key",
@@ -119,6 +122,27 @@ func Sample() *report.Report {
 			Evidence:    finding.Evidence{Path: "srv/app/test/fixtures/key.pem", LayerDigest: bin[0].LayerDigest, Line: 1, Match: "----****************"},
 			Suppression: &report.Suppression{Kind: report.SuppressedByIgnore, Reason: "throw-away test key", Source: ".bulwarkignore.yaml"}},
 	}
+	r.Normalize()
+	return r
+}
+
+// Partial is Sample as a database without data for Debian 12 leaves it:
+// the two Debian packages not checked (and so without findings), the
+// others checked; its coverage is partial.
+func Partial() *report.Report {
+	r := Sample()
+	var keys []report.PackageKey
+	for i := range r.Packages {
+		if r.Packages[i].Type == sbom.Deb {
+			keys = append(keys, report.KeyOf(&r.Packages[i]))
+		}
+	}
+	notDeb := func(v report.Vulnerability) bool { return v.Package.Type == sbom.Deb }
+	r.Vulnerabilities = slices.DeleteFunc(r.Vulnerabilities, notDeb)
+	r.Suppressed = slices.DeleteFunc(r.Suppressed, notDeb)
+	gaps := append([]report.Gap{{Status: report.NotChecked, Reason: "no data for Debian 12", Ecosystem: "Debian:12", Count: len(keys), Packages: keys}},
+		r.Coverage.Gaps...)
+	r.Coverage.SetMatched(report.PackageCounts{Checked: r.Coverage.PackageStatus.Checked - len(keys), NotChecked: len(keys), Unsupported: 1}, gaps)
 	r.Normalize()
 	return r
 }
@@ -149,6 +173,7 @@ func Large(n int) *report.Report {
 		}
 		r.Vulnerabilities = append(r.Vulnerabilities, v)
 	}
+	r.Coverage.SetMatched(report.PackageCounts{Checked: np}, nil)
 	r.Normalize()
 	return r
 }

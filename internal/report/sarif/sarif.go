@@ -2,6 +2,9 @@
 // format code-scanning dashboards import: one rule per advisory or check,
 // one result per finding, suppressed findings carried with SARIF's own
 // suppressions so dashboards show them as dismissed rather than missing.
+// What the run did not examine (packages not checked for vulnerabilities)
+// is a tool execution notification of the run's invocation: an error when
+// nothing was checked, a warning when part was.
 //
 // The encoding is written here rather than taken from a library: SARIF is
 // a large schema of which Bulwark fills a dozen fields, and plain structs
@@ -30,9 +33,26 @@ type log struct {
 }
 
 type run struct {
-	Tool       tool           `json:"tool"`
-	Results    []result       `json:"results"`
-	Properties map[string]any `json:"properties,omitempty"`
+	Tool        tool           `json:"tool"`
+	Invocations []invocation   `json:"invocations,omitempty"`
+	Results     []result       `json:"results"`
+	Properties  map[string]any `json:"properties,omitempty"`
+}
+
+type invocation struct {
+	ExecutionSuccessful        bool              `json:"executionSuccessful"`
+	ToolExecutionNotifications []notification    `json:"toolExecutionNotifications,omitempty"`
+	Properties                 map[string]string `json:"properties,omitempty"`
+}
+
+type notification struct {
+	Descriptor descriptorRef `json:"descriptor"`
+	Level      string        `json:"level"`
+	Message    message       `json:"message"`
+}
+
+type descriptorRef struct {
+	ID string `json:"id"`
 }
 
 type tool struct {
@@ -151,6 +171,14 @@ func Write(w io.Writer, d *findings.Document) error {
 		Tool:    tool{Driver: driver{Name: d.Tool.Name, Version: d.Tool.Version, InformationURI: "https://github.com/bulwark-sec/bulwark", Rules: rules}},
 		Results: results,
 	}}}
+	if len(d.Notices) > 0 || len(d.Properties) > 0 {
+		inv := invocation{ExecutionSuccessful: true, Properties: d.Properties}
+		for _, n := range d.Notices {
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+				notification{Descriptor: descriptorRef{ID: n.ID}, Level: level(n.Level), Message: message{Text: n.Text}})
+		}
+		l.Runs[0].Invocations = []invocation{inv}
+	}
 	if l.Runs[0].Tool.Driver.Name == "" {
 		l.Runs[0].Tool.Driver.Name = "bulwark"
 	}

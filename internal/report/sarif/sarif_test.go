@@ -28,8 +28,9 @@ func render(t testing.TB, r *report.Report) []byte {
 
 func TestSchemaAndGolden(t *testing.T) {
 	for name, r := range map[string]*report.Report{
-		"sample": reporttest.Sample(),
-		"empty":  {Tool: report.Tool{Name: "bulwark", Version: "v1"}, Target: report.Target{Name: "scratch:latest", Kind: "docker"}},
+		"sample":  reporttest.Sample(),
+		"partial": reporttest.Partial(),
+		"empty":   {Tool: report.Tool{Name: "bulwark", Version: "v1"}, Target: report.Target{Name: "scratch:latest", Kind: "docker"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r.Normalize()

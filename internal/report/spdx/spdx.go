@@ -6,6 +6,10 @@
 //	                   source package in sourceInfo, Bulwark's extra facts
 //	                   (type, arch, locations…) as "bulwark:" annotations
 //	findings        ─▶ SECURITY/advisory external references of the package
+//	coverage        ─▶ "bulwark:coverage:" annotations of the described
+//	                   package (assessed, what was not checked) and a
+//	                   "bulwark:vulnerabilities" annotation on each package
+//	                   that was not checked, with the reason
 //	relationships   ─▶ target CONTAINS each package; a Go binary's main
 //	                   module DEPENDS_ON its other modules
 //
@@ -46,6 +50,10 @@ const (
 	AnnCodename      = "bulwark:os:codename"
 	AnnPrettyName    = "bulwark:os:pretty_name"
 	AnnOSSource      = "bulwark:os:source"
+	// Coverage (scan documents only).
+	AnnAssessed        = "bulwark:coverage:assessed" // full, partial, none
+	AnnCoverage        = "bulwark:coverage:summary"  // "matched; not checked for 88 of 88 packages (…)"
+	AnnVulnerabilities = "bulwark:vulnerabilities"   // on a package: "not_checked: no data for Debian 12"
 )
 
 // SourceInfoPrefix starts the sourceInfo of packages built from a source
@@ -107,6 +115,17 @@ func Build(r *report.Report, o Options) *v23.Document {
 		PackageLicenseConcluded: "NOASSERTION", PackageLicenseDeclared: "NOASSERTION", PackageCopyrightText: "NOASSERTION"}
 	if r.Target.Kind == "dir" {
 		root.PrimaryPackagePurpose = "FILE"
+	}
+	// A package's gap, for the annotation saying it was not checked.
+	gapOf := map[string]report.Gap{}
+	if !o.NoVulnerabilities {
+		c := &r.Coverage
+		annotate(root, AnnAssessed, string(c.Assessed), AnnCoverage, c.VulnerabilityData)
+		for _, g := range c.Gaps {
+			for _, k := range g.Packages {
+				gapOf[string(k.Type)+"\x00"+k.Name+"\x00"+k.Version] = g
+			}
+		}
 	}
 	doc.Packages = append(doc.Packages, root)
 	rel := func(a common.ElementID, typ string, b common.ElementID) {
@@ -184,6 +203,9 @@ func Build(r *report.Report, o Options) *v23.Document {
 				loc += "@" + l.LayerDigest
 			}
 			kv = append(kv, AnnLocation, loc)
+		}
+		if g, ok := gapOf[string(p.Type)+"\x00"+p.Name+"\x00"+p.Version]; ok {
+			kv = append(kv, AnnVulnerabilities, string(g.Status)+": "+g.Reason)
 		}
 		annotate(sp, kv...)
 		doc.Packages = append(doc.Packages, sp)

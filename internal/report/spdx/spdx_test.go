@@ -32,6 +32,7 @@ func TestSchemaAndGolden(t *testing.T) {
 	}{
 		{"sample", reporttest.Sample(), spdx.Options{}},
 		{"sample-sbom", reporttest.Sample(), spdx.Options{NoVulnerabilities: true}},
+		{"partial", reporttest.Partial(), spdx.Options{}},
 		{"empty", &report.Report{Tool: report.Tool{Name: "bulwark"}, CreatedAt: reporttest.Created, Target: report.Target{Name: "/tmp/rootfs", Kind: "dir"}}, spdx.Options{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

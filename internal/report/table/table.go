@@ -72,7 +72,7 @@ func header(w io.Writer, r *report.Report) {
 		fmt.Fprintf(w, " (%s)", strings.Join(kinds, ", "))
 	}
 	fmt.Fprintln(w)
-	if !r.Coverage.Assessed {
+	if !r.Coverage.OSDetected && len(r.Coverage.PackageDatabases) == 0 && r.Target.Kind != "dockerfile" {
 		fmt.Fprintf(w, "Coverage: NOT ASSESSED — nothing identifiable in this image\n")
 	}
 	for _, n := range r.Coverage.Notes {
@@ -109,17 +109,31 @@ var colors = map[advisory.Severity]string{
 
 func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 	s := r.Summary.BySeverity
-	fmt.Fprintf(w, "Vulnerabilities: %d (critical %d, high %d, medium %d, low %d, unknown %d)",
-		r.Summary.Vulnerabilities, s["critical"], s["high"], s["medium"], s["low"], s["unknown"])
+	// What was not checked comes first: a count of zero over packages
+	// nobody looked at must never read as clean.
+	gap := r.Coverage.NotCheckedText()
+	if o.Color && gap != "" {
+		gap = colors[advisory.Critical] + gap + "\x1b[0m"
+	}
+	none := r.Coverage.Assessed == report.AssessedNone && gap != ""
+	if none {
+		fmt.Fprintf(w, "Vulnerabilities: %s", gap)
+	} else {
+		fmt.Fprintf(w, "Vulnerabilities: %d (critical %d, high %d, medium %d, low %d, unknown %d)",
+			r.Summary.Vulnerabilities, s["critical"], s["high"], s["medium"], s["low"], s["unknown"])
+	}
 	if len(r.Suppressed) > 0 {
 		fmt.Fprintf(w, ", %d suppressed", len(r.Suppressed))
 	}
 	if r.Filters != nil && r.Filters.Filtered > 0 {
 		fmt.Fprintf(w, ", %d filtered out", r.Filters.Filtered)
 	}
+	if !none && gap != "" {
+		fmt.Fprintf(w, "; %s", gap)
+	}
 	fmt.Fprintln(w)
-	if !strings.HasPrefix(r.Coverage.VulnerabilityData, "matched") {
-		fmt.Fprintf(w, "Vulnerability matching: %s\n", r.Coverage.VulnerabilityData)
+	if u := r.Coverage.UnsupportedText(); u != "" {
+		fmt.Fprintf(w, "Unsupported:     %s\n", u)
 	}
 	// Grouped by package type, so OS packages and each language's
 	// packages read as separate lists.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/reporttest"
 	"github.com/bulwark-sec/bulwark/internal/report/table"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
@@ -39,6 +40,28 @@ func TestTable(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNotChecked: packages that were not checked are said on the summary
+// line, instead of a count that would read as clean.
+func TestNotChecked(t *testing.T) {
+	var buf bytes.Buffer
+	if err := table.Write(&buf, reporttest.Partial(), table.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Golden(t, "testdata/partial.txt.golden", buf.Bytes())
+	if !strings.Contains(buf.String(), "\nVulnerabilities: 3 (critical 0, high 0, medium 1, low 1, unknown 1), 1 suppressed, 2 filtered out; not checked for 2 of 7 packages (no data for Debian 12)\n") {
+		t.Errorf("partial coverage not on the summary line:\n%s", buf.String())
+	}
+	none := reporttest.Partial()
+	none.Vulnerabilities, none.Suppressed = nil, nil
+	none.Coverage.SetMatched(report.PackageCounts{NotChecked: 7}, []report.Gap{{Status: report.NotChecked, Reason: "no data for Debian 12", Count: 7}})
+	none.Normalize()
+	buf.Reset()
+	table.Write(&buf, none, table.Options{})
+	if !strings.Contains(buf.String(), "\nVulnerabilities: not checked for 7 of 7 packages (no data for Debian 12), 2 filtered out\n") {
+		t.Errorf("no package checked, but the summary line says:\n%s", buf.String())
 	}
 }
 

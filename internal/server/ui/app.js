@@ -65,7 +65,28 @@ function sevBadge(sev, n) {
   return el("span", { class: "sev " + (n ? sev : "zero"), title: sev }, n);
 }
 
-function countCells(c) {
+// notChecked: a scan that did not check every package for vulnerabilities
+// (coverage partial or none, or unknown for scans stored before coverage
+// was recorded). Its counts must never read as clean.
+function notChecked(cov) { return !cov || cov.assessed !== "full"; }
+
+function coverageBadge(cov) {
+  if (!notChecked(cov)) return null;
+  const a = (cov && cov.assessed) || "";
+  const label = a === "none" ? "not checked" : a === "partial" ? "partly checked" : "coverage unknown";
+  const title = (cov && cov.summary) || (a ? "vulnerabilities " + label : "scanned before coverage was recorded");
+  return el("span", { class: "cov " + (a || "unknown"), title, "data-assessed": a || "unknown" }, label);
+}
+
+function coverageBanner(cov) {
+  if (!notChecked(cov)) return null;
+  const text = cov && cov.summary ? "Vulnerabilities " + cov.summary : "This scan does not say which packages were checked for vulnerabilities.";
+  return el("p", { class: "banner " + ((cov && cov.assessed) || "unknown"), id: "coverage", role: "alert" }, text);
+}
+
+function countCells(c, cov) {
+  // Nothing checked: zeros would claim a clean image.
+  if (cov && cov.assessed === "none") return SEVS.map(() => el("td", { class: "num muted", title: cov.summary || "not checked" }, "—"));
   return SEVS.map(s => el("td", { class: "num" }, sevBadge(s, (c && c[s]) || 0)));
 }
 
@@ -167,6 +188,7 @@ async function overview() {
     el("div", { class: "stat" }, el("b", { id: "stat-images" }, images.length), el("span", {}, "images")),
     el("div", { class: "stat" }, el("b", {}, totals.critical), el("span", {}, "critical findings")),
     el("div", { class: "stat" }, el("b", {}, totals.high), el("span", {}, "high findings")),
+    el("div", { class: "stat" }, el("b", { id: "stat-notchecked" }, images.filter(i => notChecked(i.coverage)).length), el("span", {}, "images not fully checked")),
     el("div", { class: "stat" }, el("b", {}, avg), el("span", {}, "mean bench score")));
   const hostRows = hosts.map(h => el("tr", {},
     el("td", {}, hostLink(h.name)),
@@ -175,7 +197,7 @@ async function overview() {
     el("td", { class: "num" }, h.bench ? h.bench.warn : ""),
     el("td", {}, when(h.last_seen))));
   const imageRows = images.map(i => el("tr", {},
-    el("td", {}, imageLink(i.image)), ...countCells(i.counts),
+    el("td", {}, imageLink(i.image), " ", coverageBadge(i.coverage)), ...countCells(i.counts, i.coverage),
     el("td", {}, hostLink(i.host)), el("td", {}, when(i.created_at))));
   const trendPoints = trend.map(p => ({ label: p.day.slice(5), counts: p.counts }));
   app.replaceChildren(
@@ -221,8 +243,8 @@ async function imagePage(name) {
     el("td", {}, el("input", { type: "radio", name: "from", value: s.id, checked: i === 1 || (scans.length === 1 && i === 0), "aria-label": "from scan " + s.id })),
     el("td", {}, el("input", { type: "radio", name: "to", value: s.id, checked: i === 0, "aria-label": "to scan " + s.id })),
     el("td", { class: "num" }, s.id), el("td", {}, when(s.created_at)), el("td", {}, s.source), el("td", {}, hostLink(s.host)),
-    ...countCells(s.counts)));
-  form.append(table(["from", "to", { label: "scan", num: true }, "when", "source", "host", ...sevHead], scanRows),
+    el("td", {}, coverageBadge(s.coverage) || "full"), ...countCells(s.counts, s.coverage)));
+  form.append(table(["from", "to", { label: "scan", num: true }, "when", "source", "host", "coverage", ...sevHead], scanRows),
     el("p", {}, el("button", { type: "submit" }, "Compare the two scans")));
   form.addEventListener("submit", ev => {
     ev.preventDefault();
@@ -231,15 +253,17 @@ async function imagePage(name) {
   });
   const l = d.latest;
   const vulns = l.findings || [], misconf = l.misconfigurations || [], secrets = l.secrets || [];
-  app.replaceChildren(el("h1", {}, "Image ", el("code", {}, d.image)),
-    el("div", { class: "stats" }, ...SEVS.map(s => el("div", { class: "stat" }, el("b", {}, l.counts[s]), el("span", {}, s))),
+  const none = l.coverage && l.coverage.assessed === "none";
+  app.replaceChildren(el("h1", {}, "Image ", el("code", {}, d.image), " ", coverageBadge(l.coverage)),
+    coverageBanner(l.coverage),
+    el("div", { class: "stats" }, ...SEVS.map(s => el("div", { class: "stat" }, el("b", {}, none ? "—" : l.counts[s]), el("span", {}, s))),
       el("div", { class: "stat" }, el("b", { id: "stat-misconfigurations" }, misconf.length), el("span", {}, "misconfigurations")),
       el("div", { class: "stat" }, el("b", { id: "stat-secrets" }, secrets.length), el("span", {}, "secrets")),
       el("div", { class: "stat" }, el("b", {}, l.packages), el("span", {}, "packages")),
       el("div", { class: "stat" }, el("b", {}, l.os || "—"), el("span", {}, "os"))),
     el("section", { class: "card", id: "trend" }, el("h2", {}, "Vulnerabilities per scan"), stackedChart(points, "Vulnerabilities by severity per scan"), legend()),
     el("section", { class: "card", id: "findings" }, el("h2", {}, "Vulnerabilities of the newest scan (" + when(l.created_at) + ")"),
-      table(findingHead, findingRows(vulns), "No known vulnerability.")),
+      table(findingHead, findingRows(vulns), none ? "Not checked: see above." : notChecked(l.coverage) ? "No known vulnerability in the packages that were checked." : "No known vulnerability.")),
     el("section", { class: "card", id: "misconfigurations" }, el("h2", {}, misconf.length + " misconfiguration" + (misconf.length === 1 ? "" : "s")),
       table(configHead, configRows(misconf), "No misconfiguration.")),
     el("section", { class: "card", id: "secrets" }, el("h2", {}, secrets.length + " secret" + (secrets.length === 1 ? "" : "s")),
@@ -253,7 +277,7 @@ async function hostPage(name) {
   const runRows = d.bench_runs.map(r => el("tr", {}, el("td", { class: "num" }, r.id), el("td", {}, when(r.created_at)),
     el("td", { class: "num" }, el("span", { class: "score " + (r.score >= 0 ? "good" : "bad") }, r.score)),
     el("td", { class: "num" }, r.pass), el("td", { class: "num" }, r.warn), el("td", { class: "num" }, r.total)));
-  const imgRows = d.images.map(i => el("tr", {}, el("td", {}, imageLink(i.image)), ...countCells(i.counts), el("td", {}, when(i.created_at))));
+  const imgRows = d.images.map(i => el("tr", {}, el("td", {}, imageLink(i.image), " ", coverageBadge(i.coverage)), ...countCells(i.counts, i.coverage), el("td", {}, when(i.created_at))));
   app.replaceChildren(el("h1", {}, "Host ", el("code", {}, d.host.name)),
     el("p", { class: "muted" }, "Last seen " + when(d.host.last_seen)),
     el("section", { class: "card", id: "bench" }, el("h2", {}, "CIS Docker Benchmark score"),
@@ -267,8 +291,12 @@ async function diffPage(from, to) {
   const d = await api("/diff?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to));
   app.replaceChildren(el("h1", {}, "Scan ", d.from.id, " → scan ", d.to.id, " of ", imageLink(d.to.image)),
     el("p", { class: "muted" }, when(d.from.created_at) + " → " + when(d.to.created_at)),
+    coverageBanner(d.to.coverage),
     el("section", { class: "card", id: "new" }, el("h2", {}, d.new.length + " new"), table(findingHead, findingRows(d.new, "added"), "No new finding.")),
-    el("section", { class: "card", id: "fixed" }, el("h2", {}, d.fixed.length + " fixed"), table(findingHead, findingRows(d.fixed, "fixed"), "Nothing fixed.")));
+    el("section", { class: "card", id: "fixed" }, el("h2", {}, d.fixed.length + " fixed"), table(findingHead, findingRows(d.fixed, "fixed"), "Nothing fixed.")),
+    d.no_longer_checked.length ? el("section", { class: "card", id: "unchecked" }, el("h2", {}, d.no_longer_checked.length + " no longer checked"),
+      el("p", { class: "muted" }, "The newer scan did not check these packages, so it cannot say whether these findings were fixed."),
+      table(findingHead, findingRows(d.no_longer_checked, "unchecked"), "")) : null);
 }
 
 // Runtime priorities (Falco's order) drawn with the severity colours.

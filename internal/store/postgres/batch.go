@@ -82,8 +82,8 @@ func (s *Store) flusher() {
 }
 
 const insertScanSQL = `INSERT INTO scans (key, image, image_id, host, source, created_at, os, matched, db_built_at, packages,
-	critical, high, medium, low, unknown, findings, report)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+	critical, high, medium, low, unknown, findings, report, assessed, not_checked, coverage)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 ON CONFLICT (key) DO NOTHING RETURNING id`
 
 // flush writes a group in one transaction, then answers each caller. A
@@ -117,7 +117,8 @@ func (s *Store) writeGroup(ctx context.Context, group []*putReq) ([]int64, error
 		for _, r := range group {
 			sc, c := r.sc, r.sc.Counts
 			b.Queue(insertScanSQL, nullText(sc.Key), sc.Image, sc.ImageID, sc.Host, sc.Source, sc.CreatedAt, sc.OS,
-				sc.Matched, nullTime(sc.DBBuiltAt), sc.Packages, c.Critical, c.High, c.Medium, c.Low, c.Unknown, r.findings, r.packed)
+				sc.Matched, nullTime(sc.DBBuiltAt), sc.Packages, c.Critical, c.High, c.Medium, c.Low, c.Unknown, r.findings, r.packed,
+				sc.Coverage.Assessed, sc.Coverage.NotChecked, sc.Coverage.Summary)
 		}
 		br := tx.SendBatch(ctx, b)
 		for i, r := range group {

@@ -273,8 +273,8 @@ func (s *Store) deleteRow(ctx context.Context, doing, sql string, id int64) erro
 const putScanSQL = `
 WITH ins AS (
 	INSERT INTO scans (key, image, image_id, host, source, created_at, os, matched, db_built_at, packages,
-		critical, high, medium, low, unknown, findings, report)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		critical, high, medium, low, unknown, findings, report, assessed, not_checked, coverage)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 	ON CONFLICT (key) DO NOTHING
 	RETURNING id, created_at
 ), lat AS (
@@ -310,7 +310,8 @@ func (s *Store) PutScan(ctx context.Context, sc store.Scan, report []byte) (stor
 func (s *Store) putOne(ctx context.Context, r *putReq) (store.Scan, bool, error) {
 	sc, c := r.sc, r.sc.Counts
 	err := s.pool.QueryRow(ctx, putScanSQL, nullText(sc.Key), sc.Image, sc.ImageID, sc.Host, sc.Source, sc.CreatedAt, sc.OS,
-		sc.Matched, nullTime(sc.DBBuiltAt), sc.Packages, c.Critical, c.High, c.Medium, c.Low, c.Unknown, r.findings, r.packed).Scan(&sc.ID)
+		sc.Matched, nullTime(sc.DBBuiltAt), sc.Packages, c.Critical, c.High, c.Medium, c.Low, c.Unknown, r.findings, r.packed,
+		sc.Coverage.Assessed, sc.Coverage.NotChecked, sc.Coverage.Summary).Scan(&sc.ID)
 	if err == nil {
 		return sc, true, nil
 	}
@@ -325,7 +326,7 @@ func (s *Store) scanByKey(ctx context.Context, key string) (store.Scan, error) {
 	return scanScan(s.pool.QueryRow(ctx, `SELECT `+scanCols+` FROM scans WHERE key = $1`, key))
 }
 
-const scanCols = `id, coalesce(key, ''), image, image_id, host, source, created_at, os, matched, db_built_at, packages, critical, high, medium, low, unknown`
+const scanCols = `id, coalesce(key, ''), image, image_id, host, source, created_at, os, matched, db_built_at, packages, critical, high, medium, low, unknown, assessed, not_checked, coverage`
 
 func scanScan(row pgx.Row, extra ...any) (store.Scan, error) {
 	var (
@@ -333,7 +334,8 @@ func scanScan(row pgx.Row, extra ...any) (store.Scan, error) {
 		built *time.Time
 	)
 	dest := []any{&sc.ID, &sc.Key, &sc.Image, &sc.ImageID, &sc.Host, &sc.Source, &sc.CreatedAt, &sc.OS, &sc.Matched, &built, &sc.Packages,
-		&sc.Counts.Critical, &sc.Counts.High, &sc.Counts.Medium, &sc.Counts.Low, &sc.Counts.Unknown}
+		&sc.Counts.Critical, &sc.Counts.High, &sc.Counts.Medium, &sc.Counts.Low, &sc.Counts.Unknown,
+		&sc.Coverage.Assessed, &sc.Coverage.NotChecked, &sc.Coverage.Summary}
 	err := row.Scan(append(dest, extra...)...)
 	sc.CreatedAt, sc.DBBuiltAt = sc.CreatedAt.UTC(), utc(built)
 	return sc, err

@@ -111,7 +111,8 @@ func testTokens(t *testing.T, s store.Store) {
 
 func sampleScan(image, host, key string, at time.Time, findings ...store.Finding) store.Scan {
 	sc := store.Scan{Key: key, Image: image, ImageID: "sha256:" + image, Host: host, Source: store.SourceAgent,
-		CreatedAt: at, OS: "debian 12", Matched: true, DBBuiltAt: at.Add(-time.Hour), Packages: 3, Findings: findings}
+		CreatedAt: at, OS: "debian 12", Matched: true, DBBuiltAt: at.Add(-time.Hour), Packages: 3, Findings: findings,
+		Coverage: store.ScanCoverage{Assessed: "partial", NotChecked: 2, Summary: "not checked for 2 of 3 packages (no data for Debian 12)"}}
 	for _, f := range findings {
 		sc.Counts.Add(f.Severity)
 	}
