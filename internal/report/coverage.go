@@ -297,7 +297,12 @@ var legacyNoData = regexp.MustCompile(`([^,]+?) \((\d+) packages?\)`)
 // report read back cannot claim more than its counts say. packages is the
 // number of packages in the report.
 func UpgradeCoverage(c *Coverage, schemaVersion string, packages int) {
-	defer c.assess()
+	defer func() {
+		// Counts come from a file: none below zero.
+		n := &c.PackageStatus
+		n.Checked, n.NotChecked, n.Unsupported = max(n.Checked, 0), max(n.NotChecked, 0), max(n.Unsupported, 0)
+		c.assess()
+	}()
 	if major, _, _ := strings.Cut(schemaVersion, "."); major != "1" {
 		return
 	}

@@ -117,14 +117,32 @@ func FuzzReadJSON(f *testing.F) {
 	f.Add(buf.String())
 	f.Add(`{"schema_version":"1.0.0","target":{}}`)
 	f.Add(`{"schema_version":"1.9.9","target":{"name":"x"},"vulnerabilities":[{"aliases":null}]}`)
+	buf.Reset()
+	report.WriteJSON(&buf, reporttest.Partial())
+	f.Add(buf.String())
+	f.Add(`{"schema_version":"1.3.0","target":{"name":"x"},"coverage":{"assessed":true,"vulnerability_data":"matched; no advisory data for Debian:12 (88 packages), crates.io (1 package)"},"packages":[{"name":"a","type":"deb"}]}`)
+	f.Add(`{"schema_version":"2.0.0","target":{"name":"x"},"coverage":{"assessed":"full","matching":"matched","package_status":{"checked":-1,"not_checked":3},"gaps":[{"status":"not_checked","count":-5}]}}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := report.ReadJSON(strings.NewReader(s))
 		if err != nil {
 			return
 		}
+		switch r.Coverage.Assessed {
+		case report.AssessedFull, report.AssessedPartial, report.AssessedNone:
+		default:
+			t.Fatalf("assessed %q", r.Coverage.Assessed)
+		}
 		var out bytes.Buffer
 		if err := report.WriteJSON(&out, r); err != nil {
 			t.Fatal(err)
+		}
+		// What was read back reads back the same.
+		again, err := report.ReadJSON(bytes.NewReader(out.Bytes()))
+		if err != nil {
+			t.Fatalf("written report does not read back: %v", err)
+		}
+		if again.Coverage.Assessed != r.Coverage.Assessed || again.Coverage.VulnerabilityData != r.Coverage.VulnerabilityData {
+			t.Fatalf("coverage %q %q read back as %q %q", r.Coverage.Assessed, r.Coverage.VulnerabilityData, again.Coverage.Assessed, again.Coverage.VulnerabilityData)
 		}
 	})
 }

@@ -53,10 +53,17 @@ func FuzzParseScan(f *testing.F) {
 	f.Add([]byte(`{"schema_version":"1.0.0","target":{"name":"x"},"vulnerabilities":[{"id":"A","severity":"bogus"}]}`))
 	f.Add([]byte(`{"schema_version":"1","target":{"name":"","repo_tags":["a:1"]},"database":{"built_at":"2020-01-01T00:00:00Z"},"coverage":{"vulnerability_data":"matched"}}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"schema_version":"2.0.0","target":{"name":"x"},"coverage":{"assessed":"full","matching":"matched","package_status":{"checked":0,"not_checked":88},"gaps":[{"status":"not_checked","reason":"no data for Debian 12","count":88}]}}`))
+	f.Add([]byte(`{"schema_version":"1.3.0","target":{"name":"x"},"coverage":{"assessed":true,"vulnerability_data":"matched; no advisory data for Debian:12 (88 packages)"},"summary":{"packages":88}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := ParseScan(data)
 		if err != nil {
 			return
+		}
+		switch sc.Coverage.Assessed {
+		case "full", "partial", "none":
+		default:
+			t.Fatalf("coverage %q stored", sc.Coverage.Assessed)
 		}
 		if sc.Image == "" || len(sc.Image) > maxName {
 			t.Fatalf("image %q accepted", sc.Image)

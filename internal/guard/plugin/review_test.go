@@ -41,7 +41,7 @@ func startReview(t *testing.T, extra string) *reviewEngine {
 	}
 	if err := history.RecordEntry(context.Background(), hist, &history.Entry{
 		SchemaVersion: history.SchemaVersion, ImageID: ins.ID, Target: "docker:" + img, ScannedAt: time.Now().UTC(),
-		Matched: true, Assessed: true, Counts: map[string]int{}, Findings: []history.Finding{},
+		Matched: true, Assessed: true, Assessment: "full", Counts: map[string]int{}, Findings: []history.Finding{},
 	}); err != nil {
 		t.Fatal(err)
 	}
