@@ -3,6 +3,7 @@ package agent_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -75,6 +76,10 @@ func TestRunOnceRealEngine(t *testing.T) {
 	if sc.Image != name || sc.Host != "node-1" || sc.Source != store.SourceAgent || sc.Matched || sc.OS != "debian 11" || sc.Packages < 80 {
 		t.Errorf("submitted scan %+v", sc)
 	}
+	// Until the server matches it, the inventory checked nothing, and says so.
+	if want := fmt.Sprintf("not checked for %d of %d packages (to be matched by the server)", sc.Packages, sc.Packages); sc.Coverage.Assessed != "none" || sc.Coverage.Summary != want {
+		t.Errorf("submitted coverage %+v, want none: %s", sc.Coverage, want)
+	}
 	// The server matches the inventory against its database.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -83,7 +88,7 @@ func TestRunOnceRealEngine(t *testing.T) {
 			t.Fatal(err)
 		}
 		if scans[0].Matched {
-			if scans[0].Source != store.SourceRematch || scans[0].Host != "node-1" {
+			if scans[0].Source != store.SourceRematch || scans[0].Host != "node-1" || scans[0].Coverage.Assessed != "full" {
 				t.Errorf("matched scan %+v", scans[0])
 			}
 			t.Logf("bench score %d (%d checks); %d packages, %d findings after matching", h.Bench.Score, h.Bench.Total, scans[0].Packages, scans[0].Counts.Total())
