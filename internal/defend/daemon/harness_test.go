@@ -124,7 +124,7 @@ func (a *agent) stop() {
 // settle waits until the agent has read what the kernel wrote.
 func (a *agent) settle() {
 	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	for a.ks != nil && time.Now().Before(deadline) {
 		if p, _ := a.ks.RingUsage(); p == 0 {
 			break
 		}
