@@ -27,6 +27,7 @@ type agentFlags struct {
 	images                              []string
 	interval                            time.Duration
 	once, noBench, noScan               bool
+	defend                              agentDefendFlags
 }
 
 func newAgentCmd(s *streams) *cobra.Command {
@@ -52,8 +53,11 @@ server could not be reached or refused the token).`,
 			if f.token == "" {
 				f.token = os.Getenv("BULWARK_TOKEN")
 			}
-			if f.noBench && f.noScan {
+			if f.noBench && f.noScan && !f.defend.on {
 				return usageErrorf("--no-bench and --no-scan leave nothing to do")
+			}
+			if f.defend.on && f.once {
+				return usageErrorf("--defend runs until the agent is stopped; it does not go with --once")
 			}
 			httpc, err := agentHTTP(&f)
 			if err != nil {
@@ -85,6 +89,9 @@ server could not be reached or refused the token).`,
 			sopts.Progress = nil
 			o.ScanOptions = scan.Options{Cache: sopts.Cache, Walk: sopts.Walk}
 			if !f.once {
+				if f.defend.on {
+					return runAgentWithDefend(cmd.Context(), s, o, c, &f)
+				}
 				return agent.Run(cmd.Context(), o)
 			}
 			sum, err := agent.RunOnce(cmd.Context(), o)
@@ -113,6 +120,7 @@ server could not be reached or refused the token).`,
 	fl.StringVar(&f.caCert, "ca-cert", "", "CA certificate that signed the server's certificate")
 	fl.StringVar(&f.cert, "cert", "", "client certificate for mutual TLS")
 	fl.StringVar(&f.key, "key", "", "private key of --cert")
+	f.defend.bind(fl)
 	return cmd
 }
 

@@ -138,6 +138,12 @@ func defendJudgeAndReport(ctx context.Context, opts *daemon.Options, set *rules.
 		c.Host = sf.host
 		rt = &agent.Runtime{C: c}
 	}
+	return defendJudgeWith(ctx, opts, set, jf, rt, sf.server, dockerHost)
+}
+
+// defendJudgeWith is defendJudgeAndReport with the server's client made
+// already (rt nil: no server).
+func defendJudgeWith(ctx context.Context, opts *daemon.Options, set *rules.Set, jf *defendJudgeFlags, rt *agent.Runtime, server, dockerHost string) (stop func(), err error) {
 	var pub model.Publisher
 	if rt != nil {
 		pub = *rt
@@ -150,7 +156,7 @@ func defendJudgeAndReport(ctx context.Context, opts *daemon.Options, set *rules.
 	if rt != nil {
 		opts.Sinks = append(opts.Sinks, sink.NewForward(ctx, *rt, 10000))
 	}
-	slog.InfoContext(ctx, "defend: judging", "rules", len(set.Rules()), "models", describeWindow(jf), "server", sf.server)
+	slog.InfoContext(ctx, "defend: judging", "rules", len(set.Rules()), "models", describeWindow(jf), "server", server)
 	if run == nil {
 		return func() {}, nil
 	}
