@@ -75,7 +75,7 @@ func TestDefendModelAcceptance(t *testing.T) {
 	alertsFile := filepath.Join(t.TempDir(), "alerts.jsonl")
 	ctx, cancel := context.WithCancel(context.Background())
 	agent := exec.CommandContext(ctx, binary, "defend", "run", "--mode", "ebpf", "--json", alertsFile, "--models", models,
-		"--learn", "0", "--learn-starts", "1", "--dedup", "0", "--docker-host", "unix://"+sock)
+		"--learn", "0", "--learn-starts", "1", "--dedup", "0", "--all-events", "--docker-host", "unix://"+sock)
 	agent.Cancel = func() error { return agent.Process.Signal(os.Interrupt) }
 	stderr, _ := agent.StderrPipe()
 	if err := agent.Start(); err != nil {
@@ -113,15 +113,23 @@ func TestDefendModelAcceptance(t *testing.T) {
 		t.Fatalf("defend run not ready after 90 s:\n%s", log.String())
 	}
 
+	// Each container's acts are judged before the next starts: the agent
+	// shares the machine with other work, and a start counts when the
+	// agent first sees the container, not when the engine starts it.
 	inspect := func(name string) string { return testutil.Docker(t, sock, "inspect", "-f", "{{.Id}}", name) }
-	learnt := inspect(runNamed(t, sock, image, suffix, "learn")) // start 1: learning
+	run := func(label string, args ...string) string {
+		t.Helper()
+		id := inspect(runNamed(t, sock, image, suffix, label, args...))
+		waitJudged(t, alertsFile, id)
+		return id
+	}
+	learnt := run("learn") // start 1: learning
 	var normal []string
 	for range 2 { // starts 2 and 3: judged, doing the same work
-		normal = append(normal, inspect(runNamed(t, sock, image, suffix, "again")))
+		normal = append(normal, run("again"))
 	}
-	withID := runNamed(t, sock, image, suffix, "id", "id")
-	withPort := runNamed(t, sock, image, suffix, "port", "port")
-	time.Sleep(2 * time.Second)
+	idID := run("id", "id")
+	portID := run("port", "port")
 	stop()
 
 	alerts := readAlerts(t, alertsFile)
@@ -142,11 +150,9 @@ func TestDefendModelAcceptance(t *testing.T) {
 			t.Errorf("normal work after learning raised: %s (expected %s)", a.Output, a.Expected)
 		}
 	}
-	idID := inspect(withID)
 	if got := modelAlerts(idID); len(got) != 1 || !strings.Contains(got[0].Output, "/id (parent work)") || got[0].Expected == "" {
 		t.Errorf("a new process: model alerts %+v", got)
 	}
-	portID := inspect(withPort)
 	var outbound int
 	for _, a := range modelAlerts(portID) {
 		switch {
@@ -188,6 +194,23 @@ func runNamed(t *testing.T, sock, image, suffix, label string, args ...string) s
 		t.Fatalf("container %s: %v\n%s", label, err, out)
 	}
 	return name
+}
+
+// waitJudged waits until the agent has written the last exec of a
+// container's work (its sleep) among all events (--all-events).
+func waitJudged(t *testing.T, file, cid string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(file)
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, `"kind":"exec"`) && strings.Contains(l, cid) && strings.Contains(l, `"comm":"sleep"`) {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("the agent did not report container %s's work within 60 s", cid[:12])
 }
 
 func readAlerts(t *testing.T, file string) []event.Alert {
