@@ -133,6 +133,18 @@ func TestDefendModelAcceptance(t *testing.T) {
 	stop()
 
 	alerts := readAlerts(t, alertsFile)
+	t.Cleanup(func() {
+		if t.Failed() { // what the agent saw of the image, for the record
+			b, _ := os.ReadFile(alertsFile)
+			n := 0
+			for _, l := range strings.Split(string(b), "\n") {
+				if strings.Contains(l, imageID) && n < 60 {
+					t.Log(l)
+					n++
+				}
+			}
+		}
+	})
 	modelAlerts := func(cid string) []event.Alert {
 		var out []event.Alert
 		for _, a := range alerts {
