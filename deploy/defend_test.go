@@ -207,7 +207,7 @@ func TestDefendLeastPrivileges(t *testing.T) {
 		return docker("inspect", "-f", "{{.Id}}", name)
 	}
 	alerted := func(lines func() string, cid string) bool {
-		deadline := time.Now().Add(20 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		for time.Now().Before(deadline) {
 			for _, l := range strings.Split(lines(), "\n") {
 				if strings.Contains(l, `"rule":"read-shadow"`) && strings.Contains(l, cid) {
@@ -277,7 +277,7 @@ func TestDefendLeastPrivileges(t *testing.T) {
 			b, _ := exec.Command("docker", "-H", "unix://"+sock, "logs", name).CombinedOutput()
 			return string(b)
 		}
-		deadline := time.Now().Add(60 * time.Second)
+		deadline := time.Now().Add(120 * time.Second)
 		for !strings.Contains(logs(), "following") && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Millisecond)
 		}
@@ -325,8 +325,8 @@ func TestDefendLeastPrivileges(t *testing.T) {
 			if msg != "" {
 				t.Fatalf("defend run with %v stopped:\n%s", caps, msg)
 			}
-		case <-time.After(60 * time.Second):
-			t.Fatal("defend run not ready after 60 s")
+		case <-time.After(120 * time.Second):
+			t.Fatal("defend run not ready after 120 s")
 		}
 		read := func() string { b, _ := os.ReadFile(alerts); return string(b) }
 		if cid := shadow(); !alerted(read, cid) {
