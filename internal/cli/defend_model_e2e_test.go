@@ -35,7 +35,7 @@ perl -MIO::Socket::INET -e '
 ls / > /dev/null
 cat /etc/hostname > /tmp/out
 [ "$1" = id ] && id > /dev/null
-sleep 1
+sleep 0.3
 echo done
 `
 
