@@ -19,6 +19,7 @@ require (
 	github.com/kylelemons/godebug v1.1.0 // indirect
 	github.com/moby/sys/atomicwriter v0.1.0 // indirect
 	github.com/moby/term v0.5.2 // indirect
+	github.com/ulikunitz/xz v0.5.17 // indirect
 	gotest.tools/v3 v3.5.2 // indirect
 )
 

@@ -1,11 +1,18 @@
 // Package advisory is the vulnerability-advisory model that feed parsers
 // produce, the database stores and matchers consume. It is pure data: the
 // shape follows OSV (https://ossf.github.io/osv-schema/) because every feed
-// Bulwark reads can be expressed in it, with two additions distribution feeds
-// need: a per-package Status and the distribution's own urgency.
+// Bulwark reads can be expressed in it, with additions distribution feeds
+// need (a per-package Status, the distribution's own rating, rpm module
+// streams, Ubuntu's binary packages) and the per-CVE context that
+// enrichment feeds (CVE records, NVD, CISA KEV, EPSS) give and the database
+// build joins onto advisories by alias ([CVEInfo]).
 package advisory
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Status is the state of an advisory for one package, as reported in the
 // "status" field of findings.
@@ -58,9 +65,60 @@ func SeverityRank(s Severity) int {
 type Score struct {
 	// Type is "CVSS_V2", "CVSS_V3", "CVSS_V4" (Score is a vector), or
 	// "URGENCY" (Score is the publisher's own word, such as Debian's
-	// "low" or "unimportant").
+	// "low" or "unimportant", Ubuntu's "negligible", Red Hat's
+	// "Important").
 	Type  string `json:"type"`
 	Score string `json:"score"`
+	// Origin says who made the statement: the advisory record itself
+	// (zero) or a CVE record, NVD, joined in by alias at build time.
+	Origin Origin `json:"origin,omitempty"`
+	// Ref names the statement's source for people when Origin is not the
+	// record: "CVE-2022-2509 CISA-ADP", "CVE-2022-2509 NVD".
+	Ref string `json:"ref,omitempty"`
+}
+
+// Origin is who made a severity statement. The order of the constants is
+// not the order of preference; package cvss states that.
+type Origin uint8
+
+const (
+	// OriginRecord: the advisory record that matched (OSV severity,
+	// a distribution's rating, a CSAF document's scores).
+	OriginRecord Origin = iota
+	// OriginCNA: the CVE record's CNA container (the assigner's score).
+	OriginCNA
+	// OriginADP: an ADP container of the CVE record, such as CISA's
+	// vulnerability enrichment ("vulnrichment").
+	OriginADP
+	// OriginNVD: NVD's analysis of the CVE.
+	OriginNVD
+)
+
+// CVEInfo is what the enrichment feeds say about one CVE: severity
+// statements from its CVE record and NVD, whether CISA lists it as known
+// exploited, and its EPSS score. The database build merges every feed's
+// CVEInfo per id and joins it onto each advisory whose id or aliases name
+// the CVE.
+type CVEInfo struct {
+	ID       string
+	Severity []Score
+	KEV      *KEV
+	EPSS     *EPSS
+}
+
+// KEV is an entry of CISA's Known Exploited Vulnerabilities catalog.
+type KEV struct {
+	DateAdded string `json:"date_added"`         // "2021-11-03"
+	DueDate   string `json:"due_date,omitempty"` // remediation due date for US federal agencies
+	// Ransomware is CISA's knownRansomwareCampaignUse: "Known" or "Unknown".
+	Ransomware string `json:"ransomware,omitempty"`
+}
+
+// EPSS is FIRST's Exploit Prediction Scoring System estimate for a CVE.
+type EPSS struct {
+	Score      float64 `json:"score"`      // probability of exploitation activity in the next 30 days, 0–1
+	Percentile float64 `json:"percentile"` // 0–1
+	Date       string  `json:"date,omitempty"`
 }
 
 // Advisory is one advisory record of one feed.
@@ -80,6 +138,40 @@ type Advisory struct {
 	Severity   []Score    `json:"severity,omitempty"`
 	References []string   `json:"references,omitempty"`
 	Affected   []Affected `json:"affected"`
+	// KEV and EPSS are joined in from enrichment feeds at build time
+	// (the CISA KEV entry and the highest EPSS score of the advisory's
+	// CVEs).
+	KEV  *KEV  `json:"kev,omitempty"`
+	EPSS *EPSS `json:"epss,omitempty"`
+}
+
+// CVEs returns the CVE ids among the advisory's id and aliases, in order.
+func (a *Advisory) CVEs() []string {
+	var out []string
+	add := func(id string) {
+		if IsCVE(id) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	add(a.ID)
+	for _, id := range a.Aliases {
+		add(id)
+	}
+	return out
+}
+
+// IsCVE reports whether id looks like a CVE id ("CVE-2022-37434").
+func IsCVE(id string) bool {
+	rest, ok := strings.CutPrefix(id, "CVE-")
+	if !ok || len(rest) < 6 || len(rest) > 20 || rest[4] != '-' {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; i != 4 && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Affected is the advisory's statement about one package in one ecosystem.
@@ -102,6 +194,22 @@ type Affected struct {
 	// Imports lists affected Go packages and symbols (OSV
 	// ecosystem_specific.imports), for reachability.
 	Imports []Import `json:"imports,omitempty"`
+	// Module is the rpm module stream ("nodejs:18") the statement is
+	// about; it applies only to packages installed from that stream. "*"
+	// means a modular build of a stream the publisher did not name. Empty:
+	// the non-modular package.
+	Module string `json:"module,omitempty"`
+	// Binaries are the binary packages the fixing upload of a source
+	// package built, with their versions (Ubuntu's
+	// ecosystem_specific.binaries), so a binary whose version differs from
+	// its source's is compared with its own fixed version.
+	Binaries []Binary `json:"binaries,omitempty"`
+}
+
+// Binary is one binary package of a source upload.
+type Binary struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
 }
 
 // Range is an OSV range: events over one version ordering.

@@ -16,26 +16,42 @@
 //
 // # Severity rule
 //
-// [Severity] uses, in order:
+// [Severity] reduces a finding's statements to one severity. Statements
+// come from the advisory records that matched and, joined by CVE id when
+// the database was built, from the CVE's record and NVD (each
+// [advisory.Score] has an [advisory.Origin]). The first of these tiers
+// that has a usable statement decides:
 //
-//  1. CVSS vectors that parse, of the highest CVSS version present (4.0,
-//     then 3.1, then 3.0, then 2.0); among several of that version, the
-//     highest score. A Score's Type must match its vector ("CVSS_V4" with
-//     CVSS:4.0, "CVSS_V3" with CVSS:3.x, "CVSS_V2" with a v2 vector); others
-//     are ignored. The rating follows the version's scale: v3.x and v4.0
-//     none/low/medium/high/critical at 0.1/4.0/7.0/9.0, v2 NVD's
-//     low/medium/high at 4.0/7.0; a score of 0.0 ("none") is reported as
-//     low.
-//  2. Otherwise publisher words (Type "URGENCY"), the most severe one:
-//     Debian unimportant and low → low, medium → medium, high → high
-//     ("not yet assigned" and "end-of-life" are unknown); GitHub LOW,
-//     MODERATE, HIGH, CRITICAL; also the common critical, important
-//     (high), moderate (medium), negligible (low). Case and trailing "*"
-//     are ignored.
-//  3. Otherwise unknown.
+//  1. CVSS vectors of the matched records themselves (an OSV record's
+//     severity, GitHub's or Ubuntu's CVSS, Red Hat's scores).
+//  2. CVSS vectors of the CVE record's CNA container (the assigner's).
+//  3. CVSS vectors of the CVE record's ADP containers (CISA's
+//     vulnerability enrichment, "CISA-ADP").
+//  4. CVSS vectors of NVD's analysis.
+//  5. The publisher's own word on the matched records (Type "URGENCY"):
+//     the distribution's rating of its package (Debian urgency, Ubuntu
+//     priority, Red Hat / AlmaLinux / Rocky Linux "Important", "Moderate",
+//     Amazon Linux severity) or GitHub's severity.
+//  6. A text rating in the CVE record ("High" from OpenSSL's CNA,
+//     "Important" from Red Hat's, CISA's).
+//  7. Otherwise unknown.
 //
-// The second result names the statement used: "CVSS_V3 9.8",
-// "URGENCY medium", or "" when none was.
+// Within a CVSS tier the highest CVSS version present wins (4.0, then 3.1,
+// then 3.0, then 2.0), and among several of that version the highest
+// score. A Score's Type must match its vector ("CVSS_V4" with CVSS:4.0,
+// "CVSS_V3" with CVSS:3.x, "CVSS_V2" with a v2 vector); others are
+// ignored. The rating follows the version's scale: v3.x and v4.0
+// none/low/medium/high/critical at 0.1/4.0/7.0/9.0, v2 NVD's
+// low/medium/high at 4.0/7.0; a score of 0.0 ("none") is reported as low.
+// Within a word tier the most severe word wins: Debian unimportant and low
+// → low, medium → medium, high → high ("not yet assigned" and
+// "end-of-life" are unknown); GitHub LOW, MODERATE, HIGH, CRITICAL; also
+// critical, important (high), moderate (medium), negligible (low). Case
+// and trailing "*" are ignored.
+//
+// The second result names the statement used: "CVSS_V3 9.8", "URGENCY
+// medium", with its source when it was joined in ("CVSS_V3 7.5
+// (CVE-2022-2509 CISA-ADP)"), or "" when none was.
 package cvss
 
 import (
@@ -348,22 +364,40 @@ var urgencies = map[string]advisory.Severity{
 	"critical":    advisory.Critical,
 }
 
-// Severity picks one severity from an advisory's statements; the package
+// Severity picks one severity from a finding's statements; the package
 // documentation states the rule. The second result names the statement
 // used.
 func Severity(scores []advisory.Score) (advisory.Severity, string) {
+	for _, origin := range []advisory.Origin{advisory.OriginRecord, advisory.OriginCNA, advisory.OriginADP, advisory.OriginNVD} {
+		if sev, from, ok := bestVector(scores, origin); ok {
+			return sev, from
+		}
+	}
+	if sev, from, ok := bestWord(scores, func(o advisory.Origin) bool { return o == advisory.OriginRecord }); ok {
+		return sev, from
+	}
+	if sev, from, ok := bestWord(scores, func(o advisory.Origin) bool { return o != advisory.OriginRecord }); ok {
+		return sev, from
+	}
+	return advisory.UnknownSeverity, ""
+}
+
+var vectorTypes = map[string][]Version{
+	"CVSS_V2": {V2},
+	"CVSS_V3": {V30, V31},
+	"CVSS_V4": {V40},
+}
+
+// bestVector applies the CVSS rule to the statements of one origin.
+func bestVector(scores []advisory.Score, origin advisory.Origin) (advisory.Severity, string, bool) {
 	var (
 		best      *Vector
 		bestScore float64
-		bestType  string
+		bestStmt  advisory.Score
 	)
 	for _, s := range scores {
-		want, ok := map[string][]Version{
-			"CVSS_V2": {V2},
-			"CVSS_V3": {V30, V31},
-			"CVSS_V4": {V40},
-		}[s.Type]
-		if !ok {
+		want, ok := vectorTypes[s.Type]
+		if !ok || s.Origin != origin {
 			continue
 		}
 		v, err := Parse(s.Score)
@@ -373,27 +407,38 @@ func Severity(scores []advisory.Score) (advisory.Severity, string) {
 		sc := v.Score()
 		if best == nil || versionRank(v.version) > versionRank(best.version) ||
 			(v.version == best.version && sc > bestScore) {
-			best, bestScore, bestType = v, sc, s.Type
+			best, bestScore, bestStmt = v, sc, s
 		}
 	}
-	if best != nil {
-		return RatingOf(best.version, bestScore).Severity(), fmt.Sprintf("%s %.1f", bestType, bestScore)
+	if best == nil {
+		return "", "", false
 	}
+	return RatingOf(best.version, bestScore).Severity(), withRef(fmt.Sprintf("%s %.1f", bestStmt.Type, bestScore), bestStmt.Ref), true
+}
 
-	sev, word := advisory.UnknownSeverity, ""
+// bestWord applies the word rule to the statements whose origin is picked.
+func bestWord(scores []advisory.Score, pick func(advisory.Origin) bool) (advisory.Severity, string, bool) {
+	sev, word, ref := advisory.UnknownSeverity, "", ""
 	for _, s := range scores {
-		if s.Type != "URGENCY" {
+		if s.Type != "URGENCY" || !pick(s.Origin) {
 			continue
 		}
 		w := strings.ToLower(strings.TrimRight(strings.TrimSpace(s.Score), "*"))
 		if u, ok := urgencies[w]; ok && (word == "" || advisory.SeverityRank(u) > advisory.SeverityRank(sev)) {
-			sev, word = u, w
+			sev, word, ref = u, w, s.Ref
 		}
 	}
-	if word != "" {
-		return sev, "URGENCY " + word
+	if word == "" {
+		return "", "", false
 	}
-	return advisory.UnknownSeverity, ""
+	return sev, withRef("URGENCY "+word, ref), true
+}
+
+func withRef(s, ref string) string {
+	if ref == "" {
+		return s
+	}
+	return s + " (" + ref + ")"
 }
 
 func versionIn(v Version, vs []Version) bool {

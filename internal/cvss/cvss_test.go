@@ -209,6 +209,21 @@ func TestSeverity(t *testing.T) {
 		{"most severe word", []advisory.Score{{Type: "URGENCY", Score: "low"}, {Type: "URGENCY", Score: "HIGH"}}, advisory.High, "URGENCY high"},
 		{"unknown type", []advisory.Score{{Type: "OTHER", Score: "9.8"}}, advisory.UnknownSeverity, ""},
 		{"zero score is low", []advisory.Score{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N"}}, advisory.Low, "CVSS_V3 0.0"},
+		// Origins, in the documented order.
+		{"record before CNA", []advisory.Score{{Type: "CVSS_V3", Score: v31crit, Origin: advisory.OriginCNA, Ref: "CVE-1 x"}, {Type: "CVSS_V3", Score: v31med}},
+			advisory.Medium, "CVSS_V3 6.1"},
+		{"record v3 before CNA v4", []advisory.Score{{Type: "CVSS_V4", Score: v40low, Origin: advisory.OriginCNA}, {Type: "CVSS_V3", Score: v31crit}},
+			advisory.Critical, "CVSS_V3 9.8"},
+		{"CNA before ADP", []advisory.Score{{Type: "CVSS_V3", Score: v30high, Origin: advisory.OriginADP, Ref: "CVE-1 CISA-ADP"}, {Type: "CVSS_V3", Score: v31med, Origin: advisory.OriginCNA, Ref: "CVE-1 redhat"}},
+			advisory.Medium, "CVSS_V3 6.1 (CVE-1 redhat)"},
+		{"ADP before NVD", []advisory.Score{{Type: "CVSS_V3", Score: v31crit, Origin: advisory.OriginNVD, Ref: "CVE-1 NVD"}, {Type: "CVSS_V3", Score: v30high, Origin: advisory.OriginADP, Ref: "CVE-1 CISA-ADP"}},
+			advisory.High, "CVSS_V3 7.5 (CVE-1 CISA-ADP)"},
+		{"NVD before the distribution's word", []advisory.Score{{Type: "URGENCY", Score: "unimportant"}, {Type: "CVSS_V3", Score: v31crit, Origin: advisory.OriginNVD, Ref: "CVE-1 NVD"}},
+			advisory.Critical, "CVSS_V3 9.8 (CVE-1 NVD)"},
+		{"record word before CVE record word", []advisory.Score{{Type: "URGENCY", Score: "High", Origin: advisory.OriginCNA, Ref: "CVE-1 openssl"}, {Type: "URGENCY", Score: "Moderate"}},
+			advisory.Medium, "URGENCY moderate"},
+		{"CVE record word last", []advisory.Score{{Type: "URGENCY", Score: "Important", Origin: advisory.OriginCNA, Ref: "CVE-1 redhat"}},
+			advisory.High, "URGENCY important (CVE-1 redhat)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

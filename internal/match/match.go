@@ -59,6 +59,16 @@ type Query struct {
 	Package   string // name as the ecosystem's advisories spell it
 	Version   string // installed version to evaluate
 	Scheme    string // vercmp scheme for ECOSYSTEM ranges and fixed versions
+	// Also are further ecosystems to look the same package up in
+	// ("Ubuntu:Pro:22.04:LTS" beside "Ubuntu:22.04:LTS").
+	Also []string
+	// Module is the rpm module stream the package was installed from
+	// ("nodejs:18"), "*" for a modular build of an unknown stream, empty
+	// outside modules.
+	Module string
+	// Binary is the installed binary package when Package names its
+	// source, for statements that list the binaries of their fix.
+	Binary advisory.Binary
 }
 
 // Matcher turns a package into a Query, or declines it.
@@ -187,9 +197,9 @@ type candidate struct {
 }
 
 func (e *Engine) matchOne(ctx context.Context, p *sbom.Package, q Query, res *Result) error {
-	recs, err := e.Source.ByPackage(ctx, q.Ecosystem, q.Package)
+	recs, err := lookup(ctx, e.Source, q)
 	if err != nil {
-		return fmt.Errorf("match: %s %s: %w", q.Ecosystem, q.Package, err)
+		return err
 	}
 	if len(recs) == 0 {
 		return nil
@@ -240,6 +250,7 @@ const (
 	dropFixedNoVersion
 	dropAtFix
 	dropOutside
+	dropModule
 )
 
 type dropReason struct {
@@ -255,6 +266,8 @@ func (d dropReason) text(r vulndb.Record, q Query) string {
 		return "fixed without a version"
 	case dropAtFix:
 		return fmt.Sprintf("installed %s is not below the fix %s (%s)", q.Version, d.fixed, q.Scheme)
+	case dropModule:
+		return moduleText(r.Affected.Module, q.Module)
 	}
 	return fmt.Sprintf("installed %s is outside every affected range (%s)", q.Version, q.Scheme)
 }
@@ -264,6 +277,9 @@ func (d dropReason) text(r vulndb.Record, q Query) string {
 func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, dropReason) {
 	a := r.Affected
 	cand := candidate{rec: r}
+	if !sameModule(a.Module, q.Module) {
+		return cand, dropReason{kind: dropModule}
+	}
 	switch a.Status {
 	case advisory.NotAffected:
 		return cand, dropReason{kind: dropNotAffected}
@@ -278,6 +294,13 @@ func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, dropReaso
 		// A record naming the package without ranges affects every
 		// version (OSV: "all versions affected").
 		cand.status, cand.rng = advisory.StatusAffected, "all versions"
+		return cand, dropReason{}
+	}
+	if in, fixed, rng, ok := binaryFix(a, q, c); ok {
+		if !in {
+			return cand, dropReason{kind: dropAtFix, fixed: fixed}
+		}
+		cand.status, cand.fixed, cand.rng = advisory.Fixed, fixed, rng
 		return cand, dropReason{}
 	}
 	in, fixed, rng := affects(a, q.Version, c)
@@ -295,12 +318,14 @@ func evaluate(r vulndb.Record, q Query, c vercmp.Comparer) (candidate, dropReaso
 	return cand, dropReason{}
 }
 
-// displayID is the id users know a finding by. Alpine's secdb and the
-// Debian tracker describe CVEs; their records are stored as ALPINE-<CVE>
-// and DEBIAN-<CVE> (the ids OSV.dev gives them) so they do not collide
-// with other sources' records of the same CVE, but the finding is the CVE.
+// displayID is the id users know a finding by. Alpine's, Wolfi's and
+// Chainguard's secdb, the Debian tracker and Red Hat's VEX documents
+// describe CVEs; their records are stored as ALPINE-<CVE>, DEBIAN-<CVE>
+// (the ids OSV.dev gives them), WOLFI-, CHAINGUARD- and REDHAT-<CVE> so
+// they do not collide with other sources' records of the same CVE, but the
+// finding is the CVE.
 func displayID(id string) string {
-	for _, prefix := range []string{"ALPINE-", "DEBIAN-"} {
+	for _, prefix := range []string{"ALPINE-", "DEBIAN-", "WOLFI-", "CHAINGUARD-", "REDHAT-"} {
 		if rest, ok := strings.CutPrefix(id, prefix); ok && rest != "" {
 			return rest
 		}
@@ -392,15 +417,19 @@ func finding(p *sbom.Package, ref report.PackageRef, q Query, g []candidate) rep
 		for _, a := range c.rec.Advisory.Aliases {
 			ids[a] = true
 		}
-		// The most specific statement first: a distribution's own rating
-		// of its package, then the advisory's.
+		// Every statement of the group: the distribution's rating of its
+		// package, the advisory's own, and those joined in from the CVE
+		// records and NVD; cvss.Severity ranks them.
 		scores = append(scores, c.rec.Affected.Severity...)
-	}
-	if len(scores) == 0 {
-		for _, c := range g {
-			scores = append(scores, c.rec.Advisory.Severity...)
+		scores = append(scores, c.rec.Advisory.Severity...)
+		if k := c.rec.Advisory.KEV; k != nil && (v.KEV == nil || k.DateAdded < v.KEV.DateAdded) {
+			v.KEV = k
+		}
+		if e := c.rec.Advisory.EPSS; e != nil && (v.EPSS == nil || e.Score > v.EPSS.Score) {
+			v.EPSS = e
 		}
 	}
+	v.KnownExploited = v.KEV != nil
 	delete(ids, v.ID)
 	delete(ids, adv.ID)
 	v.Aliases = slices.Sorted(maps.Keys(ids))

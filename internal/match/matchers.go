@@ -1,10 +1,16 @@
 package match
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/advisory/feed/debian"
+	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/distro"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
+	"github.com/bulwark-sec/bulwark/internal/vercmp"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
 // DefaultMatchers returns the built-in matchers.
@@ -12,9 +18,12 @@ func DefaultMatchers() []Matcher {
 	return []Matcher{distroMatcher{}, langMatcher{}}
 }
 
-// distroMatcher looks distribution packages up by source package and
-// source version in the release the image runs: Debian's and Alpine's
-// advisories name source packages, and a fix is a source upload.
+// distroMatcher looks distribution packages up in the feed of the release
+// the image runs ([distro.Ecosystem] names it): by source package and
+// source version where the feed names source packages (Debian, Ubuntu,
+// Alpine, Wolfi, Chainguard, Red Hat), by binary package and its own
+// version where it names binaries (AlmaLinux, Rocky Linux, SUSE, Amazon
+// Linux). rpm packages also carry the module stream they came from.
 type distroMatcher struct{}
 
 func (distroMatcher) Name() string { return "distro" }
@@ -23,70 +32,103 @@ func (distroMatcher) Query(p *sbom.Package, d *sbom.Distro) (Query, bool) {
 	if d == nil {
 		return Query{}, false
 	}
-	name, ver := p.Name, p.Version
-	if p.SourceName != "" {
-		name = p.SourceName
+	f, ok := distro.Ecosystem(d)
+	if !ok {
+		return Query{}, false
 	}
-	if p.SourceVersion != "" {
-		ver = p.SourceVersion
+	want := map[sbom.Type]string{sbom.Deb: "dpkg", sbom.APK: "apk", sbom.RPM: "rpm"}[p.Type]
+	if want == "" || want != f.Scheme {
+		return Query{}, false
 	}
-	switch p.Type {
-	case sbom.Deb:
-		eco := debianEcosystem(d)
-		if eco == "" {
-			return Query{}, false
+	q := Query{Ecosystem: f.Ecosystem, Also: f.Also, Package: p.Name, Version: p.Version, Scheme: f.Scheme}
+	if !f.Binary {
+		if p.SourceName != "" {
+			q.Package = p.SourceName
 		}
-		return Query{Ecosystem: eco, Package: name, Version: ver, Scheme: "dpkg"}, true
-	case sbom.APK:
-		if d.ID != "alpine" {
-			return Query{}, false
+		// apk origins share their package's version; dpkg and rpm source
+		// versions can differ from the binary's.
+		if p.SourceVersion != "" && p.Type != sbom.APK {
+			q.Version = p.SourceVersion
 		}
-		parts := strings.SplitN(d.VersionID, ".", 3)
-		if len(parts) < 2 {
-			return Query{}, false
-		}
-		return Query{Ecosystem: "Alpine:v" + parts[0] + "." + parts[1], Package: name, Version: p.Version, Scheme: "apk"}, true
-	case sbom.RPM:
-		eco := rpmEcosystem(d)
-		if eco == "" {
-			return Query{}, false
-		}
-		return Query{Ecosystem: eco, Package: name, Version: p.Version, Scheme: "rpm"}, true
+		q.Binary = advisory.Binary{Name: p.Name, Version: p.Version}
 	}
-	return Query{}, false
+	if p.Type == sbom.RPM {
+		q.Module = p.Module
+		if q.Module == "" && modularRelease(p.Version) {
+			q.Module = "*" // a modular build whose stream is not recorded
+		}
+	}
+	return q, true
 }
 
-func debianEcosystem(d *sbom.Distro) string {
-	switch d.ID {
-	case "debian":
-		if d.VersionID != "" {
-			major, _, _ := strings.Cut(d.VersionID, ".")
-			return "Debian:" + major
-		}
-		if eco, ok := debian.Ecosystem(d.Codename); ok {
-			return eco
-		}
-	case "ubuntu":
-		if d.VersionID != "" {
-			return "Ubuntu:" + d.VersionID
-		}
-	}
-	return ""
+// modularRelease reports whether an rpm version's release marks a modular
+// build ("…module+el8.8.0+19757+8ca87034", "…module_el8.5.0+26+48d4c9ee").
+func modularRelease(v string) bool {
+	return strings.Contains(v, ".module+el") || strings.Contains(v, ".module_el")
 }
 
-func rpmEcosystem(d *sbom.Distro) string {
-	major, _, _ := strings.Cut(d.VersionID, ".")
-	switch d.ID {
-	case "rhel", "centos":
-		return "Red Hat:" + major
-	case "almalinux":
-		return "AlmaLinux:" + major
-	case "rocky":
-		return "Rocky Linux:" + major
-	case "opensuse-leap":
-		return "openSUSE:" + d.VersionID
+// lookup reads the records of q's package in its ecosystem and the
+// further ones it names.
+func lookup(ctx context.Context, src Source, q Query) ([]vulndb.Record, error) {
+	recs, err := src.ByPackage(ctx, q.Ecosystem, q.Package)
+	if err != nil {
+		return nil, fmt.Errorf("match: %s %s: %w", q.Ecosystem, q.Package, err)
 	}
-	return ""
+	for _, eco := range q.Also {
+		more, err := src.ByPackage(ctx, eco, q.Package)
+		if err != nil {
+			return nil, fmt.Errorf("match: %s %s: %w", eco, q.Package, err)
+		}
+		recs = append(recs, more...)
+	}
+	return recs, nil
+}
+
+// sameModule decides whether a statement about module stream want applies
+// to a package installed from stream have: statements outside modules
+// apply only to packages outside modules and the other way round; "*" on
+// either side stands for any stream.
+func sameModule(want, have string) bool {
+	switch {
+	case want == "" || have == "":
+		return want == have
+	case want == "*" || have == "*":
+		return true
+	}
+	return want == have
+}
+
+func moduleText(want, have string) string {
+	switch {
+	case want == "":
+		return "the advisory is about the package outside modules; it is installed from module stream " + have
+	case have == "":
+		return "the advisory is about module stream " + want + "; the package is not from a module"
+	}
+	return "the advisory is about module stream " + want + "; the package is from " + have
+}
+
+// binaryFix compares an installed binary package with its own fixed
+// version when the statement lists the binaries of its fixing upload
+// (Ubuntu) and the binary's version is not its source's: a binary built
+// with a version of its own is fixed by that binary's version, not the
+// source's. ok is false when this does not apply and the source version
+// is compared as usual.
+func binaryFix(a advisory.Affected, q Query, c vercmp.Comparer) (in bool, fixed, rng string, ok bool) {
+	if q.Binary.Name == "" || q.Binary.Version == "" || q.Binary.Version == q.Version || len(a.Binaries) == 0 {
+		return false, "", "", false
+	}
+	i, found := slices.BinarySearchFunc(a.Binaries, q.Binary.Name, func(b advisory.Binary, name string) int {
+		return strings.Compare(b.Name, name)
+	})
+	if !found {
+		return false, "", "", false
+	}
+	fix := a.Binaries[i].Version
+	if c.Compare(q.Binary.Version, fix) >= 0 {
+		return false, fix, "", true
+	}
+	return true, fix, "binary " + q.Binary.Name + " below its fixed version " + fix, true
 }
 
 // langMatcher looks application packages up in their OSV ecosystem.

@@ -147,6 +147,9 @@ type OS struct {
 	Codename   string `json:"codename,omitempty"`
 	PrettyName string `json:"pretty_name,omitempty"`
 	Source     string `json:"source,omitempty"` // file it was read from
+	// IDLike is os-release's ID_LIKE: the distributions this one derives
+	// from.
+	IDLike []string `json:"id_like,omitempty"`
 }
 
 // Coverage says what was and was not assessed, so "could not assess" never
@@ -205,6 +208,14 @@ type Vulnerability struct {
 	// Reachable is "true", "false" or "unknown" for Go code (symbol-level
 	// reachability in binaries); empty when not applicable.
 	Reachable string `json:"reachable,omitempty"`
+	// KnownExploited is true when CISA's Known Exploited Vulnerabilities
+	// catalog lists one of the finding's CVEs; KEV says when it was added
+	// and the remediation due date.
+	KnownExploited bool          `json:"known_exploited,omitempty"`
+	KEV            *advisory.KEV `json:"kev,omitempty"`
+	// EPSS is the highest EPSS score among the finding's CVEs, when the
+	// database was built with EPSS scores.
+	EPSS *advisory.EPSS `json:"epss,omitempty"`
 	// Match explains the decision: which record and range matched, by
 	// which version ordering.
 	Match Explanation `json:"match"`

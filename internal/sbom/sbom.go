@@ -53,6 +53,10 @@ type Package struct {
 	// advisories are keyed by source package.
 	SourceName    string `json:"source_name,omitempty"`
 	SourceVersion string `json:"source_version,omitempty"`
+	// Module is the rpm module stream a package was installed from
+	// ("nodejs:18"), from its modularity label; empty for packages outside
+	// modules. Advisories for one stream do not apply to another.
+	Module string `json:"module,omitempty"`
 
 	// Dev marks dependencies needed only to develop or build the project.
 	Dev bool `json:"dev,omitempty"`

@@ -18,7 +18,7 @@ import (
 func Match(ctx context.Context, rep *report.Report, db *vulndb.DB, explain bool) error {
 	var d *sbom.Distro
 	if rep.OS != nil {
-		d = &sbom.Distro{ID: rep.OS.ID, VersionID: rep.OS.Version, Codename: rep.OS.Codename, PrettyName: rep.OS.PrettyName}
+		d = &sbom.Distro{ID: rep.OS.ID, VersionID: rep.OS.Version, Codename: rep.OS.Codename, PrettyName: rep.OS.PrettyName, IDLike: rep.OS.IDLike}
 	}
 	if db == nil {
 		rep.Vulnerabilities, rep.Dropped, rep.Database = nil, nil, nil

@@ -290,7 +290,7 @@ func buildReport(img *source.Image, inv *inventory.Inventory, cats []catalog.Cat
 			CreatedBy: history[i], Cached: cached[i]})
 	}
 	if d := inv.Distro; d != nil {
-		rep.OS = &report.OS{ID: d.ID, Version: d.VersionID, Codename: d.Codename, PrettyName: d.PrettyName, Source: d.Source}
+		rep.OS = &report.OS{ID: d.ID, Version: d.VersionID, Codename: d.Codename, PrettyName: d.PrettyName, Source: d.Source, IDLike: d.IDLike}
 	}
 	cov := &rep.Coverage
 	cov.OSDetected = inv.Distro != nil

@@ -51,6 +51,9 @@ type info struct {
 // BuildOptions carries what Build records besides the advisories.
 type BuildOptions struct {
 	Sources []SourceMeta
+	// CVEs are the enrichment feeds' statements (CVE records, NVD, KEV,
+	// EPSS), joined onto the advisories that name each CVE.
+	CVEs []*advisory.CVEInfo
 	// BuiltAt defaults to now.
 	BuiltAt time.Time
 }
@@ -70,7 +73,8 @@ func Advisories(as []*advisory.Advisory) iter.Seq2[*advisory.Advisory, error] {
 // there only once the new one is complete, synced and verified. Advisories
 // with the same ID from the same Source are merged (the same advisory seen in
 // several feed files, such as one secdb file per Alpine branch); between
-// sources the most recently modified wins.
+// sources the most recently modified wins. The enrichment statements of
+// opts.CVEs are then joined onto every advisory by the CVEs it names.
 func Build(ctx context.Context, path string, advs iter.Seq2[*advisory.Advisory, error], opts BuildOptions) (*Meta, error) {
 	byID := map[string]*advisory.Advisory{}
 	for a, err := range advs {
@@ -89,6 +93,7 @@ func Build(ctx context.Context, path string, advs iter.Seq2[*advisory.Advisory, 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("vulndb: build: %w", context.Cause(ctx))
 	}
+	join(byID, mergeCVEs(opts.CVEs))
 	in := compile(byID)
 	in.info.SchemaVersion = SchemaVersion
 	in.info.BuiltAt = opts.BuiltAt.UTC()

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 	"unsafe"
@@ -51,6 +52,32 @@ func (e *encoder) scores(ss []advisory.Score) {
 	for _, s := range ss {
 		e.str(s.Type)
 		e.str(s.Score)
+		e.uvarint(uint64(s.Origin))
+		e.str(s.Ref)
+	}
+}
+
+// epssScale stores EPSS probabilities as integers: FIRST publishes five
+// decimals.
+const epssScale = 100000
+
+// exploit encodes the KEV entry and EPSS score, each behind a presence flag.
+func (e *encoder) exploit(k *advisory.KEV, p *advisory.EPSS) {
+	if k == nil {
+		e.uvarint(0)
+	} else {
+		e.uvarint(1)
+		e.str(k.DateAdded)
+		e.str(k.DueDate)
+		e.str(k.Ransomware)
+	}
+	if p == nil {
+		e.uvarint(0)
+	} else {
+		e.uvarint(1)
+		e.uvarint(uint64(math.Round(p.Score * epssScale)))
+		e.uvarint(uint64(math.Round(p.Percentile * epssScale)))
+		e.str(p.Date)
 	}
 }
 
@@ -65,6 +92,7 @@ func (e *encoder) advisory(a *advisory.Advisory) {
 	e.time(a.Modified)
 	e.time(a.Withdrawn)
 	e.scores(a.Severity)
+	e.exploit(a.KEV, a.EPSS)
 }
 
 // event kinds, one byte each.
@@ -109,6 +137,12 @@ func (e *encoder) affected(id string, a *advisory.Affected) {
 		e.strs(im.Symbols)
 		e.strs(im.GOOS)
 		e.strs(im.GOARCH)
+	}
+	e.str(a.Module)
+	e.uvarint(uint64(len(a.Binaries)))
+	for _, b := range a.Binaries {
+		e.str(b.Name)
+		e.str(b.Version)
 	}
 }
 
@@ -174,6 +208,8 @@ var interned = func() map[string]string {
 		"affected", "fixed", "unfixed", "will-not-fix", "not-affected", "end-of-life",
 		"unimportant", "low", "medium", "high", "LOW", "MODERATE", "HIGH", "CRITICAL",
 		"osv-go", "osv-pypi", "osv-npm", "osv-maven", "osv-crates.io", "osv-rubygems", "osv-packagist", "osv-nuget",
+		"osv-ubuntu", "osv-almalinux", "osv-rocky-linux", "osv-suse", "osv-opensuse", "redhat-csaf", "amazon-alas",
+		"wolfi-secdb", "chainguard-secdb", "Important", "Moderate", "Low", "Critical", "negligible",
 		"debian-dsa", "debian-dla", "debian-tracker", "alpine-secdb", "linux", "windows", "darwin", "amd64", "arm64"} {
 		m[s] = s
 	}
@@ -235,8 +271,40 @@ func (d *decoder) scores() []advisory.Score {
 	out := make([]advisory.Score, n)
 	for i := range out {
 		out[i] = advisory.Score{Type: d.str(), Score: d.str()}
+		if o := d.uvarint(); o <= uint64(advisory.OriginNVD) {
+			out[i].Origin = advisory.Origin(o)
+		} else {
+			d.fail("severity origin")
+		}
+		out[i].Ref = d.str()
 	}
 	return out
+}
+
+func (d *decoder) exploit() (*advisory.KEV, *advisory.EPSS) {
+	var (
+		k *advisory.KEV
+		p *advisory.EPSS
+	)
+	switch d.uvarint() {
+	case 0:
+	case 1:
+		k = &advisory.KEV{DateAdded: d.str(), DueDate: d.str(), Ransomware: d.str()}
+	default:
+		d.fail("kev flag")
+	}
+	switch d.uvarint() {
+	case 0:
+	case 1:
+		score, pct := d.uvarint(), d.uvarint()
+		if score > epssScale || pct > epssScale {
+			d.fail("epss")
+		}
+		p = &advisory.EPSS{Score: float64(score) / epssScale, Percentile: float64(pct) / epssScale, Date: d.str()}
+	default:
+		d.fail("epss flag")
+	}
+	return k, p
 }
 
 func (d *decoder) advisory() *advisory.Advisory {
@@ -248,6 +316,7 @@ func (d *decoder) advisory() *advisory.Advisory {
 	a.Modified = d.time()
 	a.Withdrawn = d.time()
 	a.Severity = d.scores()
+	a.KEV, a.EPSS = d.exploit()
 	return a
 }
 
@@ -284,6 +353,13 @@ func (d *decoder) affected() (string, advisory.Affected) {
 		a.Imports = make([]advisory.Import, n)
 		for i := range a.Imports {
 			a.Imports[i] = advisory.Import{Path: d.str(), Symbols: d.strs(), GOOS: d.strs(), GOARCH: d.strs()}
+		}
+	}
+	a.Module = d.str()
+	if n := d.count(); n > 0 {
+		a.Binaries = make([]advisory.Binary, n)
+		for i := range a.Binaries {
+			a.Binaries[i] = advisory.Binary{Name: d.str(), Version: d.str()}
 		}
 	}
 	return id, a

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -70,13 +71,19 @@ func TestImportShared(t *testing.T) {
 			t.Errorf("%s: fingerprint %q", s.Name, s.Fingerprint)
 		}
 	}
-	for name, want := range map[string]int{"osv/Go": 4789, "osv/PyPI": 2661, "debian/DSA": 5406, "debian/DLA": 3534, "alpine/v3.11/main": 1124} {
+	for name, want := range map[string]int{"osv/Go": 4789, "osv/PyPI": 2661, "osv/Ubuntu": 52, "osv/AlmaLinux": 4440,
+		"debian/DSA": 5406, "debian/DLA": 3534, "alpine/v3.11/main": 1124, "kev": 1404} {
 		if counts[name] != want {
 			t.Errorf("source %s: %d advisories, want %d", name, counts[name], want)
 		}
 	}
-	if len(rep.Meta.Sources) != 22 {
-		t.Errorf("%d sources, want 22 (2 OSV zips, 2 Debian lists, 18 secdb files)", len(rep.Meta.Sources))
+	// Of the 70 CVE records, 30 carry a CVSS metric, a text rating or a
+	// KEV entry; the others yield nothing.
+	if n := counts["cve"]; n != 30 {
+		t.Errorf("source cve: %d records with a rating, want 30", n)
+	}
+	if len(rep.Meta.Sources) != 26 {
+		t.Errorf("%d sources, want 26 (4 OSV zips, 2 Debian lists, 18 secdb files, CVE records, KEV)", len(rep.Meta.Sources))
 	}
 
 	db := open(t, path)
@@ -105,6 +112,28 @@ func TestImportShared(t *testing.T) {
 		{"PyPI", "tornado", "PYSEC-2012-5", func(t *testing.T, r Record) {
 			if r.Advisory.Source != "osv-pypi" || len(r.Affected.Versions) != 10 {
 				t.Errorf("record %+v", r)
+			}
+		}},
+		{"Debian:11", "gnutls28", "DSA-5203-1", func(t *testing.T, r Record) {
+			// Joined from CVE-2022-2509's record: CISA's ADP container.
+			want := advisory.Score{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", Origin: advisory.OriginADP, Ref: "CVE-2022-2509 CISA-ADP"}
+			if !slices.Contains(r.Advisory.Severity, want) {
+				t.Errorf("severity %+v lacks %+v", r.Advisory.Severity, want)
+			}
+		}},
+		{"Debian:11", "apache-log4j2", "DSA-5020-1", func(t *testing.T, r Record) {
+			if r.Advisory.KEV == nil || r.Advisory.KEV.DateAdded != "2021-12-10" || r.Advisory.KEV.DueDate == "" {
+				t.Errorf("KEV %+v", r.Advisory.KEV)
+			}
+		}},
+		{"Ubuntu:22.04:LTS", "openssh", "CVE-2023-38408", func(t *testing.T, r Record) {
+			if got := r.Affected.Ranges[0].Events[1].Fixed; got != "1:8.9p1-3ubuntu0.3" || len(r.Affected.Binaries) == 0 {
+				t.Errorf("record %+v", r.Affected)
+			}
+		}},
+		{"AlmaLinux:8", "mailman", "ALSA-2021:4916", func(t *testing.T, r Record) {
+			if r.Affected.Module != "mailman:2.1" || !slices.Contains(r.Advisory.Aliases, "CVE-2021-44227") {
+				t.Errorf("record %+v %+v", r.Affected, r.Advisory.Aliases)
 			}
 		}},
 		{"Alpine:v3.11", "openssl", "ALPINE-CVE-2019-1549", func(t *testing.T, r Record) {

@@ -1,8 +1,10 @@
 package vulndb
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,16 +14,22 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/alas"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/alpine"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/csaf"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/cve"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/debian"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/epss"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/kev"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/nvd"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/osv"
 )
 
@@ -34,7 +42,18 @@ const (
 	KindOSVRecord     Kind = "osv-json"       // one OSV JSON record
 	KindDebianList    Kind = "debian-list"    // data/DSA/list or data/DLA/list
 	KindDebianTracker Kind = "debian-tracker" // the tracker JSON export
-	KindAlpineSecDB   Kind = "alpine-secdb"   // v3.N/{main,community}.json
+	KindAlpineSecDB   Kind = "alpine-secdb"   // v3.N/{main,community}.json, Wolfi's and Chainguard's security.json
+	KindCSAF          Kind = "csaf-vex"       // one Red Hat CSAF VEX document
+	KindCSAFDir       Kind = "csaf-vex-dir"   // a folder of them
+	KindCSAFArchive   Kind = "csaf-vex-tar"   // Red Hat's csaf_vex_<date>.tar.zst
+	KindALAS          Kind = "alas"           // an Amazon Linux updateinfo.xml[.gz]
+	KindCVERecord     Kind = "cve-json"       // one CVE JSON 5 record
+	KindCVEDir        Kind = "cve-dir"        // a folder of them (a cvelistV5 checkout)
+	KindCVEZip        Kind = "cve-zip"        // a zip of them
+	KindNVD           Kind = "nvd-json"       // an NVD CVE record or feed, xz or not
+	KindNVDDir        Kind = "nvd-dir"        // a folder of NVD CVE records
+	KindKEV           Kind = "kev"            // CISA's known_exploited_vulnerabilities.json
+	KindEPSS          Kind = "epss-csv"       // FIRST's EPSS scores, gzip or not
 )
 
 // FileError says which feed file failed to parse.
@@ -52,80 +71,127 @@ func (e *FileError) Error() string {
 }
 func (e *FileError) Unwrap() error { return e.Err }
 
-// parsed is one feed file after parsing.
+// parsed is one feed file after parsing: advisories, or per-CVE
+// enrichment (CVE records, NVD, KEV, EPSS).
 type parsed struct {
 	meta SourceMeta
 	advs []*advisory.Advisory
+	cves []*advisory.CVEInfo
 }
 
-// parseFile parses one local feed file (or OSV folder) of a known kind.
-// name may be empty; it is then derived from the content.
+// isDirKind reports the kinds that are folders.
+func isDirKind(k Kind) bool {
+	return k == KindOSVDir || k == KindCSAFDir || k == KindCVEDir || k == KindNVDDir
+}
+
+// parseFile parses one local feed file or folder of a known kind. name may
+// be empty; it is then derived from the content.
 func parseFile(ctx context.Context, path string, kind Kind, name string) (*parsed, error) {
 	var (
-		advs []*advisory.Advisory
-		err  error
-		fp   feed.Fingerprint
+		out parsed
+		err error
+		fp  feed.Fingerprint
 	)
-	if kind == KindOSVDir {
-		advs, err = osv.ParseDir(ctx, os.DirFS(path), ".")
-		// A folder has no single content hash; the ids and modification
-		// times of its records stand in.
-		h := sha256.New()
-		for _, a := range advs {
-			fmt.Fprintf(h, "%s\x00%s\n", a.ID, a.Modified.Format(time.RFC3339Nano))
-		}
-		fp = feed.Fingerprint("sha256:" + hex.EncodeToString(h.Sum(nil)))
+	if isDirKind(kind) {
+		out, err = parseDir(ctx, path, kind)
+		// A folder has no single content hash; its files' names, sizes
+		// and modification times stand in.
+		fp, _ = dirFingerprint(path)
 	} else {
-		advs, fp, err = parseOne(ctx, path, kind)
+		out, fp, err = parseOne(ctx, path, kind)
 	}
 	if err != nil {
 		return nil, &FileError{Source: name, Path: path, Err: err}
 	}
 	if name == "" {
-		name = deriveName(path, kind, advs)
+		name = deriveName(path, kind, out.advs)
 	}
 	fi, _ := os.Stat(path)
-	m := SourceMeta{Name: name, URL: path, Fingerprint: fp, Count: len(advs)}
+	out.meta = SourceMeta{Name: name, URL: path, Fingerprint: fp, Count: len(out.advs) + len(out.cves)}
 	if fi != nil {
-		m.FetchedAt = fi.ModTime().UTC()
+		out.meta.FetchedAt = fi.ModTime().UTC()
 	}
-	return &parsed{meta: m, advs: advs}, nil
+	return &out, nil
 }
 
-func parseOne(ctx context.Context, path string, kind Kind) ([]*advisory.Advisory, feed.Fingerprint, error) {
+func parseDir(ctx context.Context, dir string, kind Kind) (parsed, error) {
+	var (
+		p   parsed
+		err error
+	)
+	fsys := os.DirFS(dir)
+	switch kind {
+	case KindOSVDir:
+		p.advs, err = osv.ParseDir(ctx, fsys, ".")
+	case KindCSAFDir:
+		p.advs, err = csaf.ParseDir(ctx, fsys, ".")
+	case KindCVEDir:
+		p.cves, err = cve.ParseDir(ctx, fsys, ".")
+	case KindNVDDir:
+		p.cves, err = nvd.ParseDir(ctx, fsys, ".")
+	default:
+		err = fmt.Errorf("unknown folder kind %q", kind)
+	}
+	return p, err
+}
+
+// dirFingerprint hashes the names, sizes and modification times of the
+// regular files under dir.
+func dirFingerprint(dir string) (feed.Fingerprint, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(h, "%s\x00%d\x00%d\n", filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	return feed.Fingerprint("sha256:" + hex.EncodeToString(h.Sum(nil))), err
+}
+
+func parseOne(ctx context.Context, path string, kind Kind) (parsed, feed.Fingerprint, error) {
+	var p parsed
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", err
+		return p, "", err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, "", err
+		return p, "", err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, "", errors.New("not a regular file")
+		return p, "", errors.New("not a regular file")
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return nil, "", err
+		return p, "", err
 	}
 	fp := feed.Fingerprint("sha256:" + hex.EncodeToString(h.Sum(nil)))
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, "", err
+		return p, "", err
 	}
-	var advs []*advisory.Advisory
+	// readSmall reads a single record or document, bounded.
+	readSmall := func(limit int64) ([]byte, error) {
+		if fi.Size() > limit {
+			return nil, fmt.Errorf("%d bytes is over the %d-byte limit", fi.Size(), limit)
+		}
+		return io.ReadAll(io.LimitReader(f, limit))
+	}
 	switch kind {
 	case KindOSVZip:
-		advs, err = osv.ParseZip(ctx, f, fi.Size())
+		p.advs, err = osv.ParseZip(ctx, f, fi.Size())
 	case KindOSVRecord:
-		if fi.Size() > osv.MaxRecordSize {
-			return nil, "", fmt.Errorf("osv: record of %d bytes is over the %d-byte limit", fi.Size(), osv.MaxRecordSize)
-		}
 		var data []byte
-		if data, err = io.ReadAll(f); err == nil {
+		if data, err = readSmall(osv.MaxRecordSize); err == nil {
 			var a *advisory.Advisory
-			if a, err = osv.ParseRecord(data); err == nil {
-				advs = []*advisory.Advisory{a}
+			if a, err = osv.ParseRecord(data); err == nil && a != nil {
+				p.advs = []*advisory.Advisory{a}
 			}
 		}
 	case KindDebianList:
@@ -133,15 +199,56 @@ func parseOne(ctx context.Context, path string, kind Kind) ([]*advisory.Advisory
 		if k, _ := listKind(path); k == "DLA" {
 			source = "debian-dla"
 		}
-		advs, err = debian.ParseList(ctx, f, source)
+		p.advs, err = debian.ParseList(ctx, f, source)
 	case KindDebianTracker:
-		advs, err = debian.ParseTracker(ctx, bufio.NewReaderSize(f, 1<<20))
+		p.advs, err = debian.ParseTracker(ctx, bufio.NewReaderSize(f, 1<<20))
 	case KindAlpineSecDB:
-		advs, err = alpine.Parse(ctx, f)
+		p.advs, err = alpine.Parse(ctx, f)
+	case KindCSAF:
+		var data []byte
+		if data, err = readSmall(csaf.MaxDocumentSize); err == nil {
+			var a *advisory.Advisory
+			if a, err = csaf.ParseDocument(data); err == nil && a != nil {
+				p.advs = []*advisory.Advisory{a}
+			}
+		}
+	case KindCSAFArchive:
+		p.advs, err = csaf.ParseArchive(ctx, f)
+	case KindALAS:
+		p.advs, err = alas.Parse(ctx, f)
+	case KindCVERecord:
+		var data []byte
+		if data, err = readSmall(cve.MaxRecordSize); err == nil {
+			var ci *advisory.CVEInfo
+			if ci, err = cve.ParseRecord(data); err == nil && ci != nil {
+				p.cves = []*advisory.CVEInfo{ci}
+			}
+		}
+	case KindCVEZip:
+		p.cves, err = cve.ParseZip(ctx, f, fi.Size())
+	case KindNVD:
+		p.cves, err = nvd.ParseFeed(ctx, f)
+		if err != nil && fi.Size() <= nvd.MaxRecordSize {
+			// Not a feed: perhaps one record.
+			if _, serr := f.Seek(0, io.SeekStart); serr == nil {
+				if data, rerr := io.ReadAll(f); rerr == nil {
+					if ci, perr := nvd.ParseRecord(data); perr == nil {
+						p.cves, err = nil, nil
+						if ci != nil {
+							p.cves = []*advisory.CVEInfo{ci}
+						}
+					}
+				}
+			}
+		}
+	case KindKEV:
+		p.cves, err = kev.Parse(ctx, f)
+	case KindEPSS:
+		p.cves, err = epss.Parse(ctx, f)
 	default:
 		err = fmt.Errorf("unknown feed kind %q", kind)
 	}
-	return advs, fp, err
+	return p, fp, err
 }
 
 // listKind reads the first advisory header of a list file: DSA, DLA or DTSA.
@@ -163,6 +270,7 @@ func listKind(path string) (string, error) {
 }
 
 func deriveName(path string, kind Kind, advs []*advisory.Advisory) string {
+	base := filepath.Base(path)
 	switch kind {
 	case KindOSVZip, KindOSVDir, KindOSVRecord:
 		for _, a := range advs {
@@ -170,7 +278,7 @@ func deriveName(path string, kind Kind, advs []*advisory.Advisory) string {
 				return "osv/" + a.Affected[0].Ecosystem
 			}
 		}
-		return "osv/" + filepath.Base(path)
+		return "osv/" + base
 	case KindDebianList:
 		k, _ := listKind(path)
 		return "debian/" + k
@@ -178,26 +286,48 @@ func deriveName(path string, kind Kind, advs []*advisory.Advisory) string {
 		return "debian/tracker"
 	case KindAlpineSecDB:
 		for _, a := range advs {
-			if len(a.Affected) > 0 {
-				branch := strings.TrimPrefix(a.Affected[0].Ecosystem, "Alpine:")
-				return "alpine/" + branch + "/" + strings.TrimSuffix(filepath.Base(path), ".json")
+			if len(a.Affected) == 0 {
+				continue
+			}
+			switch eco := a.Affected[0].Ecosystem; eco {
+			case alpine.Wolfi.Ecosystem, alpine.Chainguard.Ecosystem:
+				return strings.ToLower(eco)
+			default:
+				return "alpine/" + strings.TrimPrefix(eco, "Alpine:") + "/" + strings.TrimSuffix(base, ".json")
 			}
 		}
-		return "alpine/" + filepath.Base(path)
+		return "alpine/" + base
+	case KindCSAF, KindCSAFDir, KindCSAFArchive:
+		return "redhat/csaf-vex"
+	case KindALAS:
+		for _, a := range advs {
+			if len(a.Affected) > 0 {
+				return "amazon/" + strings.TrimPrefix(a.Affected[0].Ecosystem, "Amazon Linux:")
+			}
+		}
+		return "amazon/" + base
+	case KindCVERecord, KindCVEDir, KindCVEZip:
+		return "cve"
+	case KindNVD, KindNVDDir:
+		return "nvd"
+	case KindKEV:
+		return "kev"
+	case KindEPSS:
+		return "epss"
 	}
-	return filepath.Base(path)
+	return base
 }
 
 // Detect tells the kind of a local feed file or folder from its content.
-func Detect(path string) (Kind, error) {
-	fi, err := os.Stat(path)
+func Detect(p string) (Kind, error) {
+	fi, err := os.Stat(p)
 	if err != nil {
 		return "", fmt.Errorf("vulndb: %w", err)
 	}
 	if fi.IsDir() {
-		return KindOSVDir, nil
+		return detectDir(p)
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(p)
 	if err != nil {
 		return "", fmt.Errorf("vulndb: %w", err)
 	}
@@ -208,37 +338,165 @@ func Detect(path string) (Kind, error) {
 	trim := bytes.TrimLeft(head, " \t\r\n\ufeff")
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		return KindOSVZip, nil
+		return detectZip(f, fi.Size())
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		return KindCSAFArchive, nil // zstd: Red Hat's archive
+	case bytes.HasPrefix(head, []byte{0xFD, '7', 'z', 'X', 'Z', 0x00}):
+		return KindNVD, nil // xz: an NVD feed release
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return detectGzip(p)
 	case bytes.HasPrefix(trim, []byte("[")):
 		return KindDebianList, nil
 	case bytes.HasPrefix(trim, []byte("{")):
 		return detectJSON(trim)
+	case bytes.HasPrefix(trim, []byte("<")):
+		if bytes.Contains(head, []byte("<updates")) {
+			return KindALAS, nil
+		}
+	case isEPSSHead(trim):
+		return KindEPSS, nil
 	}
-	return "", fmt.Errorf("vulndb: %s: not a feed this version reads (OSV zip or JSON, Debian list or tracker JSON, Alpine secdb JSON)", path)
+	return "", fmt.Errorf("vulndb: %s: not a feed this version reads (OSV, Debian, Alpine/Wolfi/Chainguard secdb, Red Hat CSAF VEX, Amazon Linux updateinfo, CVE JSON 5, NVD, KEV, EPSS)", p)
 }
 
-var osvKeys = []string{"id", "schema_version", "modified", "published", "withdrawn", "aliases", "related", "summary", "details", "severity", "affected", "references", "credits", "database_specific", "upstream"}
-var secdbKeys = []string{"distroversion", "reponame", "archs", "urlprefix", "apkurl", "packages"}
+func isEPSSHead(b []byte) bool {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	if bytes.HasPrefix(line, []byte("#model_version")) || bytes.HasPrefix(line, []byte("#score_date")) {
+		return true
+	}
+	return bytes.HasPrefix(bytes.TrimSpace(line), []byte("cve,epss,percentile"))
+}
 
-// detectJSON looks at the first key of the top-level object: OSV and secdb
-// have fixed field names; the tracker's keys are package names.
+// detectZip tells an OSV export from a zip of CVE records by the first
+// JSON entry's content (Ubuntu's OSV records are named CVE-….json too); a
+// zip wrapping another zip is a cvelistV5 release.
+func detectZip(f *os.File, size int64) (Kind, error) {
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		return "", fmt.Errorf("vulndb: %s: %w", f.Name(), err)
+	}
+	for i, e := range zr.File {
+		if i == 1024 {
+			break
+		}
+		switch path.Ext(e.Name) {
+		case ".zip":
+			return KindCVEZip, nil
+		case ".json":
+			rc, err := e.Open()
+			if err != nil {
+				return "", fmt.Errorf("vulndb: %s: %w", f.Name(), err)
+			}
+			head, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+			rc.Close()
+			if k, _ := detectJSON(bytes.TrimLeft(head, " \t\r\n\ufeff")); k == KindCVERecord {
+				return KindCVEZip, nil
+			}
+			return KindOSVZip, nil
+		}
+	}
+	return KindOSVZip, nil
+}
+
+// detectGzip tells an updateinfo.xml.gz from an EPSS csv.gz.
+func detectGzip(p string) (Kind, error) {
+	head, err := gunzipHead(p, 4096)
+	if err != nil {
+		return "", fmt.Errorf("vulndb: %s: %w", p, err)
+	}
+	trim := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	switch {
+	case isEPSSHead(trim):
+		return KindEPSS, nil
+	case bytes.HasPrefix(trim, []byte("<")):
+		return KindALAS, nil
+	}
+	return "", fmt.Errorf("vulndb: %s: a gzip file that is neither EPSS scores nor an updateinfo.xml", p)
+}
+
+var (
+	osvKeys   = []string{"id", "schema_version", "modified", "published", "withdrawn", "aliases", "related", "summary", "details", "severity", "affected", "references", "credits", "database_specific", "upstream"}
+	secdbKeys = []string{"distroversion", "reponame", "archs", "urlprefix", "apkurl", "packages"}
+	nvdKeys   = []string{"sourceIdentifier", "vulnStatus", "cveTags", "descriptions", "metrics", "weaknesses", "configurations", "lastModified", "timestamp", "cve_count", "feed_name", "cve_items", "resultsPerPage", "startIndex", "totalResults", "format", "vulnerabilities"}
+)
+
+// detectJSON reads the top-level keys: OSV, secdb, CSAF, CVE, NVD and KEV
+// documents have fixed field names; the Debian tracker's keys are package
+// names.
 func detectJSON(head []byte) (Kind, error) {
 	dec := json.NewDecoder(bytes.NewReader(head))
 	if _, err := dec.Token(); err != nil {
 		return "", fmt.Errorf("vulndb: not JSON: %w", err)
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return "", fmt.Errorf("vulndb: not JSON: %w", err)
+	var keys []string
+	for len(keys) < 8 && dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		key, _ := tok.(string)
+		keys = append(keys, key)
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			break
+		}
 	}
-	key, _ := tok.(string)
+	has := func(set []string) bool {
+		for _, k := range keys {
+			if slices.Contains(set, k) {
+				return true
+			}
+		}
+		return false
+	}
 	switch {
-	case slices.Contains(secdbKeys, key):
+	case len(keys) == 0:
+		return "", errors.New("vulndb: an empty JSON object")
+	case slices.Contains(keys, "product_tree") || slices.Contains(keys, "document"):
+		return KindCSAF, nil
+	case slices.Contains(keys, "dataType") || slices.Contains(keys, "cveMetadata"):
+		return KindCVERecord, nil
+	case slices.Contains(keys, "catalogVersion"):
+		return KindKEV, nil
+	case has(secdbKeys):
 		return KindAlpineSecDB, nil
-	case slices.Contains(osvKeys, key):
+	case has(nvdKeys):
+		return KindNVD, nil
+	case slices.Contains(keys, "title") && slices.Contains(keys, "vulnerabilities"):
+		return KindKEV, nil
+	case has(osvKeys):
 		return KindOSVRecord, nil
 	}
 	return KindDebianTracker, nil
+}
+
+// detectDir tells what a folder of JSON files holds from the first file:
+// CVE records, NVD records, CSAF VEX documents or OSV records.
+func detectDir(dir string) (Kind, error) {
+	kind := KindOSVDir
+	errFound := errors.New("found")
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || filepath.Ext(p) != ".json" {
+			return err
+		}
+		k, derr := Detect(p)
+		if derr != nil {
+			return nil
+		}
+		switch k {
+		case KindCVERecord:
+			kind = KindCVEDir
+		case KindNVD:
+			kind = KindNVDDir
+		case KindCSAF:
+			kind = KindCSAFDir
+		}
+		return errFound
+	})
+	if err != nil && !errors.Is(err, errFound) {
+		return "", fmt.Errorf("vulndb: %w", err)
+	}
+	return kind, nil
 }
 
 // layoutFile is one file of a mirror laid out like ../shared/advisories.
@@ -248,33 +506,112 @@ type layoutFile struct {
 	kind Kind
 }
 
-// scanLayout lists the feed files of a local mirror-layout folder.
+// layoutDirs are the top-level folders of the mirror layout.
+var layoutDirs = []string{"osv", "debian", "alpine", "wolfi", "chainguard", "redhat", "amazon", "cve", "nvd", "kev", "epss"}
+
+// scanLayout lists the feed files of a local mirror-layout folder (the
+// layout is documented in README.md, "Vulnerability data").
 func scanLayout(root string) ([]layoutFile, bool) {
 	var out []layoutFile
 	fsys := os.DirFS(root)
+	regular := func(p string) bool {
+		fi, err := fs.Stat(fsys, p)
+		return err == nil && fi.Mode().IsRegular()
+	}
+	dir := func(p string) bool {
+		fi, err := fs.Stat(fsys, p)
+		return err == nil && fi.IsDir()
+	}
+	add := func(name, rel string, kind Kind) {
+		out = append(out, layoutFile{name: name, rel: rel, kind: kind})
+	}
 	zips, _ := fs.Glob(fsys, "osv/*/all.zip")
 	for _, z := range zips {
-		out = append(out, layoutFile{name: "osv/" + strings.Split(z, "/")[1], rel: z, kind: KindOSVZip})
+		add("osv/"+strings.Split(z, "/")[1], z, KindOSVZip)
 	}
 	for _, k := range []string{"DSA", "DLA"} {
-		if fi, err := fs.Stat(fsys, "debian/"+k+"/list"); err == nil && fi.Mode().IsRegular() {
-			out = append(out, layoutFile{name: "debian/" + k, rel: "debian/" + k + "/list", kind: KindDebianList})
+		if regular("debian/" + k + "/list") {
+			add("debian/"+k, "debian/"+k+"/list", KindDebianList)
 		}
 	}
-	if fi, err := fs.Stat(fsys, "debian/tracker.json"); err == nil && fi.Mode().IsRegular() {
-		out = append(out, layoutFile{name: "debian/tracker", rel: "debian/tracker.json", kind: KindDebianTracker})
+	if regular("debian/tracker.json") {
+		add("debian/tracker", "debian/tracker.json", KindDebianTracker)
 	}
 	secdbs, _ := fs.Glob(fsys, "alpine/*/*.json")
 	for _, s := range secdbs {
 		parts := strings.Split(s, "/")
-		out = append(out, layoutFile{name: "alpine/" + parts[1] + "/" + strings.TrimSuffix(parts[2], ".json"), rel: s, kind: KindAlpineSecDB})
+		add("alpine/"+parts[1]+"/"+strings.TrimSuffix(parts[2], ".json"), s, KindAlpineSecDB)
+	}
+	for _, d := range []string{"wolfi", "chainguard"} {
+		if regular(d + "/security.json") {
+			add(d, d+"/security.json", KindAlpineSecDB)
+		}
+	}
+	if archives, _ := fs.Glob(fsys, "redhat/csaf_vex_*.tar.zst"); len(archives) > 0 {
+		sort.Strings(archives)
+		add("redhat/csaf-vex", archives[len(archives)-1], KindCSAFArchive) // the newest by name
+	} else if dir("redhat/vex") {
+		add("redhat/csaf-vex", "redhat/vex", KindCSAFDir)
+	}
+	for _, g := range []string{"amazon/*/updateinfo.xml.gz", "amazon/*/updateinfo.xml"} {
+		infos, _ := fs.Glob(fsys, g)
+		for _, u := range infos {
+			name := "amazon/" + strings.Split(u, "/")[1]
+			if !slices.ContainsFunc(out, func(l layoutFile) bool { return l.name == name }) {
+				add(name, u, KindALAS)
+			}
+		}
+	}
+	if dir("cve") {
+		if cz, _ := fs.Glob(fsys, "cve/*.zip"); len(cz) > 0 {
+			add("cve", cz[0], KindCVEZip)
+		} else {
+			add("cve", "cve", KindCVEDir)
+		}
+	}
+	if dir("nvd") {
+		feeds, _ := fs.Glob(fsys, "nvd/CVE-*.json*")
+		feeds = slices.DeleteFunc(feeds, func(f string) bool { return strings.Count(path.Base(f), "-") > 1 })
+		if len(feeds) > 0 {
+			for _, f := range feeds {
+				add("nvd/"+strings.TrimSuffix(strings.TrimSuffix(path.Base(f), ".xz"), ".json"), f, KindNVD)
+			}
+		} else {
+			add("nvd", "nvd", KindNVDDir)
+		}
+	}
+	if regular("kev/known_exploited_vulnerabilities.json") {
+		add("kev", "kev/known_exploited_vulnerabilities.json", KindKEV)
+	}
+	for _, e := range []string{"epss/epss_scores-current.csv.gz", "epss/epss_scores-current.csv"} {
+		if regular(e) {
+			add("epss", e, KindEPSS)
+			break
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	isLayout := false
-	for _, d := range []string{"osv", "debian", "alpine"} {
-		if fi, err := fs.Stat(fsys, d); err == nil && fi.IsDir() {
-			isLayout = true
-		}
+	for _, d := range layoutDirs {
+		isLayout = isLayout || dir(d)
 	}
 	return out, isLayout
+}
+
+// gunzipHead returns the first n bytes of a gzip file's content.
+func gunzipHead(p string, n int64) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	b, err := io.ReadAll(io.LimitReader(zr, n))
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return b, nil
 }

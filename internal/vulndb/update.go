@@ -52,9 +52,13 @@ type ImportOptions struct {
 
 // Import builds the database at dbPath from local files: OSV all.zip files,
 // folders of OSV JSON records, single OSV records, Debian DSA/DLA lists and
-// tracker JSON, Alpine secdb files, or folders laid out like a mirror
-// (osv/<Ecosystem>/all.zip, debian/DSA/list, alpine/v3.N/main.json…). Any
-// file that fails to parse fails the import and leaves the old database.
+// tracker JSON, Alpine, Wolfi and Chainguard secdb files, Red Hat CSAF VEX
+// documents (one, a folder, or the tar.zst archive), Amazon Linux
+// updateinfo.xml[.gz], CVE JSON 5 records (one, a folder, a zip), NVD
+// records and feeds, the CISA KEV catalog, EPSS scores, or folders laid out
+// like a mirror (osv/<Ecosystem>/all.zip, debian/DSA/list,
+// alpine/v3.N/main.json, cve/, kev/…; see scanLayout). Any file that fails
+// to parse fails the import and leaves the old database.
 func Import(ctx context.Context, dbPath string, paths []string, opts ImportOptions) (*Report, error) {
 	unlock, err := lock(dbPath)
 	if err != nil {
@@ -105,9 +109,13 @@ func Import(ctx context.Context, dbPath string, paths []string, opts ImportOptio
 }
 
 func buildParsed(ctx context.Context, dbPath string, all []*parsed, builtAt time.Time) (*Meta, error) {
-	var sources []SourceMeta
+	var (
+		sources []SourceMeta
+		cves    []*advisory.CVEInfo
+	)
 	for _, p := range all {
 		sources = append(sources, p.meta)
+		cves = append(cves, p.cves...)
 	}
 	seq := func(yield func(*advisory.Advisory, error) bool) {
 		for _, p := range all {
@@ -118,7 +126,7 @@ func buildParsed(ctx context.Context, dbPath string, all []*parsed, builtAt time
 			}
 		}
 	}
-	return Build(ctx, dbPath, seq, BuildOptions{Sources: sources, BuiltAt: builtAt})
+	return Build(ctx, dbPath, seq, BuildOptions{Sources: sources, CVEs: cves, BuiltAt: builtAt})
 }
 
 // UpdateOptions configures Update.

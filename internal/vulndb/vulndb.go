@@ -49,7 +49,11 @@ import (
 
 // SchemaVersion is the layout version written into every database. Bump it
 // when the codec or the bucket layout changes; Open refuses other versions.
-const SchemaVersion = 1
+//
+//	1  first layout
+//	2  severity statements carry their origin; advisories carry KEV and
+//	   EPSS; package records carry rpm module streams and binaries
+const SchemaVersion = 2
 
 var (
 	// ErrNotFound is returned by Advisory for an unknown id.

@@ -24,6 +24,9 @@ const (
 	tagLicense   = 1014
 	tagArch      = 1022
 	tagSourceRPM = 1044
+	// tagModularityLabel is RPMTAG_MODULARITYLABEL: "name:stream:version:context"
+	// of the module stream a package was built in (RHEL 8 and later).
+	tagModularityLabel = 5096
 
 	typeInt32       = 4
 	typeString      = 6
@@ -42,6 +45,7 @@ var errHeader = errors.New("malformed rpm header")
 // header holds the tags the inventory uses.
 type header struct {
 	name, version, release, arch, sourceRPM, license string
+	modularityLabel                                  string
 	epoch                                            int64 // -1 when absent
 }
 
@@ -84,6 +88,8 @@ func parseHeader(blob []byte) (*header, error) {
 			dst = &h.sourceRPM
 		case tagLicense:
 			dst = &h.license
+		case tagModularityLabel:
+			dst = &h.modularityLabel
 		case tagEpoch:
 		default:
 			continue

@@ -36,6 +36,7 @@ import (
 	"io"
 	"io/fs"
 	pathpkg "path"
+	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
@@ -57,7 +58,7 @@ var _ catalog.Cataloger = (*Cataloger)(nil)
 func (*Cataloger) Name() string { return "rpm" }
 
 // Version implements [catalog.Cataloger].
-func (*Cataloger) Version() string { return "1" }
+func (*Cataloger) Version() string { return "2" }
 
 type reader func(r io.ReaderAt, size int64, fn func(blob []byte) error) error
 
@@ -158,6 +159,9 @@ func readPackages(ctx context.Context, read reader, r io.ReaderAt, size int64, p
 				p.SourceVersion = fmt.Sprintf("%d:%s", h.epoch, version)
 			}
 		}
+		if name, stream, ok := moduleStream(h.modularityLabel); ok {
+			p.Module = name + ":" + stream
+		}
 		pkgs = append(pkgs, p)
 		return nil
 	})
@@ -166,6 +170,17 @@ func readPackages(ctx context.Context, read reader, r io.ReaderAt, size int64, p
 	}
 	sbom.Sort(pkgs)
 	return pkgs, errors.Join(skipped...)
+}
+
+// moduleStream reads "nodejs:18:8080020230822150807:63b34585" into its
+// module name and stream.
+func moduleStream(label string) (name, stream string, ok bool) {
+	name, rest, ok := strings.Cut(label, ":")
+	if !ok || name == "" {
+		return "", "", false
+	}
+	stream, _, _ = strings.Cut(rest, ":")
+	return name, stream, stream != ""
 }
 
 // ReadsDatabases marks rpmdb files as package databases.

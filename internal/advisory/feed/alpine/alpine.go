@@ -1,6 +1,10 @@
 // Package alpine reads Alpine Linux's security database (secdb,
 // https://secdb.alpinelinux.org/): one JSON file per branch and repository,
-// v3.N/main.json and v3.N/community.json.
+// v3.N/main.json and v3.N/community.json; and the secdb files Wolfi
+// (https://packages.wolfi.dev/os/security.json) and Chainguard
+// (https://packages.cgr.dev/chainguard/security.json) publish in the same
+// shape, without a branch: those distributions roll, so their ecosystem is
+// "Wolfi" or "Chainguard" and the file's urlprefix says which.
 //
 // Data flow: NewFetcher downloads a file into the feed cache; Parse turns it
 // into advisory.Advisory values offline. secdb lists, per origin package,
@@ -44,6 +48,29 @@ var Branches = func() []string {
 // Repos are the repositories secdb publishes per branch.
 var Repos = []string{"main", "community"}
 
+// Publisher locations of the rolling distributions' secdb files.
+const (
+	WolfiURL      = "https://packages.wolfi.dev/os/security.json"
+	ChainguardURL = "https://packages.cgr.dev/chainguard/security.json"
+)
+
+// Rolling names the secdb of a rolling distribution: its ecosystem, the
+// data_source of its findings and the prefix of its advisory ids.
+type Rolling struct {
+	Ecosystem, Source, Prefix string
+}
+
+var (
+	Wolfi      = Rolling{Ecosystem: "Wolfi", Source: "wolfi-secdb", Prefix: "WOLFI-"}
+	Chainguard = Rolling{Ecosystem: "Chainguard", Source: "chainguard-secdb", Prefix: "CHAINGUARD-"}
+)
+
+// NewRollingFetcher returns the Fetcher of a rolling distribution's secdb
+// at url, cached as <wolfi|chainguard>/security.json.
+func NewRollingFetcher(d *feed.Downloader, r Rolling, url string) *feed.HTTPFetcher {
+	return d.Fetcher(strings.ToLower(r.Ecosystem)+"/security.json", url)
+}
+
 // NewFetcher returns the Fetcher of base/<branch>/<repo>.json, cached as
 // alpine/<branch>/<repo>.json.
 func NewFetcher(d *feed.Downloader, base, branch, repo string) *feed.HTTPFetcher {
@@ -54,6 +81,7 @@ func NewFetcher(d *feed.Downloader, base, branch, repo string) *feed.HTTPFetcher
 type secdb struct {
 	DistroVersion string `json:"distroversion"`
 	RepoName      string `json:"reponame"`
+	URLPrefix     string `json:"urlprefix"`
 	Packages      []struct {
 		Pkg struct {
 			Name     string              `json:"name"`
@@ -69,7 +97,8 @@ var (
 	nameRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
 )
 
-// Parse parses one secdb file.
+// Parse parses one secdb file: Alpine's (with a distroversion) or a
+// rolling distribution's (Wolfi's or Chainguard's, told apart by urlprefix).
 func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
@@ -82,10 +111,15 @@ func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 	if err := json.Unmarshal(data, &db); err != nil {
 		return nil, fmt.Errorf("alpine: decode secdb: %w", err)
 	}
-	if !branchRE.MatchString(db.DistroVersion) {
-		return nil, fmt.Errorf("alpine: secdb distroversion %.40q is not a branch like \"v3.19\"", db.DistroVersion)
+	eco, source, prefix := "Alpine:"+db.DistroVersion, "alpine-secdb", "ALPINE-"
+	switch {
+	case db.DistroVersion == "" && rollingHost(db.URLPrefix, "packages.wolfi.dev"):
+		eco, source, prefix = Wolfi.Ecosystem, Wolfi.Source, Wolfi.Prefix
+	case db.DistroVersion == "" && rollingHost(db.URLPrefix, "packages.cgr.dev"):
+		eco, source, prefix = Chainguard.Ecosystem, Chainguard.Source, Chainguard.Prefix
+	case !branchRE.MatchString(db.DistroVersion):
+		return nil, fmt.Errorf("alpine: secdb distroversion %.40q is not a branch like \"v3.19\" (and urlprefix %.60q is neither Wolfi's nor Chainguard's)", db.DistroVersion, db.URLPrefix)
 	}
-	eco := "Alpine:" + db.DistroVersion
 	byID := map[string]*advisory.Advisory{}
 	for i, p := range db.Packages {
 		if i%512 == 0 && ctx.Err() != nil {
@@ -116,10 +150,10 @@ func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 					aff.Status = advisory.Fixed
 					aff.Ranges = []advisory.Range{{Type: "ECOSYSTEM", Events: []advisory.Event{{Introduced: "0"}, {Fixed: v}}}}
 				}
-				id := "ALPINE-" + ids[0]
+				id := prefix + ids[0]
 				a := byID[id]
 				if a == nil {
-					a = &advisory.Advisory{ID: id, Source: "alpine-secdb"}
+					a = &advisory.Advisory{ID: id, Source: source}
 					byID[id] = a
 				}
 				for _, x := range ids {
@@ -138,6 +172,16 @@ func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// rollingHost reports whether a secdb urlprefix is served by host.
+func rollingHost(prefix, host string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(prefix), "https://")
+	if !ok {
+		return false
+	}
+	h, _, _ := strings.Cut(rest, "/")
+	return h == host
 }
 
 // SplitIDs reads one secfixes entry. Entries hold one or several ids

@@ -22,6 +22,8 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +31,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
+	"github.com/bulwark-sec/bulwark/internal/distro"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -61,6 +64,8 @@ type record struct {
 	Published        string          `json:"published"`
 	Withdrawn        string          `json:"withdrawn"`
 	Aliases          []string        `json:"aliases"`
+	Related          []string        `json:"related"`
+	Upstream         []string        `json:"upstream"`
 	Summary          string          `json:"summary"`
 	Details          string          `json:"details"`
 	Severity         []severity      `json:"severity"`
@@ -96,7 +101,8 @@ type osvRange struct {
 }
 
 // specific is the part of ecosystem_specific / database_specific we use:
-// GHSA and others put a severity word there, Go its affected imports.
+// GHSA and others put a severity word there, Go its affected imports,
+// Ubuntu its priority and the binary packages of the fixing upload.
 type specific struct {
 	Severity json.RawMessage `json:"severity"`
 	Imports  []struct {
@@ -105,9 +111,13 @@ type specific struct {
 		GOOS    []string `json:"goos"`
 		GOARCH  []string `json:"goarch"`
 	} `json:"imports"`
+	UbuntuPriority json.RawMessage     `json:"ubuntu_priority"`
+	Binaries       []map[string]string `json:"binaries"`
 }
 
-// ParseRecord parses one OSV JSON record.
+// ParseRecord parses one OSV JSON record. It returns nil (and no error) for
+// a record that is not about a vulnerability (a rebuild's bug fix
+// advisory).
 func ParseRecord(data []byte) (*advisory.Advisory, error) {
 	if len(data) > MaxRecordSize {
 		return nil, fmt.Errorf("osv: record of %d bytes is over the %d-byte limit", len(data), MaxRecordSize)
@@ -131,6 +141,16 @@ func convert(r *record) (*advisory.Advisory, error) {
 		return nil, fmt.Errorf("osv: record id %.40q is not a valid identifier", r.ID)
 	}
 	a := &advisory.Advisory{ID: r.ID, Aliases: cleanList(r.Aliases), Summary: summary(r.Summary, r.Details)}
+	if distroAdvisory(r.ID) {
+		// An ALSA, RLSA or SUSE-SU record lists the CVEs it fixes under
+		// "related" (or "upstream"): they are what people search for, and
+		// what severities are joined by.
+		for _, id := range append(cleanList(r.Related), cleanList(r.Upstream)...) {
+			if advisory.IsCVE(id) && !slices.Contains(a.Aliases, id) {
+				a.Aliases = append(a.Aliases, id)
+			}
+		}
+	}
 	var err error
 	if a.Published, err = parseTime(r.Published); err != nil {
 		return nil, fmt.Errorf("osv: %s: published: %w", r.ID, err)
@@ -142,6 +162,10 @@ func convert(r *record) (*advisory.Advisory, error) {
 		return nil, fmt.Errorf("osv: %s: withdrawn: %w", r.ID, err)
 	}
 	a.Severity = scores(r.Severity, r.DatabaseSpecific)
+	rating, module := redHatSummary(r.Summary)
+	if rating != "" {
+		a.Severity = append(a.Severity, advisory.Score{Type: "URGENCY", Score: rating})
+	}
 	for _, ref := range r.References {
 		if ref.URL != "" && len(ref.URL) <= 4096 {
 			a.References = append(a.References, ref.URL)
@@ -149,21 +173,87 @@ func convert(r *record) (*advisory.Advisory, error) {
 	}
 	for i := range r.Affected {
 		if aff, ok := convertAffected(&r.Affected[i]); ok {
+			if modular(aff) {
+				aff.Module = module
+			}
 			a.Affected = append(a.Affected, aff)
 		}
+	}
+	if bugFixOnly(a) {
+		return nil, nil
 	}
 	a.Source = "osv"
 	if len(r.Affected) > 0 && r.Affected[0].Package.Ecosystem != "" {
 		base, _, _ := strings.Cut(r.Affected[0].Package.Ecosystem, ":")
-		a.Source = "osv-" + strings.ToLower(base)
+		a.Source = "osv-" + strings.ReplaceAll(strings.ToLower(strings.TrimSpace(base)), " ", "-")
 	}
 	return a, nil
+}
+
+// bugFixOnly reports a bug fix or enhancement advisory of a Red Hat
+// rebuild (ALBA, ALEA, RLBA, RLEA) that names no CVE: it fixes no
+// vulnerability, so it is not a finding.
+func bugFixOnly(a *advisory.Advisory) bool {
+	for _, p := range []string{"ALBA-", "ALEA-", "RLBA-", "RLEA-"} {
+		if strings.HasPrefix(a.ID, p) {
+			return len(a.CVEs()) == 0
+		}
+	}
+	return false
+}
+
+// distroAdvisory reports whether id is a distribution's advisory (rather
+// than a vulnerability record), whose related ids are the CVEs it fixes.
+func distroAdvisory(id string) bool {
+	for _, p := range []string{"ALSA-", "ALBA-", "ALEA-", "RLSA-", "RLBA-", "RLEA-", "RXSA-", "SUSE-", "openSUSE-"} {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// "Important: nodejs:18 security update": the Red Hat rating AlmaLinux
+	// and Rocky Linux put first in a summary.
+	ratingPrefix = regexp.MustCompile(`^(Critical|Important|Moderate|Low): `)
+	// "nodejs:18", "container-tools:4.0": an rpm module stream.
+	moduleStream = regexp.MustCompile(`(?:^|\s)([A-Za-z0-9][A-Za-z0-9_.+-]*:[A-Za-z0-9][A-Za-z0-9_.+-]*)(?:\s|$)`)
+)
+
+// redHatSummary reads the rating of a Red Hat rebuild's advisory summary
+// ("Important: nodejs:18 security update") and the module stream it
+// updates: "*" when the summary names none or several.
+func redHatSummary(sum string) (rating, module string) {
+	if m := ratingPrefix.FindStringSubmatch(sum); m != nil {
+		rating = m[1]
+	}
+	streams := moduleStream.FindAllStringSubmatch(ratingPrefix.ReplaceAllString(sum, ""), -1)
+	module = "*"
+	if len(streams) == 1 {
+		module = streams[0][1]
+	}
+	return rating, module
+}
+
+// modular reports whether a statement is about a modular build: its fixed
+// version's release says so ("1:18.17.1-1.module_el8.8.0+3613+b8b4bfd6",
+// "3.0.7-1.module+el8.8.0+1234+abcd").
+func modular(a advisory.Affected) bool {
+	for _, r := range a.Ranges {
+		for _, e := range r.Events {
+			if strings.Contains(e.Fixed, ".module_el") || strings.Contains(e.Fixed, ".module+el") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // convertAffected keeps a package statement that can match something: it
 // needs a name and at least one usable range or explicit version.
 func convertAffected(in *affected) (advisory.Affected, bool) {
-	out := advisory.Affected{Ecosystem: strings.TrimSpace(in.Package.Ecosystem), Package: strings.TrimSpace(in.Package.Name)}
+	out := advisory.Affected{Ecosystem: distro.CanonicalEcosystem(strings.TrimSpace(in.Package.Ecosystem)), Package: strings.TrimSpace(in.Package.Name)}
 	if out.Ecosystem == "" || out.Package == "" {
 		return advisory.Affected{}, false
 	}
@@ -193,6 +283,10 @@ func convertAffected(in *affected) (advisory.Affected, bool) {
 		if w := severityWord(es.Severity); w != "" {
 			out.Severity = append(out.Severity, advisory.Score{Type: "URGENCY", Score: w})
 		}
+		if w := severityWord(es.UbuntuPriority); w != "" {
+			out.Severity = append(out.Severity, advisory.Score{Type: "URGENCY", Score: w})
+		}
+		out.Binaries = binaries(es.Binaries)
 		for _, im := range es.Imports {
 			if im.Path == "" {
 				continue
@@ -203,6 +297,25 @@ func convertAffected(in *affected) (advisory.Affected, bool) {
 		}
 	}
 	return out, true
+}
+
+// binaries reads Ubuntu's ecosystem_specific.binaries, a list of
+// {binary: version} objects. Debug symbols and installer packages (udebs)
+// are never installed in images and are left out.
+func binaries(in []map[string]string) []advisory.Binary {
+	var out []advisory.Binary
+	for _, m := range in {
+		for name, v := range m {
+			name, v = strings.TrimSpace(name), strings.TrimSpace(v)
+			if name == "" || v == "" || len(name) > 256 || len(v) > 256 ||
+				strings.HasSuffix(name, "-dbgsym") || strings.HasSuffix(name, "-udeb") {
+				continue
+			}
+			out = append(out, advisory.Binary{Name: name, Version: v})
+		}
+	}
+	slices.SortFunc(out, func(a, b advisory.Binary) int { return strings.Compare(a.Name, b.Name) })
+	return slices.CompactFunc(out, func(a, b advisory.Binary) bool { return a.Name == b.Name })
 }
 
 func oneField(e advisory.Event) bool {
@@ -241,12 +354,13 @@ func parseSpecific(raw json.RawMessage) *specific {
 	var s specific
 	if err := json.Unmarshal(raw, &s); err != nil {
 		var sev struct {
-			Severity json.RawMessage `json:"severity"`
+			Severity       json.RawMessage `json:"severity"`
+			UbuntuPriority json.RawMessage `json:"ubuntu_priority"`
 		}
 		if json.Unmarshal(raw, &sev) != nil {
 			return nil
 		}
-		return &specific{Severity: sev.Severity}
+		return &specific{Severity: sev.Severity, UbuntuPriority: sev.UbuntuPriority}
 	}
 	return &s
 }
@@ -340,7 +454,9 @@ func ParseZip(ctx context.Context, r io.ReaderAt, size int64) ([]*advisory.Advis
 		if err != nil {
 			return nil, fmt.Errorf("osv: zip entry %q: %w", f.Name, err)
 		}
-		out = append(out, a)
+		if a != nil {
+			out = append(out, a)
+		}
 	}
 	sortByID(out)
 	return out, nil
@@ -393,7 +509,9 @@ func ParseDir(ctx context.Context, fsys fs.FS, root string) ([]*advisory.Advisor
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		out = append(out, a)
+		if a != nil {
+			out = append(out, a)
+		}
 		return nil
 	})
 	if err != nil {

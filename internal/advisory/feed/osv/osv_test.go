@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,6 +111,98 @@ func TestParseRecord(t *testing.T) {
 	}
 }
 
+func TestParseDistroRecords(t *testing.T) {
+	read := func(name string) *advisory.Advisory {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ParseRecord(b)
+		if err != nil || a == nil {
+			t.Fatalf("%s: %v, %v", name, a, err)
+		}
+		return a
+	}
+	t.Run("ubuntu", func(t *testing.T) {
+		a := read("CVE-2023-38408.json")
+		if a.Source != "osv-ubuntu" || len(a.Severity) != 1 || a.Severity[0].Type != "CVSS_V3" {
+			t.Errorf("advisory %s %+v", a.Source, a.Severity)
+		}
+		var jammy *advisory.Affected
+		for i, af := range a.Affected {
+			if af.Ecosystem == "Ubuntu:22.04:LTS" && af.Package == "openssh" {
+				jammy = &a.Affected[i]
+			}
+		}
+		if jammy == nil {
+			t.Fatal("no Ubuntu:22.04:LTS openssh statement")
+		}
+		if diff := cmp.Diff([]advisory.Score{{Type: "URGENCY", Score: "medium"}}, jammy.Severity); diff != "" {
+			t.Errorf("priority (-want +got):\n%s", diff)
+		}
+		want := []advisory.Binary{
+			{Name: "openssh-client", Version: "1:8.9p1-3ubuntu0.3"}, {Name: "openssh-server", Version: "1:8.9p1-3ubuntu0.3"},
+			{Name: "openssh-sftp-server", Version: "1:8.9p1-3ubuntu0.3"}, {Name: "openssh-tests", Version: "1:8.9p1-3ubuntu0.3"},
+			{Name: "ssh", Version: "1:8.9p1-3ubuntu0.3"}, {Name: "ssh-askpass-gnome", Version: "1:8.9p1-3ubuntu0.3"},
+		}
+		if diff := cmp.Diff(want, jammy.Binaries); diff != "" {
+			t.Errorf("binaries without dbgsym and udebs (-want +got):\n%s", diff)
+		}
+		if got := jammy.Ranges[0].Events[1].Fixed; got != "1:8.9p1-3ubuntu0.3" {
+			t.Errorf("fixed %q", got)
+		}
+	})
+	t.Run("almalinux module", func(t *testing.T) {
+		a := read("ALSA-2021:4916.json")
+		if diff := cmp.Diff([]string{"CVE-2021-44227"}, a.Aliases); diff != "" {
+			t.Errorf("aliases from related (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]advisory.Score{{Type: "URGENCY", Score: "Important"}}, a.Severity); diff != "" {
+			t.Errorf("rating (-want +got):\n%s", diff)
+		}
+		for _, af := range a.Affected {
+			if af.Module != "mailman:2.1" || af.Ecosystem != "AlmaLinux:8" {
+				t.Errorf("statement %s %s module %q", af.Ecosystem, af.Package, af.Module)
+			}
+		}
+	})
+	t.Run("almalinux plain", func(t *testing.T) {
+		a := read("ALSA-2026:0067.json")
+		for _, af := range a.Affected {
+			if af.Module != "" {
+				t.Errorf("%s: module %q on a non-modular fix", af.Package, af.Module)
+			}
+		}
+		if len(a.Severity) != 1 || a.Severity[0].Score != "Moderate" {
+			t.Errorf("severity %+v", a.Severity)
+		}
+	})
+	t.Run("suse", func(t *testing.T) {
+		a := read("SUSE-SU-2024:0114-1.json")
+		if a.Source != "osv-suse" {
+			t.Errorf("source %q", a.Source)
+		}
+		if diff := cmp.Diff([]string{"CVE-2023-6129", "CVE-2023-6237"}, a.Aliases); diff != "" {
+			t.Errorf("aliases (-want +got):\n%s", diff)
+		}
+		var ecos []string
+		for _, af := range a.Affected {
+			ecos = append(ecos, af.Ecosystem)
+		}
+		want := []string{"SUSE:Linux Enterprise Server 15 SP5", "SUSE:Linux Enterprise Micro 5.5", "openSUSE:Leap 15.5"}
+		if diff := cmp.Diff(want, ecos); diff != "" {
+			t.Errorf("ecosystems (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("bug fix advisory", func(t *testing.T) {
+		a, err := ParseRecord([]byte(`{"id":"ALBA-2019:0973","summary":"x bug fix update","affected":[{"package":{"ecosystem":"AlmaLinux:8","name":"x"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1-1.el8"}]}]}]}`))
+		if err != nil || a != nil {
+			t.Errorf("got %v, %v; want nothing", a, err)
+		}
+	})
+}
+
 func TestParseRecordErrors(t *testing.T) {
 	tests := []struct{ name, in, wantErr string }{
 		{"not json", `garbage`, "decode record"},
@@ -139,7 +232,8 @@ func TestParseDir(t *testing.T) {
 	for _, a := range got {
 		ids = append(ids, a.ID)
 	}
-	if diff := cmp.Diff([]string{"GHSA-xxxx-yyyy-zzzz", "GO-2021-0068", "WITHDRAWN-1"}, ids); diff != "" {
+	want := []string{"ALSA-2021:4916", "ALSA-2026:0067", "CVE-2023-38408", "GHSA-xxxx-yyyy-zzzz", "GO-2021-0068", "SUSE-SU-2024:0114-1", "WITHDRAWN-1"}
+	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("ids (-want +got):\n%s", diff)
 	}
 }
@@ -171,6 +265,37 @@ func TestParseZipReal(t *testing.T) {
 			}
 			if stdlib == 0 {
 				t.Error("no stdlib records: the module name must be kept as is")
+			}
+		}},
+		{"Ubuntu", 52, 0, func(t *testing.T, byID map[string]*advisory.Advisory) {
+			a := byID["CVE-2022-37434"]
+			if a.Source != "osv-ubuntu" {
+				t.Errorf("source %q", a.Source)
+			}
+			ecos := map[string]bool{}
+			for _, a := range byID {
+				for _, af := range a.Affected {
+					ecos[af.Ecosystem] = true
+				}
+			}
+			for _, e := range []string{"Ubuntu:22.04:LTS", "Ubuntu:Pro:18.04:LTS", "Ubuntu:24.04:LTS"} {
+				if !ecos[e] {
+					t.Errorf("no records for %s", e)
+				}
+			}
+		}},
+		{"AlmaLinux", 4440, 0, func(t *testing.T, byID map[string]*advisory.Advisory) {
+			// 5637 records, less 1197 bug fix and enhancement advisories
+			// that name no CVE.
+			a := byID["ALSA-2023:5143"]
+			if a == nil || a.Source != "osv-almalinux" || !slices.Contains(a.Aliases, "CVE-2023-36799") {
+				t.Fatalf("ALSA-2023:5143 = %+v", a)
+			}
+			if diff := cmp.Diff([]advisory.Score{{Type: "URGENCY", Score: "Moderate"}}, a.Severity); diff != "" {
+				t.Errorf("severity (-want +got):\n%s", diff)
+			}
+			if byID["ALBA-2019:0973"] != nil {
+				t.Error("a bug fix advisory was kept")
 			}
 		}},
 		{"PyPI", 2661, 10, func(t *testing.T, byID map[string]*advisory.Advisory) {
@@ -300,7 +425,7 @@ func FuzzParseRecord(f *testing.F) {
 	f.Add([]byte(`{"id":"A-1","affected":[{"package":{"ecosystem":"PyPI","name":"A_b"},"versions":["1"]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := ParseRecord(data)
-		if err != nil {
+		if err != nil || a == nil {
 			return
 		}
 		if a.ID == "" {
