@@ -273,9 +273,18 @@ func deriveName(path string, kind Kind, advs []*advisory.Advisory) string {
 	base := filepath.Base(path)
 	switch kind {
 	case KindOSVZip, KindOSVDir, KindOSVRecord:
+		// The ecosystem ("osv/Go", "osv/Ubuntu") when the records share
+		// one, else the file's name.
+		seen := map[string]bool{}
 		for _, a := range advs {
-			if len(a.Affected) > 0 {
-				return "osv/" + a.Affected[0].Ecosystem
+			for _, af := range a.Affected {
+				eco, _, _ := strings.Cut(af.Ecosystem, ":")
+				seen[eco] = true
+			}
+		}
+		if len(seen) == 1 {
+			for eco := range seen {
+				return "osv/" + eco
 			}
 		}
 		return "osv/" + base

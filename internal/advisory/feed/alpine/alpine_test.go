@@ -138,6 +138,11 @@ func FuzzParse(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join("testdata", "v3.19", "main.json")); err == nil {
 		f.Add(b)
 	}
+	for _, r := range []string{"wolfi", "chainguard"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", r, "security.json")); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Add([]byte(`{"distroversion": "v3.3", "reponame": "community", "packages": null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		advs, err := Parse(context.Background(), bytes.NewReader(data))
@@ -145,9 +150,54 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, a := range advs {
-			if !strings.HasPrefix(a.ID, "ALPINE-") || len(a.Aliases) == 0 {
+			prefixed := strings.HasPrefix(a.ID, "ALPINE-") || strings.HasPrefix(a.ID, Wolfi.Prefix) || strings.HasPrefix(a.ID, Chainguard.Prefix)
+			if !prefixed || len(a.Aliases) == 0 {
 				t.Fatalf("bad advisory %+v", a)
 			}
 		}
 	})
+}
+
+// testdata/wolfi and testdata/chainguard follow the security.json files
+// Wolfi and Chainguard publish: Alpine's secdb shape without a branch.
+func TestParseRolling(t *testing.T) {
+	for _, r := range []Rolling{Wolfi, Chainguard} {
+		t.Run(r.Ecosystem, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", strings.ToLower(r.Ecosystem), "security.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got, err := Parse(context.Background(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byID := map[string]*advisory.Advisory{}
+			for _, a := range got {
+				byID[a.ID] = a
+				if a.Source != r.Source {
+					t.Errorf("%s: source %q", a.ID, a.Source)
+				}
+				for _, af := range a.Affected {
+					if af.Ecosystem != r.Ecosystem {
+						t.Errorf("%s: ecosystem %q", a.ID, af.Ecosystem)
+					}
+				}
+			}
+			if len(got) != 6 {
+				t.Errorf("%d advisories, want 6", len(got))
+			}
+			a := byID[r.Prefix+"CVE-2023-0286"]
+			if a == nil || len(a.Aliases) != 2 || a.Affected[0].Ranges[0].Events[1].Fixed != "3.0.8-r0" {
+				t.Fatalf("%sCVE-2023-0286 = %+v", r.Prefix, a)
+			}
+			if na := byID[r.Prefix+"CVE-2023-0216"]; na == nil || na.Affected[0].Status != advisory.NotAffected {
+				t.Errorf("secfix 0 is not affected: %+v", na)
+			}
+		})
+	}
+	// Without a branch, only Wolfi's and Chainguard's hosts are accepted.
+	if _, err := Parse(context.Background(), strings.NewReader(`{"urlprefix":"https://packages.example.com","packages":[]}`)); err == nil {
+		t.Error("an unknown rolling secdb parsed")
+	}
 }

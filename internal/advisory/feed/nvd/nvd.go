@@ -247,6 +247,9 @@ func (g *guardReader) Read(p []byte) (int, error) {
 	if g.read-g.dec.InputOffset() > MaxRecordSize {
 		return 0, fmt.Errorf("nvd: a record is over the %d-byte limit", MaxRecordSize)
 	}
+	if len(p) > 1<<20 {
+		p = p[:1<<20] // small steps, so the check above runs often
+	}
 	n, err := g.r.Read(p)
 	g.read += int64(n)
 	return n, err
