@@ -81,23 +81,27 @@ func newDBUpdateCmd(s *streams, resolve func() (string, error)) *cobra.Command {
 		opts       vulndb.UpdateOptions
 		ecosystems []string
 		branches   []string
+		amazon     []string
 	)
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Download the advisory feeds and compile the database",
 		Long: `Download the advisory feeds from their publishers (or from --mirror, a server
 laid out like osv/<Ecosystem>/all.zip, debian/DSA/list, debian/DLA/list,
-debian/tracker.json, alpine/v3.N/{main,community}.json) and compile the
-database. Unchanged feeds are not downloaded again (ETag, Last-Modified);
-interrupted downloads resume; files the server lacks are skipped and listed.
-A failed or interrupted update leaves the previous database in place.`,
+debian/tracker.json, alpine/v3.N/{main,community}.json, wolfi/security.json,
+chainguard/security.json, redhat/archive_latest.txt, amazon/<release>/updateinfo.xml.gz,
+kev/known_exploited_vulnerabilities.json, epss/epss_scores-current.csv.gz,
+nvd/CVE-all.json.xz, cve/cves.zip) and compile the database. Unchanged feeds
+are not downloaded again (ETag, Last-Modified); interrupted downloads resume;
+files the server lacks are skipped and listed. A failed or interrupted update
+leaves the previous database in place.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path, err := resolve()
 			if err != nil {
 				return err
 			}
-			opts.Ecosystems, opts.AlpineBranches = ecosystems, branches
+			opts.Ecosystems, opts.AlpineBranches, opts.AmazonReleases = ecosystems, branches, amazon
 			opts.UserAgent = "bulwark/" + Version()
 			rep, err := vulndb.Update(cmd.Context(), path, opts)
 			if host, why, ok := unreachable(err); ok {
@@ -115,7 +119,10 @@ A failed or interrupted update leaves the previous database in place.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Mirror, "mirror", "", "base URL of a feed mirror instead of the publishers")
-	f.StringSliceVar(&ecosystems, "ecosystems", nil, "OSV ecosystems to download (default Go,PyPI,npm,Maven,crates.io,RubyGems,Packagist,NuGet)")
+	f.StringSliceVar(&ecosystems, "ecosystems", nil, "OSV ecosystems to download (default Go,PyPI,npm,Maven,crates.io,RubyGems,Packagist,NuGet,Ubuntu,AlmaLinux,Rocky Linux,SUSE,openSUSE)")
+	f.StringSliceVar(&amazon, "amazon-releases", nil, "Amazon Linux releases whose advisories to download (default 2,2023)")
+	f.BoolVar(&opts.NVD, "nvd", false, "also download NVD's CVSS scores (fkie-cad/nvd-json-data-feeds CVE-all.json.xz, about 100 MiB)")
+	f.StringVar(&opts.CVEURL, "cve-url", "", "URL of a zip of CVE JSON 5 records (a CVEProject/cvelistV5 release asset) for CNA and CISA ADP severities")
 	f.StringSliceVar(&branches, "alpine-branches", nil, "Alpine secdb branches to download (default v3.2 to v3.22)")
 	f.BoolVar(&opts.NoDebianTracker, "no-debian-tracker", false, "skip the Debian tracker JSON (the DSA/DLA lists are still used)")
 	f.BoolVar(&opts.Force, "force", false, "rebuild even when no feed changed")

@@ -7,15 +7,23 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/alas"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/alpine"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/csaf"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/debian"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/epss"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/kev"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed/nvd"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/osv"
 )
 
@@ -133,9 +141,23 @@ func buildParsed(ctx context.Context, dbPath string, all []*parsed, builtAt time
 type UpdateOptions struct {
 	// Mirror is the base URL of a mirror laid out like ../shared/advisories
 	// (osv/<Ecosystem>/all.zip, debian/DSA/list, debian/DLA/list,
-	// debian/tracker.json, alpine/v3.N/{main,community}.json). Empty means
-	// the publishers.
+	// debian/tracker.json, alpine/v3.N/{main,community}.json,
+	// wolfi/security.json, chainguard/security.json,
+	// redhat/archive_latest.txt and the archive it names,
+	// amazon/<release>/updateinfo.xml.gz, kev/known_exploited_vulnerabilities.json,
+	// epss/epss_scores-current.csv.gz, nvd/CVE-all.json.xz, cve/cves.zip).
+	// Empty means the publishers.
 	Mirror string
+	// NVD adds NVD's CVSS (fkie-cad's CVE-all.json.xz, about 100 MiB)
+	// when downloading from the publishers; a mirror's copy is used when
+	// present.
+	NVD bool
+	// CVEURL is a zip of CVE JSON 5 records to download from (a cvelistV5
+	// release asset; its name changes daily, so there is no default). A
+	// mirror's cve/cves.zip is used when present.
+	CVEURL string
+	// AmazonReleases default to AmazonReleases.
+	AmazonReleases []string
 	// Ecosystems are the OSV ecosystems to fetch (default osv.Ecosystems).
 	Ecosystems []string
 	// AlpineBranches default to alpine.Branches.
@@ -158,12 +180,88 @@ type fetchSource struct {
 	name    string
 	kind    Kind
 	fetcher *feed.HTTPFetcher
+	// resolve, when set, finds the file's URL first (through an index the
+	// publisher serves) and returns its fetcher.
+	resolve func(ctx context.Context) (*feed.HTTPFetcher, error)
+}
+
+// AmazonReleases are the Amazon Linux releases `db update` asks for, with
+// the mirror.list of each one's core repository.
+var AmazonReleases = map[string]string{
+	"2":    "https://cdn.amazonlinux.com/2/core/latest/x86_64/mirror.list",
+	"2023": "https://cdn.amazonlinux.com/al2023/core/mirrors/latest/x86_64/mirror.list",
+}
+
+var archiveName = regexp.MustCompile(`^csaf_vex_[0-9]{4}-[0-9]{2}-[0-9]{2}\.tar\.zst$`)
+
+// readSmall downloads a small index file and returns its content.
+func readSmall(ctx context.Context, d *feed.Downloader, name, url string) (string, error) {
+	res, err := d.Download(ctx, name, url)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(res.Path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	return string(b), err
+}
+
+// redHatArchive resolves archive_latest.txt to the current archive.
+func redHatArchive(d *feed.Downloader, base string) func(ctx context.Context) (*feed.HTTPFetcher, error) {
+	return func(ctx context.Context) (*feed.HTTPFetcher, error) {
+		latest, err := readSmall(ctx, d, "redhat/archive_latest.txt", base+"/archive_latest.txt")
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSpace(latest)
+		if !archiveName.MatchString(name) {
+			return nil, fmt.Errorf("redhat archive_latest.txt names %.60q, not an archive", name)
+		}
+		return d.Fetcher("redhat/csaf_vex.tar.zst", base+"/"+name), nil
+	}
+}
+
+// amazonUpdateinfo resolves a release's mirror.list and repomd.xml to its
+// updateinfo file.
+func amazonUpdateinfo(d *feed.Downloader, release, mirrorList string) func(ctx context.Context) (*feed.HTTPFetcher, error) {
+	return func(ctx context.Context) (*feed.HTTPFetcher, error) {
+		list, err := readSmall(ctx, d, "amazon/"+release+"/mirror.list", mirrorList)
+		if err != nil {
+			return nil, err
+		}
+		repo, _, _ := strings.Cut(strings.TrimSpace(list), "\n")
+		repo = strings.TrimSpace(repo)
+		if !strings.HasPrefix(repo, "https://") {
+			return nil, fmt.Errorf("amazon linux %s: mirror.list names %.80q, not an https repository", release, repo)
+		}
+		repo = strings.TrimRight(repo, "/") + "/"
+		md, err := readSmall(ctx, d, "amazon/"+release+"/repomd.xml", repo+"repodata/repomd.xml")
+		if err != nil {
+			return nil, err
+		}
+		href, err := alas.Repomd([]byte(md))
+		if err != nil {
+			return nil, err
+		}
+		return d.Fetcher("amazon/"+release+"/updateinfo.xml.gz", repo+href), nil
+	}
 }
 
 func (o *UpdateOptions) sources(d *feed.Downloader) []fetchSource {
 	osvBase, listBase, trackerURL, alpineBase := osv.PublisherURL, debian.ListBaseURL, debian.TrackerURL, alpine.PublisherURL
-	if m := strings.TrimRight(o.Mirror, "/"); m != "" {
+	wolfiURL, chainguardURL, redhatBase := alpine.WolfiURL, alpine.ChainguardURL, csaf.PublisherURL
+	kevURL, epssURL, nvdURL, cveURL := kev.PublisherURL, epss.PublisherURL, "", o.CVEURL
+	if o.NVD {
+		nvdURL = nvd.PublisherURL + "/CVE-all.json.xz"
+	}
+	m := strings.TrimRight(o.Mirror, "/")
+	if m != "" {
 		osvBase, listBase, trackerURL, alpineBase = m+"/osv", m+"/debian", m+"/debian/tracker.json", m+"/alpine"
+		wolfiURL, chainguardURL, redhatBase = m+"/wolfi/security.json", m+"/chainguard/security.json", m+"/redhat"
+		kevURL, epssURL, nvdURL, cveURL = m+"/kev/known_exploited_vulnerabilities.json", m+"/epss/epss_scores-current.csv.gz", m+"/nvd/CVE-all.json.xz", m+"/cve/cves.zip"
 	}
 	ecos := o.Ecosystems
 	if len(ecos) == 0 {
@@ -187,6 +285,39 @@ func (o *UpdateOptions) sources(d *feed.Downloader) []fetchSource {
 		for _, r := range alpine.Repos {
 			out = append(out, fetchSource{name: "alpine/" + b + "/" + r, kind: KindAlpineSecDB, fetcher: alpine.NewFetcher(d, alpineBase, b, r)})
 		}
+	}
+	out = append(out,
+		fetchSource{name: "wolfi", kind: KindAlpineSecDB, fetcher: alpine.NewRollingFetcher(d, alpine.Wolfi, wolfiURL)},
+		fetchSource{name: "chainguard", kind: KindAlpineSecDB, fetcher: alpine.NewRollingFetcher(d, alpine.Chainguard, chainguardURL)},
+		fetchSource{name: "redhat/csaf-vex", kind: KindCSAFArchive, resolve: redHatArchive(d, redhatBase)},
+	)
+	releases := o.AmazonReleases
+	if len(releases) == 0 {
+		for r := range AmazonReleases {
+			releases = append(releases, r)
+		}
+		sort.Strings(releases)
+	}
+	for _, r := range releases {
+		src := fetchSource{name: "amazon/" + r, kind: KindALAS}
+		if m != "" {
+			src.fetcher = d.Fetcher("amazon/"+r+"/updateinfo.xml.gz", m+"/amazon/"+url.PathEscape(r)+"/updateinfo.xml.gz")
+		} else if list, ok := AmazonReleases[r]; ok {
+			src.resolve = amazonUpdateinfo(d, r, list)
+		} else {
+			continue
+		}
+		out = append(out, src)
+	}
+	out = append(out,
+		fetchSource{name: "kev", kind: KindKEV, fetcher: kev.NewFetcher(d, kevURL)},
+		fetchSource{name: "epss", kind: KindEPSS, fetcher: epss.NewFetcher(d, epssURL)},
+	)
+	if nvdURL != "" {
+		out = append(out, fetchSource{name: "nvd", kind: KindNVD, fetcher: d.Fetcher("nvd/CVE-all.json.xz", nvdURL)})
+	}
+	if cveURL != "" {
+		out = append(out, fetchSource{name: "cve", kind: KindCVEZip, fetcher: d.Fetcher("cve/cves.zip", cveURL)})
 	}
 	return out
 }
@@ -221,6 +352,17 @@ func Update(ctx context.Context, dbPath string, opts UpdateOptions) (*Report, er
 	}
 	var got []fetched
 	for _, s := range opts.sources(d) {
+		if s.resolve != nil {
+			f, err := s.resolve(ctx)
+			if errors.Is(err, feed.ErrNotFound) {
+				rep.Skipped = append(rep.Skipped, s.name)
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("vulndb: update %s: %w", s.name, err)
+			}
+			s.fetcher = f
+		}
 		rc, fp, err := s.fetcher.Fetch(ctx, prev[s.name].Fingerprint)
 		switch {
 		case errors.Is(err, feed.ErrNotFound):

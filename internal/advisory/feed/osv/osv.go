@@ -39,7 +39,8 @@ import (
 const PublisherURL = "https://osv-vulnerabilities.storage.googleapis.com"
 
 // Ecosystems are the OSV ecosystems `db update` downloads by default.
-var Ecosystems = []string{"Go", "PyPI", "npm", "Maven", "crates.io", "RubyGems", "Packagist", "NuGet"}
+var Ecosystems = []string{"Go", "PyPI", "npm", "Maven", "crates.io", "RubyGems", "Packagist", "NuGet",
+	"Ubuntu", "AlmaLinux", "Rocky Linux", "SUSE", "openSUSE"}
 
 // Limits on hostile input. Real records are a few KiB; the largest real
 // all.zip (npm) is a few hundred MiB uncompressed.
