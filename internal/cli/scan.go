@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -143,23 +144,35 @@ type failOn struct {
 	// unassessed fails a report whose coverage is not full; with
 	// noneOnly, only one where no package was checked.
 	unassessed, noneOnly bool
+	// kev trips on a finding CISA lists as known exploited; epss (> 0)
+	// on one whose EPSS score is at least that.
+	kev  bool
+	epss float64
 }
 
 func parseFailOn(s string) (failOn, error) {
 	var g failOn
 	for _, part := range strings.Split(s, ",") {
-		switch p := strings.ToLower(strings.TrimSpace(part)); p {
-		case "":
-		case "unassessed", "unassessed-any", "partial":
+		switch p := strings.ToLower(strings.TrimSpace(part)); {
+		case p == "":
+		case p == "unassessed", p == "unassessed-any", p == "partial":
 			g.unassessed, g.noneOnly = true, false
-		case "unassessed-none":
+		case p == "unassessed-none":
 			if !g.unassessed {
 				g.unassessed, g.noneOnly = true, true
 			}
-		case "critical", "high", "medium", "low", "unknown":
+		case p == "kev":
+			g.kev = true
+		case strings.HasPrefix(p, "epss>="):
+			v, err := strconv.ParseFloat(strings.TrimPrefix(p, "epss>="), 64)
+			if err != nil || v <= 0 || v > 1 {
+				return g, usageErrorf("--fail-on: %q: want epss>=P with 0 < P <= 1 (an EPSS probability, such as epss>=0.5)", p)
+			}
+			g.epss = v
+		case p == "critical", p == "high", p == "medium", p == "low", p == "unknown":
 			g.severity = advisory.Severity(p)
 		default:
-			return g, usageErrorf("--fail-on: unknown value %q (want critical, high, medium, low, unknown, unassessed, unassessed-none)", p)
+			return g, usageErrorf("--fail-on: unknown value %q (want critical, high, medium, low, unknown, unassessed, unassessed-none, kev, epss>=P)", p)
 		}
 	}
 	return g, nil
@@ -183,10 +196,39 @@ func (g failOn) warnPassed(w io.Writer, r *report.Report) {
 	fmt.Fprintf(w, "bulwark: warning: --fail-on %s passed, but vulnerabilities were %s; add \"unassessed\" to fail on that\n", g.severity, r.Coverage.NotCheckedText())
 }
 
+// exploitTrips reports whether a vulnerability trips the kev or epss gate.
+func (g failOn) exploitTrips(v *report.Vulnerability) bool {
+	return (g.kev && v.KnownExploited) || (g.epss > 0 && v.EPSS != nil && v.EPSS.Score >= g.epss)
+}
+
 // check returns a findings error when the report trips the gate.
 func (g failOn) check(r *report.Report) error {
 	if err := g.checkCoverage(r); err != nil {
 		return err
+	}
+	if g.kev || g.epss > 0 {
+		var hits []string
+		for i := range r.Vulnerabilities {
+			if v := &r.Vulnerabilities[i]; g.exploitTrips(v) {
+				hits = append(hits, v.ID)
+			}
+		}
+		if len(hits) > 0 {
+			what := "known exploited (CISA KEV)"
+			switch {
+			case g.kev && g.epss > 0:
+				what = fmt.Sprintf("known exploited (CISA KEV) or with an EPSS score of at least %g", g.epss)
+			case !g.kev:
+				what = fmt.Sprintf("with an EPSS score of at least %g", g.epss)
+			}
+			slices.Sort(hits)
+			hits = slices.Compact(hits)
+			more := ""
+			if len(hits) > 5 {
+				more, hits = fmt.Sprintf(" and %d more", len(hits)-5), hits[:5]
+			}
+			return findingsError(fmt.Sprintf("vulnerabilities %s: %s%s", what, strings.Join(hits, ", "), more))
+		}
 	}
 	if g.severity == "" {
 		return nil
@@ -385,7 +427,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 	cmd.Flags().BoolVar(&vf.explain, "explain", false, "also report advisories that named a package but do not apply, and why")
 	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
 	cmd.Flags().StringVar(&scanners, "scanners", "vuln,misconfig,secret", "what to look for: vuln (known vulnerabilities), misconfig (image configuration, history, file modes, credential files), secret (credentials in file contents)")
-	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" (or \"partial\") to also fail when some package was not checked for vulnerabilities, \"unassessed-none\" when none was")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" (or \"partial\") to also fail when some package was not checked for vulnerabilities, \"unassessed-none\" when none was, \"kev\" on a known exploited vulnerability (CISA KEV), \"epss>=P\" on one with an EPSS score of at least P")
 	return cmd
 }
 

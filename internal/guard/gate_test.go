@@ -30,6 +30,8 @@ func TestScanGateRules(t *testing.T) {
 	high := history.Finding{ID: "CVE-2024-0002", Package: "zlib", Version: "1.2", Severity: advisory.High, Status: advisory.Unfixed}
 	unknown := history.Finding{ID: "DSA-1-1", Package: "curl", Version: "7", Severity: advisory.UnknownSeverity, Status: advisory.Fixed}
 	notAffected := history.Finding{ID: "CVE-2024-0003", Package: "bash", Version: "5", Severity: advisory.Critical, Status: advisory.NotAffected}
+	exploited := history.Finding{ID: "CVE-2023-4911", Package: "libc6", Version: "2.36-9", Severity: advisory.High, Status: advisory.Fixed, KnownExploited: true, EPSS: 0.78}
+	likely := history.Finding{ID: "CVE-2022-37434", Package: "zlib1g", Version: "1:1.2.13", Severity: advisory.Medium, Status: advisory.Fixed, EPSS: 0.08}
 	entry := func(id string, digests []string, matched bool, at time.Time, fs ...history.Finding) *history.Entry {
 		return &history.Entry{SchemaVersion: history.SchemaVersion, ImageID: id, RepoDigests: digests, Target: "web:1",
 			ScannedAt: at, Matched: matched, Assessment: report.AssessedFull, Counts: map[string]int{}, Findings: fs}
@@ -76,6 +78,12 @@ func TestScanGateRules(t *testing.T) {
 			e.Findings = []history.Finding{critical}
 			return e
 		}(), "", "CVE-2024-0001"},
+		{"known exploited below the severity", "severity: critical\n  known_exploited: true", entry(imgID, nil, true, now, exploited), "",
+			"1 finding at or above critical or known exploited in its scan of 2026-11-27T12:00:00Z: CVE-2023-4911 (libc6 2.36-9, high, known exploited) (scan_gate.severity, scan_gate.known_exploited)"},
+		{"known exploited ignored when off", "severity: critical\n  known_exploited: false", entry(imgID, nil, true, now, exploited), "", ""},
+		{"known exploited, suppressed", "severity: critical\n  known_exploited: true", entry(imgID, nil, true, now, exploited), "ignores:\n  - id: CVE-2023-4911\n    reason: patched in place\n", ""},
+		{"epss threshold", "severity: critical\n  epss: 0.05", entry(imgID, nil, true, now, likely), "", "CVE-2022-37434 (zlib1g 1:1.2.13, medium, EPSS 0.08) (scan_gate.severity, scan_gate.epss)"},
+		{"epss below the threshold", "severity: critical\n  epss: 0.5", entry(imgID, nil, true, now, likely), "", ""},
 		{"repo digest record of another image", "severity: critical", entry("sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", []string{repoDG}, true, now, critical), "", "was never scanned"},
 	}
 	for _, tt := range tests {

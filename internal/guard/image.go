@@ -228,8 +228,11 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 	min := advisory.SeverityRank(g.Severity)
 	var hits []string
 	n := 0
+	byKEV, byEPSS := false, false
 	for _, f := range entry.Findings {
-		if advisory.SeverityRank(f.Severity) < min || f.Status == advisory.NotAffected {
+		kev, likely := g.KnownExploited && f.KnownExploited, g.EPSS > 0 && f.EPSS >= g.EPSS
+		exploited := kev || likely
+		if (advisory.SeverityRank(f.Severity) < min && !exploited) || f.Status == advisory.NotAffected {
 			continue
 		}
 		if ign.Check(ignore.Finding{ID: f.ID, Aliases: f.Aliases, Package: f.Package, PURL: f.PURL, Paths: f.Paths}, e.g.opts.Now()).Suppressed {
@@ -237,8 +240,17 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 			continue
 		}
 		n++
+		if advisory.SeverityRank(f.Severity) < min {
+			byKEV, byEPSS = byKEV || kev, byEPSS || (likely && !kev)
+		}
 		if len(hits) < 3 {
-			hits = append(hits, fmt.Sprintf("%s (%s %s, %s)", f.ID, f.Package, f.Version, f.Severity))
+			why := string(f.Severity)
+			if f.KnownExploited && g.KnownExploited {
+				why += ", known exploited"
+			} else if g.EPSS > 0 && f.EPSS >= g.EPSS {
+				why += fmt.Sprintf(", EPSS %.2f", f.EPSS)
+			}
+			hits = append(hits, fmt.Sprintf("%s (%s %s, %s)", f.ID, f.Package, f.Version, why))
 		}
 	}
 	if n == 0 {
@@ -248,8 +260,15 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 	if n > len(hits) {
 		more = fmt.Sprintf(" and %d more", n-len(hits))
 	}
-	return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s) has %d finding%s at or above %s in its scan of %s: %s%s (scan_gate.severity)",
-		short, name, n, plural(n, "", "s"), g.Severity, entry.ScannedAt.Format(time.RFC3339), strings.Join(hits, ", "), more)}, nil
+	what, keys := "at or above "+string(g.Severity), "scan_gate.severity"
+	if byKEV {
+		what, keys = what+" or known exploited", keys+", scan_gate.known_exploited"
+	}
+	if byEPSS {
+		what, keys = what+fmt.Sprintf(" or with an EPSS score of at least %g", g.EPSS), keys+", scan_gate.epss"
+	}
+	return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s) has %d finding%s %s in its scan of %s: %s%s (%s)",
+		short, name, n, plural(n, "", "s"), what, entry.ScannedAt.Format(time.RFC3339), strings.Join(hits, ", "), more, keys)}, nil
 }
 
 // coverage refuses a scan that checked less of the image than

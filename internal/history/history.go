@@ -97,6 +97,10 @@ type Finding struct {
 	// Paths are the files the package was found in, for ignore entries
 	// scoped by path.
 	Paths []string `json:"paths,omitempty"`
+	// KnownExploited and EPSS are the finding's exploit context, for the
+	// guard's scan gate.
+	KnownExploited bool    `json:"known_exploited,omitempty"`
+	EPSS           float64 `json:"epss,omitempty"`
 }
 
 // DefaultDir is <user cache dir>/bulwark/history, or
@@ -141,6 +145,10 @@ func FromReport(rep *report.Report) *Entry {
 		f := Finding{
 			ID: v.ID, Aliases: slices.Clone(v.Aliases), Package: v.Package.Name, Version: v.Package.Version,
 			PURL: v.Package.PURL, Severity: v.Severity, Status: v.Status, FixedVersion: v.FixedVersion,
+			KnownExploited: v.KnownExploited,
+		}
+		if v.EPSS != nil {
+			f.EPSS = v.EPSS.Score
 		}
 		for _, l := range v.Package.Locations {
 			if !slices.Contains(f.Paths, l.Path) {

@@ -43,7 +43,10 @@ import (
 //	       vulnerabilities and why the others were not;
 //	       coverage.vulnerability_data is derived from them. Reports of
 //	       schema 1.x are still read ([UpgradeCoverage]).
-const SchemaVersion = "2.0.0"
+//	2.1.0  vulnerabilities[].known_exploited, .kev and .epss (exploit
+//	       context), severity_source naming joined CVE statements,
+//	       summary.known_exploited and summary.unknown_severity, os.id_like
+const SchemaVersion = "2.1.0"
 
 // readableMajors are the schema major versions ReadJSON accepts.
 var readableMajors = []string{"1", "2"}
@@ -253,6 +256,11 @@ type Summary struct {
 	// SuppressedFindings counts misconfigurations and secrets an ignore
 	// entry accepted.
 	SuppressedFindings int `json:"suppressed_findings"`
+	// KnownExploited counts vulnerabilities CISA lists as exploited;
+	// UnknownSeverity those no source gave a severity (also in
+	// by_severity, said again because it is what a gate cannot judge).
+	KnownExploited  int `json:"known_exploited"`
+	UnknownSeverity int `json:"unknown_severity"`
 }
 
 // Normalize sorts everything and recomputes the summary, so output is
@@ -302,6 +310,12 @@ func (r *Report) Normalize() {
 	}
 	for _, v := range r.Vulnerabilities {
 		r.Summary.BySeverity[string(v.Severity)]++
+		if v.KnownExploited {
+			r.Summary.KnownExploited++
+		}
+		if v.Severity == advisory.UnknownSeverity || v.Severity == "" {
+			r.Summary.UnknownSeverity++
+		}
 	}
 	if r.Findings == nil {
 		r.Findings = []finding.Finding{}

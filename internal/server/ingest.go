@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/bench"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/store"
@@ -33,8 +35,10 @@ type submittedScan struct {
 	} `json:"os"`
 	Coverage        report.Coverage `json:"coverage"`
 	Vulnerabilities []struct {
-		ID      string `json:"id"`
-		Package struct {
+		ID             string   `json:"id"`
+		Aliases        []string `json:"aliases"`
+		KnownExploited bool     `json:"known_exploited"`
+		Package        struct {
 			Name    string `json:"name"`
 			Version string `json:"version"`
 			Type    string `json:"type"`
@@ -96,7 +100,13 @@ func ParseScan(data []byte) (store.Scan, error) {
 	sc.Findings = make([]store.Finding, 0, len(sub.Vulnerabilities))
 	for _, v := range sub.Vulnerabilities {
 		f := store.Finding{ID: v.ID, Package: v.Package.Name, Version: v.Package.Version, Type: v.Package.Type,
-			Severity: normSeverity(v.Severity), FixedVersion: v.FixedVersion, Status: v.Status}
+			Severity: normSeverity(v.Severity), FixedVersion: v.FixedVersion, Status: v.Status, KnownExploited: v.KnownExploited}
+		for _, a := range v.Aliases {
+			if advisory.IsCVE(a) && a != v.ID && len(f.CVEs) < 16 && !slices.Contains(f.CVEs, a) {
+				f.CVEs = append(f.CVEs, a)
+			}
+		}
+		slices.Sort(f.CVEs)
 		sc.Findings = append(sc.Findings, f)
 		sc.Counts.Add(f.Severity)
 	}

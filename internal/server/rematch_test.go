@@ -176,7 +176,7 @@ func TestRematchNotifies(t *testing.T) {
 	if diff := cmp.Diff(append(slices.Clone(before), "DSA-5349-1"), findingIDs(image.Latest)); diff != "" || image.Latest.Source != store.SourceRematch {
 		t.Errorf("after re-match %+v; findings (-want +got):\n%s", image.Latest, diff)
 	}
-	wantNew := []store.Finding{{ID: "DSA-5349-1", Package: "libgnutls30", Version: "3.7.1-5+deb11u1", Type: "deb", Severity: "unknown", FixedVersion: "3.7.1-5+deb11u3", Status: "fixed"}}
+	wantNew := []store.Finding{{ID: "DSA-5349-1", Package: "libgnutls30", Version: "3.7.1-5+deb11u1", Type: "deb", Severity: "unknown", FixedVersion: "3.7.1-5+deb11u3", Status: "fixed", CVEs: []string{"CVE-2023-0361"}}}
 	for name, rc := range map[string]*receiver{"good": good, "flaky": flaky} {
 		evs := rc.events()
 		if len(evs) != 1 || len(rc.bad) != 0 {

@@ -132,6 +132,10 @@ type Finding struct {
 	Severity     string `json:"severity"`
 	FixedVersion string `json:"fixed_version,omitempty"`
 	Status       string `json:"status,omitempty"`
+	// CVEs are the CVE ids among the finding's aliases, shown beside a
+	// distribution's id; KnownExploited marks a CISA KEV listing.
+	CVEs           []string `json:"cves,omitempty"`
+	KnownExploited bool     `json:"known_exploited,omitempty"`
 }
 
 // Key identifies a finding across scans of one image.

@@ -169,9 +169,14 @@ type Services struct {
 
 // ScanGate admits images by their latest Bulwark scan.
 type ScanGate struct {
-	Enabled     bool              `yaml:"enabled"`
-	Severity    advisory.Severity `yaml:"severity"`
-	RequireScan bool              `yaml:"require_scan"`
+	Enabled  bool              `yaml:"enabled"`
+	Severity advisory.Severity `yaml:"severity"`
+	// KnownExploited denies images with a finding CISA lists as known
+	// exploited, whatever its severity; EPSS (when above 0) those with a
+	// finding whose EPSS score is at least that.
+	KnownExploited bool    `yaml:"known_exploited"`
+	EPSS           float64 `yaml:"epss"`
+	RequireScan    bool    `yaml:"require_scan"`
 	// RequireCoverage is the least vulnerability coverage the scan must
 	// have: CoverageFull, CoveragePartial or CoverageAny.
 	RequireCoverage string   `yaml:"require_coverage"`
@@ -361,6 +366,9 @@ func (p *Policy) validate() error {
 	case advisory.Critical, advisory.High, advisory.Medium, advisory.Low, advisory.UnknownSeverity:
 	default:
 		bad("scan_gate.severity: %q (want critical, high, medium, low or unknown)", g.Severity)
+	}
+	if g.EPSS < 0 || g.EPSS > 1 || g.EPSS != g.EPSS {
+		bad("scan_gate.epss: %v (want a probability between 0 and 1; 0 turns it off)", g.EPSS)
 	}
 	g.RequireCoverage = strings.ToLower(strings.TrimSpace(g.RequireCoverage))
 	switch g.RequireCoverage {

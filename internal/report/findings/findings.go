@@ -83,7 +83,10 @@ type Notice struct {
 
 // Rule is something a result can violate.
 type Rule struct {
-	ID          string
+	ID string
+	// Name is how a person reads the id (a vulnerability's with its CVE
+	// ids); empty means the ID.
+	Name        string
 	Title       string
 	Description string
 	HelpURI     string
@@ -115,6 +118,31 @@ type Result struct {
 	// Fingerprint identifies the result across runs.
 	Fingerprint string
 	Properties  map[string]string
+}
+
+// DisplayID is how a person reads a vulnerability's id: the id with the CVE
+// ids it stands for, "DSA-5218-1 (CVE-2022-37434)", two at most then a
+// count ("DSA-5343-1 (CVE-2022-4304, CVE-2022-4450, +2)"); a CVE id alone
+// as is.
+func DisplayID(v *report.Vulnerability) string {
+	return displayID(v.ID, v.Aliases)
+}
+
+func displayID(id string, aliases []string) string {
+	var cves []string
+	for _, a := range aliases {
+		if advisory.IsCVE(a) && a != id && !slices.Contains(cves, a) {
+			cves = append(cves, a)
+		}
+	}
+	if advisory.IsCVE(id) || len(cves) == 0 {
+		return id
+	}
+	slices.Sort(cves)
+	if len(cves) > 2 {
+		return fmt.Sprintf("%s (%s, %s, +%d)", id, cves[0], cves[1], len(cves)-2)
+	}
+	return id + " (" + strings.Join(cves, ", ") + ")"
 }
 
 // Rank is the position of label in d's scale, 0 for the most severe and
@@ -197,9 +225,10 @@ func FromScan(r *report.Report) *Document {
 	coverage(d, &r.Coverage)
 	rules := map[string]*Rule{}
 	add := func(v report.Vulnerability, suppressed bool) {
+		name := DisplayID(&v)
 		rule, ok := rules[v.ID]
 		if !ok {
-			rule = &Rule{ID: v.ID, Title: v.Title, HelpURI: helpURI(v.ID), Tags: []string{"security", "vulnerability"}}
+			rule = &Rule{ID: v.ID, Name: name, Title: v.Title, HelpURI: helpURI(v.ID), Tags: []string{"security", "vulnerability"}}
 			rules[v.ID] = rule
 		}
 		// A rule is as severe as its most severe finding.
@@ -215,9 +244,9 @@ func FromScan(r *report.Report) *Document {
 			Level:    levelOf(v.Severity),
 			Outcome:  Fail,
 			Group:    v.Package.Name + " " + v.Package.Version + " (" + string(v.Package.Type) + ")",
-			Name:     v.ID,
+			Name:     name,
 			Message:  message(v),
-			Cells: []string{v.Package.Name, v.Package.Version, string(v.Package.Type), v.ID, string(v.Severity),
+			Cells: []string{v.Package.Name, v.Package.Version, string(v.Package.Type), name, string(v.Severity),
 				string(v.Status), v.FixedVersion, v.Title},
 			Fingerprint: v.ID + "|" + v.Package.PURL,
 			Properties: map[string]string{"purl": v.Package.PURL, "severity": string(v.Severity),
@@ -228,6 +257,18 @@ func FromScan(r *report.Report) *Document {
 		}
 		if v.Reachable != "" {
 			res.Properties["reachable"] = v.Reachable
+		}
+		if v.KnownExploited {
+			res.Properties["known_exploited"] = "true"
+			if v.KEV != nil {
+				res.Properties["kev_date_added"] = v.KEV.DateAdded
+			}
+		}
+		if v.EPSS != nil {
+			res.Properties["epss"] = strconv.FormatFloat(v.EPSS.Score, 'f', -1, 64)
+		}
+		if v.SeveritySource != "" {
+			res.Properties["severity_source"] = v.SeveritySource
 		}
 		for _, l := range v.Package.Locations {
 			if l.Path != "" && !slices.Contains(res.Locations, l.Path) {

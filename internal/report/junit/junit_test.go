@@ -68,16 +68,16 @@ func TestJUnit(t *testing.T) {
 	}
 	want := []tc{
 		{"coverage", "packages checked for vulnerabilities", "", ""},
-		{"@babel/traverse 7.20.0 (npm)", "GHSA-67hx-6x53-jw92", "low", ""},
-		{"PyYAML 5.3 (python)", "PYSEC-2020-176", "medium", ""},
-		{"golang.org/x/text v0.3.5 (go-module)", "GO-2021-0113", "unknown", ""},
-		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5532-1", "high", ""},
-		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5417-1", "", "ignored until 2030-12-31: accepted until the base image moves [.bulwarkignore.yaml]"},
+		{"@babel/traverse 7.20.0 (npm)", "GHSA-67hx-6x53-jw92 (CVE-2023-45133)", "low", ""},
+		{"PyYAML 5.3 (python)", "PYSEC-2020-176 (CVE-2020-14343)", "medium", ""},
+		{"golang.org/x/text v0.3.5 (go-module)", "GO-2021-0113 (CVE-2021-38561)", "unknown", ""},
+		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5532-1 (CVE-2023-5363)", "high", ""},
+		{"libssl3 3.0.11-1~deb12u1 (deb)", "DSA-5417-1 (CVE-2023-2650)", "", "ignored until 2030-12-31: accepted until the base image moves [.bulwarkignore.yaml]"},
 		{"misconfig", "BW-MISCONFIG-ROOT config User", "medium", ""},
 		{"misconfig", "BW-MISCONFIG-SSH-PORT config ExposedPorts", "low", ""},
 		{"secret", "BW-SECRET-AWS srv/app/.env:3", "critical", ""},
 		{"secret", "BW-SECRET-PRIVATE-KEY srv/app/test/fixtures/key.pem:1", "", "ignored: throw-away test key [.bulwarkignore.yaml]"},
-		{"stdlib 1.22.1 (golang-stdlib)", "GO-2024-2598", "", "VEX not_affected (vulnerable_code_not_in_execute_path): x509 verification is not used [app.openvex.json]"},
+		{"stdlib 1.22.1 (golang-stdlib)", "GO-2024-2598 (CVE-2024-24783)", "", "VEX not_affected (vulnerable_code_not_in_execute_path): x509 verification is not used [app.openvex.json]"},
 		{"zlib1g 1:1.2.13.dfsg-1 (deb)", "CVE-2023-45853", "critical", ""},
 	}
 	if d := cmp.Diff(want, got); d != "" {

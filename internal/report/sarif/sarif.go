@@ -73,6 +73,7 @@ type message struct {
 
 type rule struct {
 	ID                   string         `json:"id"`
+	Name                 string         `json:"name,omitempty"`
 	ShortDescription     message        `json:"shortDescription"`
 	FullDescription      message        `json:"fullDescription"`
 	HelpURI              string         `json:"helpUri,omitempty"`
@@ -128,12 +129,16 @@ func Write(w io.Writer, d *findings.Document) error {
 		if short == "" {
 			short = r.ID
 		}
+		if r.Name != "" && r.Name != r.ID {
+			// The CVE ids people search for, first in what dashboards show.
+			short = r.Name + ": " + short
+		}
 		props := map[string]any{"tags": append([]string{}, r.Tags...)}
 		if r.Score > 0 {
 			// GitHub reads security-severity as a string holding a number.
 			props["security-severity"] = strconv.FormatFloat(r.Score, 'f', 1, 64)
 		}
-		ru := rule{ID: r.ID, ShortDescription: message{Text: oneLine(short)}, FullDescription: message{Text: r.Description},
+		ru := rule{ID: r.ID, Name: r.Name, ShortDescription: message{Text: oneLine(short)}, FullDescription: message{Text: r.Description},
 			HelpURI: r.HelpURI, DefaultConfiguration: config{Level: level(r.Level)}, Properties: props}
 		if r.Help != "" {
 			ru.Help = &message{Text: r.Help}

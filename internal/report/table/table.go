@@ -128,6 +128,9 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 	if r.Filters != nil && r.Filters.Filtered > 0 {
 		fmt.Fprintf(w, ", %d filtered out", r.Filters.Filtered)
 	}
+	if n := r.Summary.KnownExploited; n > 0 {
+		fmt.Fprintf(w, ", %d known exploited (KEV)", n)
+	}
 	if !none && gap != "" {
 		fmt.Fprintf(w, "; %s", gap)
 	}
@@ -152,7 +155,10 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 			if o.Color {
 				sev = columns.Paint(sev, colors[v.Severity])
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, sev, v.Status, v.FixedVersion, clip(v.Title, 60))
+			if v.KnownExploited {
+				sev += " KEV"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, findings.DisplayID(&v), sev, v.Status, v.FixedVersion, clip(v.Title, 60))
 			if v.Suppression != nil && v.Suppression.Expired {
 				notes = append(notes, fmt.Sprintf("  ! %s %s: %s", v.ID, v.Package.Name, clip(findings.SuppressionText(v.Suppression), 100)))
 			}
@@ -188,7 +194,7 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 		tw := columns.NewWriter(w, 2)
 		fmt.Fprintln(tw, "PACKAGE OR PLACE\tVERSION\tID\tSEVERITY\tWHY")
 		for _, v := range r.Suppressed {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, v.ID, v.Severity, clip(findings.SuppressionText(v.Suppression), 100))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.Package.Name, v.Package.Version, findings.DisplayID(&v), v.Severity, clip(findings.SuppressionText(v.Suppression), 100))
 		}
 		for _, f := range r.SuppressedFindings {
 			fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\n", clip(where(f.Evidence), 60), f.ID, f.Severity, clip(findings.SuppressionText(f.Suppression), 100))

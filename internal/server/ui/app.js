@@ -211,8 +211,17 @@ async function overview() {
         table(["image", ...sevHead, "host", "scanned"], imageRows, "No image has been scanned yet."))));
 }
 
+// findingID is the id with the CVE ids a distribution's advisory stands
+// for ("DSA-5218-1 (CVE-2022-37434)") and a mark for CISA KEV listings.
+function findingID(f) {
+  const cves = f.cves || [];
+  let id = f.id;
+  if (cves.length) id += " (" + (cves.length > 2 ? cves.slice(0, 2).join(", ") + ", +" + (cves.length - 2) : cves.join(", ")) + ")";
+  return f.known_exploited ? [id, " ", el("span", { class: "kev", title: "CISA known exploited vulnerability" }, "KEV")] : [id];
+}
+
 function findingRows(fs, cls) {
-  return bySeverity(fs || []).map(f => el("tr", { class: cls }, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
+  return bySeverity(fs || []).map(f => el("tr", { class: cls }, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, ...findingID(f)),
     el("td", {}, f.package), el("td", {}, f.version), el("td", {}, f.fixed_version || el("span", { class: "muted" }, "no fix")),
     el("td", {}, f.type)));
 }
@@ -228,7 +237,7 @@ const configHead = ["severity", "rule", "title", "where", "fix"];
 
 async function findingsPage() {
   const fs = await api("/findings?limit=2000");
-  const rows = fs.map(f => el("tr", {}, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, f.id),
+  const rows = fs.map(f => el("tr", {}, el("td", {}, sevBadge(f.severity, f.severity)), el("td", {}, ...findingID(f)),
     el("td", {}, imageLink(f.image)), el("td", {}, f.package), el("td", {}, f.version), el("td", {}, f.fixed_version || "—")));
   app.replaceChildren(el("h1", {}, "Findings in the fleet"),
     el("section", { class: "card" }, table(["severity", "id", "image", "package", "version", "fixed in"], rows, "No findings.")));

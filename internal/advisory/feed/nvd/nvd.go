@@ -98,11 +98,9 @@ func convert(r *Record) (*advisory.CVEInfo, error) {
 			}
 			s := advisory.Score{Type: set.typ, Score: v, Origin: advisory.OriginNVD, Ref: r.ID + " NVD"}
 			if m.Type != "Primary" {
-				src := m.Source
-				if len(src) > 64 || strings.ContainsAny(src, "\x00\n") {
-					src = ""
-				}
-				s.Origin, s.Ref = advisory.OriginCNA, strings.TrimSpace(r.ID+" "+src+" (via NVD)")
+				// The CNA's own score, copied by NVD; its source is an
+				// e-mail address or an organisation UUID, neither telling.
+				s.Origin, s.Ref = advisory.OriginCNA, r.ID+" CNA via NVD"
 			}
 			info.Severity = append(info.Severity, s)
 		}
