@@ -26,9 +26,14 @@ for i in $(seq "$RUNS"); do
   done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk '{wall[$1]=wall[$1]" "$2; cpu[$1]=cpu[$1]" "($3+$4); size[$1]=$6}
-  function median(s,   a, n) { n = split(s, a, " "); asort(a); return a[int((n+1)/2)] }
-  END {
-    for (w in wall) printf "%s: median %.2f s wall, %.2f s CPU, database %d bytes\n", w, median(wall[w]), median(cpu[w]), size[w]
-    printf "ratio new/base: %.2f wall, %.2f CPU\n", median(wall["new"])/median(wall["base"]), median(cpu["new"])/median(cpu["base"])
-  }' "$tmp/all"
+python3 - "$tmp/all" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    runs.setdefault(f[0], []).append((float(f[1]), float(f[2]) + float(f[3]), int(f[5])))
+m = {w: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), rs[-1][2]) for w, rs in runs.items()}
+for w in ("base", "new"):
+    print(f"{w}: median {m[w][0]:.2f} s wall, {m[w][1]:.2f} s CPU, database {m[w][2]} bytes")
+print(f"ratio new/base: {m['new'][0]/m['base'][0]:.2f} wall, {m['new'][1]/m['base'][1]:.2f} CPU")
+PY

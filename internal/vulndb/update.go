@@ -11,9 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
@@ -74,7 +77,11 @@ func Import(ctx context.Context, dbPath string, paths []string, opts ImportOptio
 	}
 	defer unlock()
 	removeStaleTemps(dbPath)
-	var all []*parsed
+	type job struct {
+		path, name string
+		kind       Kind
+	}
+	var jobs []job
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -86,11 +93,7 @@ func Import(ctx context.Context, dbPath string, paths []string, opts ImportOptio
 					return nil, fmt.Errorf("vulndb: import: %s has no feed files", p)
 				}
 				for _, lf := range files {
-					ps, err := parseFile(ctx, filepath.Join(p, filepath.FromSlash(lf.rel)), lf.kind, lf.name)
-					if err != nil {
-						return nil, fmt.Errorf("vulndb: import: %w", err)
-					}
-					all = append(all, ps)
+					jobs = append(jobs, job{path: filepath.Join(p, filepath.FromSlash(lf.rel)), name: lf.name, kind: lf.kind})
 				}
 				continue
 			}
@@ -99,11 +102,24 @@ func Import(ctx context.Context, dbPath string, paths []string, opts ImportOptio
 		if err != nil {
 			return nil, fmt.Errorf("vulndb: import: %w", &FileError{Path: p, Err: err})
 		}
-		ps, err := parseFile(ctx, p, kind, "")
-		if err != nil {
-			return nil, fmt.Errorf("vulndb: import: %w", err)
-		}
-		all = append(all, ps)
+		jobs = append(jobs, job{path: p, kind: kind})
+	}
+	// Files parse independently; results keep the order of the jobs.
+	all := make([]*parsed, len(jobs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, j := range jobs {
+		g.Go(func() error {
+			ps, err := parseFile(gctx, j.path, j.kind, j.name)
+			if err != nil {
+				return fmt.Errorf("vulndb: import: %w", err)
+			}
+			all[i] = ps
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	rep := &Report{Path: dbPath, Rebuilt: true}
 	for _, p := range all {
