@@ -263,8 +263,9 @@ func TestSeveritySummary(t *testing.T) {
 		t.Fatalf("db import: %d %s", r.code, r.stderr)
 	}
 	r := run(t, "scan", "--db", db, "--severity", "high", filepath.Join("..", "..", "testdata", "demo", "demo-image.tar"))
-	// 7 unknown-severity vulnerabilities and the low BW-IMG-002 are left out.
-	if r.code != 0 || !strings.Contains(r.stdout, "Vulnerabilities: 0 (critical 0, high 0, medium 0, low 0, unknown 0), 7 filtered out\n") {
+	// 2 critical and 1 medium vulnerability and the low BW-IMG-002 are
+	// left out.
+	if r.code != 0 || !strings.Contains(r.stdout, "Vulnerabilities: 4 (critical 0, high 4, medium 0, low 0, unknown 0), 3 filtered out\n") {
 		t.Errorf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
