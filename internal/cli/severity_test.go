@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/reporttest"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -86,7 +87,7 @@ func TestSeverityAndExploitContext(t *testing.T) {
 			t.Errorf("%s: kev %+v epss %+v", v.ID, v.KEV, v.EPSS)
 		}
 	}
-	if len(rep.Vulnerabilities) != 7 || rep.Summary.KnownExploited != 1 || rep.Summary.UnknownSeverity != 0 || rep.SchemaVersion != "1.4.0" {
+	if len(rep.Vulnerabilities) != 7 || rep.Summary.KnownExploited != 1 || rep.Summary.UnknownSeverity != 0 || rep.SchemaVersion != report.SchemaVersion {
 		t.Errorf("%d findings, summary %+v, schema %s", len(rep.Vulnerabilities), rep.Summary, rep.SchemaVersion)
 	}
 
