@@ -12,6 +12,7 @@
 package sarif
 
 import (
+	"cmp"
 	"io"
 	"net/url"
 	"strconv"
@@ -126,10 +127,10 @@ func Write(w io.Writer, d *findings.Document) error {
 	for i, r := range d.Rules {
 		index[r.ID] = i
 		short := r.Title
-		if short == "" {
-			short = r.ID
-		}
-		if r.Name != "" && r.Name != r.ID {
+		switch {
+		case short == "":
+			short = cmp.Or(r.Name, r.ID)
+		case r.Name != "" && r.Name != r.ID:
 			// The CVE ids people search for, first in what dashboards show.
 			short = r.Name + ": " + short
 		}
