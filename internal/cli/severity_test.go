@@ -124,3 +124,43 @@ func TestSeverityAndExploitContext(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoWithSharedAdvisories: the demo image against a database imported
+// from all of ../shared/advisories. Findings whose CVE records carry a
+// rating have a severity (DSA-5203-1 from CVE-2022-2509's CISA ADP CVSS 7.5);
+// only those whose records carry none (gzip's, dpkg's and zlib's CVEs have
+// no metrics in the CVE List copies there) stay unknown.
+func TestDemoWithSharedAdvisories(t *testing.T) {
+	shared := testutil.Shared(t, "advisories")
+	db := filepath.Join(t.TempDir(), "bulwark.db")
+	if r := run(t, "db", "import", "--db", db, shared); r.code != 0 {
+		t.Fatalf("db import: %d %s", r.code, r.stderr)
+	}
+	img := filepath.Join(testutil.RepoRoot(t), "testdata", "demo", "demo-image.tar")
+	r := run(t, "scan", "--db", db, "--scanners", "vuln", "--format", "json", img)
+	var rep struct {
+		Vulnerabilities []struct {
+			ID             string `json:"id"`
+			Severity       string `json:"severity"`
+			SeveritySource string `json:"severity_source"`
+		} `json:"vulnerabilities"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != 0 {
+		t.Fatalf("scan: exit %d, %v: %s", r.code, err, r.stderr)
+	}
+	unratedRecords := map[string]bool{"DSA-5122-1": true, "DSA-5147-1": true, "DSA-5218-1": true}
+	for _, v := range rep.Vulnerabilities {
+		if (v.Severity == "unknown") != unratedRecords[v.ID] {
+			t.Errorf("%s: severity %s (%s)", v.ID, v.Severity, v.SeveritySource)
+		}
+		if v.ID == "DSA-5203-1" && (v.Severity != "high" || v.SeveritySource != "CVSS_V3 7.5 (CVE-2022-2509 CISA-ADP)") {
+			t.Errorf("DSA-5203-1: %s from %q", v.Severity, v.SeveritySource)
+		}
+	}
+	r = run(t, "scan", "--db", db, "--scanners", "vuln", "--format", "table", img)
+	for _, w := range []string{"DSA-5203-1 (CVE-2022-2509)", "DSA-5218-1 (CVE-2022-37434)", "DSA-5343-1 (CVE-2022-2097, CVE-2022-4304, +3)"} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("table lacks %q:\n%s", w, r.stdout)
+		}
+	}
+}

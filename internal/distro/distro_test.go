@@ -49,8 +49,12 @@ func FuzzParseOSRelease(f *testing.F) {
 	f.Add([]byte("ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME='x'\n"))
 	f.Add([]byte("ID=\"a\\\"b\"\n#comment\n=\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if d := ParseOSRelease(b); d != nil && d.ID == "" {
+		d := ParseOSRelease(b)
+		if d != nil && d.ID == "" {
 			t.Fatal("distro without ID")
+		}
+		if f, ok := Ecosystem(d); ok && (f.Ecosystem == "" || f.Scheme == "") {
+			t.Fatalf("feed %+v for %+v", f, d)
 		}
 		Detect(func(p string) ([]byte, bool) { return b, true })
 	})
