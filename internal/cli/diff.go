@@ -115,6 +115,9 @@ input error. Findings suppressed in NEW (ignore file, --vex) do not count.`,
 					return findingsError(fmt.Sprintf("%d vulnerabilit%s at or above %s introduced", n, plural(n, "y was", "ies were"), gate.severity))
 				}
 			}
+			if n := gate.exploitTripsIn(res.Introduced); n > 0 {
+				return findingsError(fmt.Sprintf("%d known-exploited or high-EPSS vulnerabilit%s introduced (--fail-on %s)", n, plural(n, "y was", "ies were"), failOn))
+			}
 			return gate.checkCoverage(reps[1])
 		},
 	}
@@ -122,7 +125,7 @@ input error. Findings suppressed in NEW (ignore file, --vex) do not count.`,
 	rf.register(cmd)
 	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
 	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
-	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a vulnerability at or above SEVERITY was introduced; add \"unassessed\" to also fail when NEW did not check every package")
+	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a vulnerability at or above SEVERITY was introduced (kev, epss>=P: one known exploited or that likely); add \"unassessed\" to also fail when NEW did not check every package")
 	return cmd
 }
 

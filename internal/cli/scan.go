@@ -201,6 +201,17 @@ func (g failOn) exploitTrips(v *report.Vulnerability) bool {
 	return (g.kev && v.KnownExploited) || (g.epss > 0 && v.EPSS != nil && v.EPSS.Score >= g.epss)
 }
 
+// exploitTripsIn counts the vulnerabilities that trip the kev or epss gate.
+func (g failOn) exploitTripsIn(vs []report.Vulnerability) int {
+	n := 0
+	for i := range vs {
+		if g.exploitTrips(&vs[i]) {
+			n++
+		}
+	}
+	return n
+}
+
 // check returns a findings error when the report trips the gate.
 func (g failOn) check(r *report.Report) error {
 	if err := g.checkCoverage(r); err != nil {

@@ -123,6 +123,34 @@ func TestSeverityAndExploitContext(t *testing.T) {
 			t.Errorf("--fail-on %s: exit %d, stderr %q; want %d and %q", tt.failOn, r.code, r.stderr, tt.code, tt.stderr)
 		}
 	}
+
+	// diff gates on the exploit context of what was introduced: against
+	// the same report nothing was; against one without vulnerabilities the
+	// known-exploited zlib finding was.
+	same := filepath.Join(t.TempDir(), "same.json")
+	os.WriteFile(same, []byte(r.stdout), 0o644)
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &raw); err != nil {
+		t.Fatal(err)
+	}
+	raw["vulnerabilities"] = []any{}
+	clean, _ := json.Marshal(raw)
+	older := filepath.Join(t.TempDir(), "older.json")
+	os.WriteFile(older, clean, 0o644)
+	for _, tt := range []struct {
+		old, failOn string
+		code        int
+	}{
+		{same, "kev", 0},
+		{older, "kev", 1},
+		{older, "epss>=0.5", 0},
+		{older, "epss>=0.08", 1},
+	} {
+		r := run(t, "diff", "--db", db, "--fail-on", tt.failOn, tt.old, img)
+		if r.code != tt.code {
+			t.Errorf("diff --fail-on %s against %s: exit %d (%s), want %d", tt.failOn, filepath.Base(tt.old), r.code, r.stderr, tt.code)
+		}
+	}
 }
 
 // TestDemoWithSharedAdvisories: the demo image against a database imported
