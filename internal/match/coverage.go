@@ -40,6 +40,21 @@ func (e *Engine) query(p *sbom.Package, d *sbom.Distro) (Query, bool) {
 	return Query{}, false
 }
 
+// covered reports whether the database holds records of q's ecosystem or
+// of one of the further ecosystems q is also looked up in (Ubuntu's Pro
+// feed beside its release's); nil ecos knows nothing and covers all.
+func covered(ecos map[string]int, q Query) bool {
+	if ecos == nil || ecos[q.Ecosystem] > 0 {
+		return true
+	}
+	for _, eco := range q.Also {
+		if ecos[eco] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // declined asks the matchers why none looked p up.
 func (e *Engine) declined(p *sbom.Package, d *sbom.Distro) verdict {
 	for _, m := range e.Matchers {

@@ -19,6 +19,9 @@ func TestCoverage(t *testing.T) {
 			Affected: []advisory.Affected{{Ecosystem: "Debian:11", Package: "a", Ranges: fixedAt("1")}}},
 		&advisory.Advisory{ID: "PYSEC-1", Source: "osv-pypi",
 			Affected: []advisory.Affected{{Ecosystem: "PyPI", Package: "requests", Ranges: fixedAt("2.0")}}},
+		// Only Ubuntu Pro (ESM) data for 18.04.
+		&advisory.Advisory{ID: "CVE-2099-1", Source: "osv-ubuntu",
+			Affected: []advisory.Affected{{Ecosystem: "Ubuntu:Pro:18.04:LTS", Package: "a", Ranges: fixedAt("1")}}},
 	)
 	py := sbom.Package{Name: "requests", Version: "1.0", Type: sbom.Python}
 	crate := sbom.Package{Name: "serde", Version: "1.0.0", Type: sbom.Cargo}
@@ -34,6 +37,8 @@ func TestCoverage(t *testing.T) {
 	a, b := deb("a", "0", "a", "0"), deb("b", "0", "b", "0")
 	bullseye := &sbom.Distro{ID: "debian", VersionID: "11"}
 	mint := &sbom.Distro{ID: "linuxmint", VersionID: "21.3"}
+	bionic := &sbom.Distro{ID: "ubuntu", VersionID: "18.04"}
+	jammy := &sbom.Distro{ID: "ubuntu", VersionID: "22.04"}
 	tests := []struct {
 		name   string
 		pkgs   []sbom.Package
@@ -49,6 +54,9 @@ func TestCoverage(t *testing.T) {
 			[]report.Gap{{Status: report.NotChecked, Reason: "no data for Debian 12", Ecosystem: "Debian:12", Count: 2, Packages: key(a, b)}}, 1},
 		{"no operating system", []sbom.Package{a, py}, nil, report.PackageCounts{Checked: 1, NotChecked: 1},
 			[]report.Gap{{Status: report.NotChecked, Reason: "operating system not identified", Count: 1, Packages: key(a)}}, 1},
+		{"data in a further ecosystem only", []sbom.Package{a}, bionic, report.PackageCounts{Checked: 1}, nil, 1},
+		{"no data in either ecosystem", []sbom.Package{a}, jammy, report.PackageCounts{NotChecked: 1},
+			[]report.Gap{{Status: report.NotChecked, Reason: "no data for Ubuntu 22.04 LTS", Ecosystem: "Ubuntu:22.04:LTS", Count: 1, Packages: key(a)}}, 0},
 		{"unknown distribution", []sbom.Package{a}, mint, report.PackageCounts{NotChecked: 1},
 			[]report.Gap{{Status: report.NotChecked, Reason: "no advisory source for linuxmint 21.3", Count: 1, Packages: key(a)}}, 0},
 		{"ecosystem without a source", []sbom.Package{crate, py}, nil, report.PackageCounts{Checked: 1, NotChecked: 1},

@@ -147,7 +147,7 @@ func (e *Engine) Match(ctx context.Context, pkgs []sbom.Package, d *sbom.Distro)
 				switch {
 				case !ok:
 					cov[i] = e.declined(p, d)
-				case ecos != nil && ecos[q.Ecosystem] == 0:
+				case !covered(ecos, q):
 					cov[i] = verdict{status: report.NotChecked, reason: "no data for " + report.EcosystemName(q.Ecosystem), ecosystem: q.Ecosystem}
 				default:
 					cov[i] = verdict{status: report.Checked}
