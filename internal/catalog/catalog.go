@@ -24,6 +24,7 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -164,4 +165,27 @@ func Locate(pkgs []sbom.Package, path string) {
 	for i := range pkgs {
 		pkgs[i].Locations = []sbom.Location{{Path: path}}
 	}
+}
+
+// Records counts the records one database or lock file yields (packages,
+// and entries skipped as malformed) against the scan's budget of package
+// records per database (package budget: the default outside a scan).
+// Catalogers count as they parse, so a hostile database stops being read
+// at the limit instead of after filling memory.
+type Records struct {
+	limit, n int64
+}
+
+// NewRecords starts counting for one file.
+func NewRecords(ctx context.Context) *Records {
+	return &Records{limit: budget.From(ctx).Limits().Records}
+}
+
+// Add counts one more record and fails once there are more than the
+// budget allows; the error wraps *budget.ExceededError.
+func (r *Records) Add() error {
+	if r.n++; r.n > r.limit {
+		return &budget.ExceededError{Kind: budget.Records, Limit: r.limit}
+	}
+	return nil
 }

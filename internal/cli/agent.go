@@ -28,6 +28,7 @@ type agentFlags struct {
 	interval                            time.Duration
 	once, noBench, noScan               bool
 	defend                              agentDefendFlags
+	budget                              budgetFlags
 }
 
 func newAgentCmd(s *streams) *cobra.Command {
@@ -87,7 +88,7 @@ server could not be reached or refused the token).`,
 			}
 			defer done()
 			sopts.Progress = nil
-			o.ScanOptions = scan.Options{Cache: sopts.Cache, Walk: sopts.Walk}
+			o.ScanOptions = scan.Options{Cache: sopts.Cache, Walk: sopts.Walk, Limits: f.budget.l}
 			if !f.once {
 				if f.defend.on {
 					return runAgentWithDefend(cmd.Context(), s, o, c, &f)
@@ -115,6 +116,7 @@ server could not be reached or refused the token).`,
 	fl.BoolVar(&f.noScan, "no-scan", false, "do not scan local images")
 	fl.StringSliceVar(&f.images, "images", nil, "scan only images whose tags contain one of these strings")
 	fl.StringVar(&f.hostRoot, "host-root", "/", "where the host's root filesystem is mounted")
+	f.budget.register(fl)
 	fl.StringVar(&f.dockerHost, "docker-host", "", "Engine API address (default $DOCKER_HOST, else the local socket)")
 	fl.StringVar(&f.db, "db", "", "match on the host with this advisory database instead of on the server")
 	fl.StringVar(&f.caCert, "ca-cert", "", "CA certificate that signed the server's certificate")

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/diff"
+	"github.com/bulwark-sec/bulwark/internal/regular"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/triage"
@@ -121,6 +122,7 @@ input error. Findings suppressed in NEW (ignore file, --vex) do not count.`,
 			return gate.checkCoverage(reps[1])
 		},
 	}
+	cmd.RunE = interruptible(cmd.RunE)
 	tf.register(cmd, formats)
 	rf.register(cmd)
 	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
@@ -136,7 +138,7 @@ func readSavedReport(arg string) (*report.Report, bool, error) {
 	if err != nil || !st.Mode().IsRegular() {
 		return nil, false, nil
 	}
-	f, err := os.Open(arg)
+	f, err := regular.Open(arg)
 	if err != nil {
 		return nil, false, nil
 	}

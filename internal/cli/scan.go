@@ -40,6 +40,7 @@ type targetFlags struct {
 	insecure     bool
 	offline      bool
 	skip         []string
+	budget       budgetFlags
 }
 
 func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
@@ -53,6 +54,7 @@ func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
 	fl.StringVar(&f.platform, "platform", "", "platform of a multi-platform image, as os/arch[/variant]")
 	fl.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to registries")
 	fl.StringArrayVar(&f.skip, "skip-path", nil, "path pattern in the image that no cataloger or checker looks at: dir/** for a tree, path.Match globs (repeatable)")
+	f.budget.register(fl)
 }
 
 // resolveFormat checks --format. The table is the default wherever the
@@ -85,6 +87,7 @@ func (f *targetFlags) scanOptions(s *streams) (scan.Options, func(), error) {
 		Source: source.Options{DockerHost: f.dockerHost, Platform: f.platform, Insecure: f.insecure, Offline: f.offline},
 		Tool:   report.Tool{Name: "bulwark", Version: Version()},
 		Skip:   f.skip,
+		Limits: f.budget.l,
 	}
 	for _, p := range f.skip {
 		if err := pathglob.Valid(p); err != nil {
@@ -397,6 +400,10 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 				return err
 			}
 			opts.Misconfig, opts.Secrets = sel[scan.ScannerMisconfig], sel[scan.ScannerSecret]
+			// A matched scan is recorded for the guard's scan gate, which
+			// trusts it for the image ID only if the layers were checked
+			// against the configuration.
+			opts.VerifyLayers = db != nil && !tf.noCache
 			rep, err := scan.Inventory(cmd.Context(), args[0], opts)
 			done()
 			if err != nil {
@@ -432,6 +439,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 			return nil
 		},
 	}
+	cmd.RunE = interruptible(cmd.RunE)
 	tf.register(cmd, scanFormats)
 	rf.register(cmd)
 	cmd.Flags().StringVar(&vf.db, "db", "", "vulnerability database (default $BULWARK_DB or <user cache dir>/bulwark/db/bulwark.db)")
@@ -480,6 +488,7 @@ reachability aside: SBOMs carry no symbols, so it is "unknown").`,
 			})
 		},
 	}
+	cmd.RunE = interruptible(cmd.RunE)
 	tf.register(cmd, formats)
 	return cmd
 }
@@ -490,7 +499,7 @@ func inputError(err error) error {
 	if ec, ok := errors.AsType[ExitCoder](err); ok {
 		return ec
 	}
-	return &exitError{code: ExitInput, err: err}
+	return &exitError{code: ExitInput, err: overBudget(err)}
 }
 
 // exactArgs is cobra.ExactArgs with a usage-error exit code and a message

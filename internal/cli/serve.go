@@ -88,6 +88,7 @@ type serveFlags struct {
 	cacheDir, replicaID            string
 	noCache, insecure, logRequests bool
 	scanRegistries                 []string
+	budget                         budgetFlags
 }
 
 func newServeCmd(s *streams) *cobra.Command {
@@ -140,6 +141,7 @@ BULWARK_ADMIN_TOKEN to a bwt_ secret of your choosing. Mint more with
 	fl.StringSliceVar(&f.scanRegistries, "scan-registry", nil, "allow server-side scans to reach `REGISTRY` (host[:port], or a CIDR network) in a loopback, private or link-local range; repeatable")
 	fl.StringVar(&f.replicaID, "replica-id", "", "name of this replica in job claims (default: hostname-pid-random)")
 	fl.BoolVar(&f.logRequests, "log-requests", true, "log every request (JSON, to stderr)")
+	f.budget.register(fl)
 	cmd.AddCommand(newTokenCmd(s))
 	return cmd
 }
@@ -182,6 +184,7 @@ func runServe(ctx context.Context, s *streams, f *serveFlags) error {
 	sopts := scan.Options{
 		Source: source.Options{Insecure: f.insecure},
 		Tool:   report.Tool{Name: "bulwark", Version: Version()},
+		Limits: f.budget.l,
 	}
 	if !f.noCache {
 		root, err := cacheRoot(f.cacheDir)

@@ -29,6 +29,11 @@ type Rule struct {
 	Remediation string            `json:"remediation,omitempty"`
 	// CIS names the CIS Docker Benchmark recommendation, when there is one.
 	CIS string `json:"cis,omitempty"`
+	// Content marks rules about what a file holds (a secret, a credential
+	// file) rather than its metadata: a later layer deleting the file does
+	// not take it out of the image, so such findings are reported for
+	// every layer's files, not only the merged view.
+	Content bool `json:"-"`
 }
 
 // Evidence locates a finding.
@@ -40,6 +45,11 @@ type Evidence struct {
 	Key         string `json:"key,omitempty"`          // ENV/ARG/LABEL key, config field
 	// Match is what was found, with secret material redacted.
 	Match string `json:"match,omitempty"`
+	// RemovedInLayer is the layer that deleted or replaced the file (a
+	// whiteout, an opaque directory, an overwrite): it is gone from the
+	// container's filesystem but still in the image, in LayerDigest, for
+	// anyone who saves or pulls the image.
+	RemovedInLayer string `json:"removed_in_layer,omitempty"`
 }
 
 // Finding is one rule violated at one place.
@@ -92,6 +102,8 @@ func Sort(fs []Finding) {
 			cmp.Compare(a.Evidence.Key, b.Evidence.Key),
 			cmp.Compare(a.Evidence.History, b.Evidence.History),
 			cmp.Compare(a.Evidence.Match, b.Evidence.Match),
+			cmp.Compare(a.Evidence.LayerDigest, b.Evidence.LayerDigest),
+			cmp.Compare(a.Evidence.RemovedInLayer, b.Evidence.RemovedInLayer),
 		)
 	})
 }

@@ -31,9 +31,6 @@ func DecodeLayerResult(b []byte) (*LayerResult, error) {
 	if r.Index.Symlinks == nil {
 		r.Index.Symlinks = map[string]string{}
 	}
-	if r.Index.Hardlinks == nil {
-		r.Index.Hardlinks = map[string]string{}
-	}
 	if r.Packages == nil {
 		r.Packages = map[string][]sbom.Package{}
 	}

@@ -29,7 +29,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/distro"
 	"github.com/bulwark-sec/bulwark/internal/finding"
@@ -38,14 +40,21 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// Analyzer is the set of catalogers and checkers applied to every layer.
+// Analyzer is the set of catalogers and checkers applied to every layer of
+// one scan. It may analyse several layers at once.
 type Analyzer struct {
 	Catalogers []catalog.Cataloger
 	Checkers   []Checker
-	Walk       layerfs.Options
+	// Walk bounds each layer's walk; Walk.Budget, the scan's account, is
+	// also charged for what results keep (paths of packages, findings,
+	// unknowns) and read by catalogers for their record limit.
+	Walk layerfs.Options
 	// Skip are path patterns (package pathglob) no cataloger or checker
 	// looks at; the files still count for whiteouts and visibility.
 	Skip []string
+
+	memoOnce sync.Once
+	memo     *contentMemo
 }
 
 // Checker finds problems other than packages in layer entries
@@ -61,7 +70,10 @@ type Checker interface {
 }
 
 // formatVersion changes when LayerResult's meaning changes.
-const formatVersion = "inventory/1"
+//
+//	inventory/2  indexes hold path keys; findings of content rules of every
+//	             file; the layer's computed diff ID
+const formatVersion = "inventory/2"
 
 // Fingerprint identifies the analyzer set: the layer-cache key is the layer
 // digest plus this.
@@ -92,10 +104,15 @@ type LayerResult struct {
 	Databases []string
 }
 
-// AnalyzeLayer walks one layer and runs the catalogers over it.
-func (a *Analyzer) AnalyzeLayer(ctx context.Context, l layerfs.Layer) (*LayerResult, error) {
+// AnalyzeLayer walks one layer and runs the catalogers over it. With
+// verify, the result's Index.DiffID is the digest of the layer's
+// uncompressed stream, computed in the same pass.
+func (a *Analyzer) AnalyzeLayer(ctx context.Context, l layerfs.Layer, verify bool) (*LayerResult, error) {
 	r := newResult()
-	ix, err := layerfs.Walk(ctx, l, a.Walk, a.visitor(ctx, r))
+	opts := a.Walk
+	opts.Verify = verify
+	ctx = budget.With(ctx, opts.Budget)
+	ix, err := layerfs.Walk(ctx, l, opts, a.visitor(ctx, r))
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +124,7 @@ func (a *Analyzer) AnalyzeLayer(ctx context.Context, l layerfs.Layer) (*LayerRes
 // AnalyzeDir treats a root filesystem directory as a single layer.
 func (a *Analyzer) AnalyzeDir(ctx context.Context, dir string) (*LayerResult, error) {
 	r := newResult()
+	ctx = budget.With(ctx, a.Walk.Budget)
 	ix, err := layerfs.WalkDir(ctx, dir, a.Walk, a.visitor(ctx, r))
 	if err != nil {
 		return nil, err
@@ -114,6 +132,39 @@ func (a *Analyzer) AnalyzeDir(ctx context.Context, dir string) (*LayerResult, er
 	r.Index = ix
 	r.finish()
 	return r, nil
+}
+
+// Cost is what r keeps in memory, as the budget of path data counts it:
+// every kept path (and symlink target, captured file) plus
+// budget.RecordOverhead for the record holding it. A result read from
+// the layer cache is charged this, as if its layer had been walked.
+func (r *LayerResult) Cost() int64 {
+	var n int64
+	rec := func(p string) { n += int64(len(p)) + budget.RecordOverhead }
+	for p, t := range r.Index.Symlinks {
+		rec(p)
+		n += int64(len(t))
+	}
+	for _, ps := range r.Packages {
+		for _, pk := range ps {
+			for _, l := range pk.Locations {
+				rec(l.Path)
+			}
+		}
+	}
+	for _, fs := range r.Findings {
+		for _, f := range fs {
+			rec(f.Evidence.Path)
+		}
+	}
+	for _, u := range r.Unknowns {
+		rec(u.Path)
+	}
+	for p, b := range r.Captured {
+		rec(p)
+		n += int64(len(b))
+	}
+	return n
 }
 
 func newResult() *LayerResult {
@@ -136,6 +187,8 @@ type fileMeta struct {
 
 func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor {
 	parsed := map[string]fileMeta{}
+	b := a.Walk.Budget
+	memo := a.contentMemo()
 	var (
 		wanting  []catalog.Cataloger
 		checking []Checker
@@ -145,20 +198,33 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 			return nil
 		}
 		// Checkers that only look at metadata run on every entry;
-		// content checkers join the catalogers below.
+		// content checkers join the catalogers below, unless this file
+		// was already read unchanged in another layer of the scan.
 		checking = checking[:0]
 		for _, c := range a.Checkers {
 			if f != nil && c.WantsContent(e.Path, e.Mode, e.Size) {
+				if seen, ok := memo.get(c.Name(), e); ok {
+					fs, err := c.Check(ctx, e, nil)
+					if err := r.addFindings(b, e.Path, c.Name(), append(fs, seen...), err); err != nil {
+						return err
+					}
+					continue
+				}
 				checking = append(checking, c)
 				continue
 			}
 			fs, err := c.Check(ctx, e, nil)
-			r.addFindings(e.Path, c.Name(), fs, err)
+			if err := r.addFindings(b, e.Path, c.Name(), fs, err); err != nil {
+				return err
+			}
 		}
 		if e.Kind == layerfs.KindHardlink {
 			if m, ok := parsed[e.Link]; ok {
 				for _, p := range r.Packages[e.Link] {
 					p.Locations = []sbom.Location{{Path: e.Path}}
+					if err := b.Charge(budget.PathBytes, int64(len(e.Path))+budget.RecordOverhead); err != nil {
+						return err
+					}
 					r.Packages[e.Path] = append(r.Packages[e.Path], p)
 				}
 				parsed[e.Path] = m
@@ -179,46 +245,72 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 			return nil
 		}
 		if capture {
-			b, err := io.ReadAll(io.LimitReader(f, distro.MaxFileSize))
+			data, err := io.ReadAll(io.LimitReader(f, distro.MaxFileSize))
 			if err != nil {
-				r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Reason: err.Error()})
-				return nil
+				if stop(ctx, err) {
+					return err
+				}
+				return r.addUnknown(b, catalog.Unknown{Path: e.Path, Reason: err.Error()})
 			}
-			r.Captured[e.Path] = b
+			if err := b.Charge(budget.PathBytes, int64(len(e.Path)+len(data))+budget.RecordOverhead); err != nil {
+				return err
+			}
+			r.Captured[e.Path] = data
 			if len(wanting) == 0 && len(checking) == 0 {
 				return nil
 			}
-			f = catalog.NewBytesFile(e.Path, b) // content already consumed
+			f = catalog.NewBytesFile(e.Path, data) // content already consumed
 		}
 		views, err := fileViews(f, len(wanting)+len(checking))
 		if err != nil {
-			r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Reason: err.Error()})
-			return nil
+			if stop(ctx, err) {
+				return err
+			}
+			return r.addUnknown(b, catalog.Unknown{Path: e.Path, Reason: err.Error()})
 		}
 		for i, c := range checking {
 			fs, err := c.Check(ctx, e, views[len(wanting)+i])
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return ctxErr
+			if stop(ctx, err) {
+				return err
 			}
-			r.addFindings(e.Path, c.Name(), fs, err)
+			if err == nil {
+				memo.put(c.Name(), e, fs)
+			}
+			if err := r.addFindings(b, e.Path, c.Name(), fs, err); err != nil {
+				return err
+			}
 		}
 		for i, c := range wanting {
 			pkgs, err := c.Parse(ctx, views[i])
 			if err != nil {
-				if ctxErr := ctx.Err(); ctxErr != nil {
-					return ctxErr
+				if stop(ctx, err) {
+					return err
 				}
 				// Partial results are data: keep what was read, and say
 				// what was not.
-				r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: e.Path, Cataloger: c.Name(), Reason: err.Error()})
+				if err := r.addUnknown(b, catalog.Unknown{Path: e.Path, Cataloger: c.Name(), Reason: err.Error()}); err != nil {
+					return err
+				}
 				if len(pkgs) == 0 {
 					continue
 				}
+			}
+			if err := b.Check(budget.Records, int64(len(pkgs))); err != nil {
+				return fmt.Errorf("%s (%s): %w", e.Path, c.Name(), err)
 			}
 			if dr, ok := c.(catalog.DatabaseReader); len(pkgs) > 0 || ok && dr.ReadsDatabases() {
 				r.Databases = append(r.Databases, e.Path+" ("+c.Name()+")")
 			}
 			if len(pkgs) > 0 {
+				var cost int64
+				for _, p := range pkgs {
+					for _, l := range p.Locations {
+						cost += int64(len(l.Path)) + budget.RecordOverhead
+					}
+				}
+				if err := b.Charge(budget.PathBytes, cost); err != nil {
+					return err
+				}
 				r.Packages[e.Path] = append(r.Packages[e.Path], pkgs...)
 				parsed[e.Path] = fileMeta{e.Mode, e.Size}
 			}
@@ -227,12 +319,88 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 	}
 }
 
-func (r *LayerResult) addFindings(p, checker string, fs []finding.Finding, err error) {
+// stop reports whether err ends the walk rather than becoming an unknown:
+// the scan was cancelled, or went over a budget.
+func stop(ctx context.Context, err error) bool {
+	return err != nil && (ctx.Err() != nil || errors.Is(err, budget.ErrExceeded))
+}
+
+func (r *LayerResult) addFindings(b *budget.Budget, p, checker string, fs []finding.Finding, err error) error {
 	if err != nil {
-		r.Unknowns = append(r.Unknowns, catalog.Unknown{Path: p, Cataloger: checker, Reason: err.Error()})
+		if err := r.addUnknown(b, catalog.Unknown{Path: p, Cataloger: checker, Reason: err.Error()}); err != nil {
+			return err
+		}
 	}
 	if len(fs) > 0 {
+		if err := b.Charge(budget.PathBytes, int64(len(fs))*(int64(len(p))+budget.RecordOverhead)); err != nil {
+			return err
+		}
 		r.Findings[p] = append(r.Findings[p], fs...)
+	}
+	return nil
+}
+
+func (r *LayerResult) addUnknown(b *budget.Budget, u catalog.Unknown) error {
+	if err := b.Charge(budget.PathBytes, int64(len(u.Path))+budget.RecordOverhead); err != nil {
+		return err
+	}
+	r.Unknowns = append(r.Unknowns, u)
+	return nil
+}
+
+// contentMemo remembers, for one scan, the content findings each checker
+// gave a file, by the file's header identity: path, size and modification
+// time. A file that another layer holds unchanged (re-added by a chown, a
+// chmod, a repeated COPY) is then not read and searched again, and gives
+// the same findings, which Assemble reports once. Header identity is what
+// rsync and make trust too; it is not proof of content, so it only saves
+// work between layers of one image and never crosses into the layer cache
+// of another. Keys hold a path's Key, not its name, and the memo stops
+// growing at memoMax entries, so it costs at most a few MB.
+type contentMemo struct {
+	mu sync.Mutex
+	m  map[memoKey][]finding.Finding
+}
+
+type memoKey struct {
+	checker string
+	path    layerfs.Key
+	size    int64
+	mtime   int64
+}
+
+const memoMax = 1 << 17
+
+func (a *Analyzer) contentMemo() *contentMemo {
+	a.memoOnce.Do(func() { a.memo = &contentMemo{m: map[memoKey][]finding.Finding{}} })
+	return a.memo
+}
+
+func (m *contentMemo) get(checker string, e *layerfs.Entry) ([]finding.Finding, bool) {
+	if e.ModTime == 0 {
+		return nil, false // no time recorded: nothing to tell two versions apart by
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	fs, ok := m.m[memoKey{checker, layerfs.KeyOf(e.Path), e.Size, e.ModTime}]
+	return slices.Clone(fs), ok
+}
+
+// put records the content findings of a file a checker read.
+func (m *contentMemo) put(checker string, e *layerfs.Entry, fs []finding.Finding) {
+	if e.ModTime == 0 {
+		return
+	}
+	var keep []finding.Finding
+	for _, f := range fs {
+		if f.Content {
+			keep = append(keep, f)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.m) < memoMax {
+		m.m[memoKey{checker, layerfs.KeyOf(e.Path), e.Size, e.ModTime}] = keep
 	}
 }
 
@@ -284,7 +452,9 @@ var ErrNoLayers = errors.New("inventory: image has no layers")
 
 // Assemble merges layer results (base layer first). digests[i] is the
 // digest reported as the layer of files that layer i added; it may be ""
-// (a directory scan).
+// (a directory scan). Findings of content rules on files a later layer
+// removed are kept (see layerFindings); everything else counts only where
+// it is still visible.
 func Assemble(layers []*LayerResult, digests []string) (*Inventory, error) {
 	if len(layers) == 0 {
 		return nil, ErrNoLayers
@@ -328,13 +498,7 @@ func Assemble(layers []*LayerResult, digests []string) (*Inventory, error) {
 			}
 		}
 		for p, fs := range l.Findings {
-			if !stack.Visible(i, p) {
-				continue
-			}
-			for _, f := range fs {
-				f.Evidence.LayerDigest = digests[i]
-				inv.Findings = append(inv.Findings, f)
-			}
+			inv.Findings = append(inv.Findings, layerFindings(layers, stack, digests, i, p, fs)...)
 		}
 		for _, db := range l.Databases {
 			p, _, _ := strings.Cut(db, " (")
@@ -371,9 +535,42 @@ func Assemble(layers []*LayerResult, digests []string) (*Inventory, error) {
 	return inv, nil
 }
 
-func layerHas(ix *layerfs.Index, p string) bool {
-	_, ok := slices.BinarySearch(ix.Others, p)
-	return ok
+func layerHas(ix *layerfs.Index, p string) bool { return ix.Has(p) }
+
+// layerFindings places the findings layer i has at p. Findings on a file
+// still visible at the top are reported as they are. A file a later layer
+// deleted or replaced is gone from containers but not from the image: its
+// content findings (secrets, credential files) are reported with the layer
+// that removed it in Evidence.RemovedInLayer. Either way a content finding
+// is attributed to the lowest layer from which the file held it without a
+// break, and a layer that merely re-adds the same content (a chown, a
+// chmod) does not make it a second finding.
+func layerFindings(layers []*LayerResult, stack *layerfs.Stack, digests []string, i int, p string, fs []finding.Finding) []finding.Finding {
+	hiddenBy := stack.HiddenBy(i, p)
+	var out []finding.Finding
+	for _, f := range fs {
+		if !f.Content {
+			if hiddenBy < 0 {
+				f.Evidence.LayerDigest = digests[i]
+				out = append(out, f)
+			}
+			continue
+		}
+		same := func(k int) bool {
+			return slices.ContainsFunc(layers[k].Findings[p], func(g finding.Finding) bool {
+				return g.ID == f.ID && g.Evidence.Line == f.Evidence.Line && g.Evidence.Match == f.Evidence.Match
+			})
+		}
+		if hiddenBy >= 0 {
+			if layers[hiddenBy].Index.Has(p) && same(hiddenBy) {
+				continue // carried on unchanged: reported from the layer above
+			}
+			f.Evidence.RemovedInLayer = digests[hiddenBy]
+		}
+		f.Evidence.LayerDigest = digests[stack.Introduced(i, p, same)]
+		out = append(out, f)
+	}
+	return out
 }
 
 // mergeDuplicates folds packages found at several places into one with

@@ -33,7 +33,7 @@ func analyze(t *testing.T, a *Analyzer, layers ...[]byte) []*LayerResult {
 	t.Helper()
 	var out []*LayerResult
 	for _, l := range layers {
-		r, err := a.AnalyzeLayer(context.Background(), layerfs.Layer{RA: bytes.NewReader(l), Size: int64(len(l))})
+		r, err := a.AnalyzeLayer(context.Background(), layerfs.Layer{RA: bytes.NewReader(l), Size: int64(len(l))}, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +138,7 @@ func TestSharedFilesHardlinksAndPartialResults(t *testing.T) {
 		} else {
 			lay = layerfs.Layer{RA: bytes.NewReader(l), Size: int64(len(l))}
 		}
-		r, err := a.AnalyzeLayer(context.Background(), lay)
+		r, err := a.AnalyzeLayer(context.Background(), lay, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 )
 
@@ -30,8 +31,11 @@ func WalkDir(ctx context.Context, dir string, opts Options, visit Visitor) (*Ind
 		return nil, fmt.Errorf("layerfs: opening %s: %w", dir, err)
 	}
 	defer root.Close()
-	w := &dirWalk{ctx: ctx, opts: opts, visit: visit, ib: newIndexBuilder()}
+	w := &dirWalk{ctx: ctx, opts: opts, visit: visit, ib: newIndexBuilder(opts.Budget)}
 	if err := w.dir(root, ""); err != nil {
+		return nil, fmt.Errorf("layerfs: walking %s: %w", dir, err)
+	}
+	if err := opts.Budget.Charge(budget.ImageEntries, int64(w.n%entryBatch)); err != nil {
 		return nil, fmt.Errorf("layerfs: walking %s: %w", dir, err)
 	}
 	return w.ib.finish(), nil
@@ -62,10 +66,13 @@ func (w *dirWalk) dir(r *os.Root, prefix string) error {
 	slices.Sort(names)
 	for _, name := range names {
 		if w.n++; w.n > w.opts.MaxEntries {
-			return ErrTooManyEntries
+			return fmt.Errorf("%w: %w", ErrTooManyEntries, &budget.ExceededError{Kind: budget.LayerEntries, Limit: int64(w.opts.MaxEntries)})
 		}
-		if w.n&1023 == 0 {
+		if w.n%entryBatch == 0 {
 			if err := w.ctx.Err(); err != nil {
+				return err
+			}
+			if err := w.opts.Budget.Charge(budget.ImageEntries, entryBatch); err != nil {
 				return err
 			}
 		}
@@ -77,7 +84,7 @@ func (w *dirWalk) dir(r *os.Root, prefix string) error {
 		if prefix != "" {
 			p = prefix + "/" + name
 		}
-		e := &Entry{Path: p, Mode: st.mode, UID: st.uid, GID: st.gid}
+		e := &Entry{Path: p, Mode: st.mode, UID: st.uid, GID: st.gid, ModTime: st.mtime}
 		switch t := st.mode.Type(); {
 		case t == 0:
 			e.Kind, e.Size = KindFile, st.size
@@ -93,7 +100,9 @@ func (w *dirWalk) dir(r *os.Root, prefix string) error {
 		default:
 			continue // sockets and the like hold nothing to read
 		}
-		w.ib.add(e)
+		if err := w.ib.add(e); err != nil {
+			return err
+		}
 		if w.visit != nil {
 			if err := w.visitEntry(e, r, d, name); err != nil {
 				return err
@@ -129,6 +138,7 @@ type stat struct {
 	mode     fs.FileMode
 	size     int64
 	uid, gid int
+	mtime    int64 // Unix nanoseconds
 }
 
 // osFile is a catalog.File over a file of a directory walk, opened by its

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 )
 
@@ -31,28 +30,51 @@ func Merge(indexes []*Index) *Stack {
 // Len is the number of layers.
 func (s *Stack) Len() int { return len(s.layers) }
 
+// pathKeys are the keys of a path and of its ancestors, computed once per
+// question however many layers are asked.
+type pathKeys struct {
+	self      Key
+	ancestors []Key // parent first
+}
+
+func keysOf(p string) pathKeys {
+	k := pathKeys{self: KeyOf(p)}
+	for a := parent(p); a != ""; a = parent(a) {
+		k.ancestors = append(k.ancestors, KeyOf(a))
+	}
+	return k
+}
+
 // Visible reports whether path p, as written by layer i, survives every
 // layer above i: not deleted by a whiteout of itself or an ancestor, not
 // under a directory made opaque, not replaced by another entry at p, and no
 // ancestor replaced by a non-directory.
 func (s *Stack) Visible(i int, p string) bool {
+	return s.HiddenBy(i, p) < 0
+}
+
+// HiddenBy returns the lowest layer above i that deletes, replaces or
+// hides what layer i has at p, or -1 when p as layer i wrote it is
+// visible at the top.
+func (s *Stack) HiddenBy(i int, p string) int {
+	k := keysOf(p)
 	for j := i + 1; j < len(s.layers); j++ {
-		if s.touches(j, p) {
-			return false
+		if s.touches(j, k) {
+			return j
 		}
 	}
-	return true
+	return -1
 }
 
 // touches reports whether layer j replaces or hides what lower layers have
-// at p.
-func (s *Stack) touches(j int, p string) bool {
+// at the path.
+func (s *Stack) touches(j int, k pathKeys) bool {
 	ix := s.layers[j]
-	if has(ix.Whiteouts, p) || has(ix.Others, p) || has(ix.Dirs, p) {
+	if ix.Whiteouts.Has(k.self) || ix.Others.Has(k.self) || ix.Dirs.Has(k.self) {
 		return true
 	}
-	for a := parent(p); a != ""; a = parent(a) {
-		if has(ix.Whiteouts, a) || has(ix.Opaques, a) || has(ix.Others, a) {
+	for _, a := range k.ancestors {
+		if ix.Whiteouts.Has(a) || ix.Opaques.Has(a) || ix.Others.Has(a) {
 			return true
 		}
 	}
@@ -64,12 +86,14 @@ func (s *Stack) touches(j int, p string) bool {
 // equivalent (for example holds the same package). Layers that leave p
 // alone are passed over.
 func (s *Stack) Introduced(top int, p string, same func(i int) bool) int {
+	k := keysOf(p)
 	best := top
 	for i := top - 1; i >= 0; i-- {
-		if !s.touches(i, p) && !has(s.layers[i].Others, p) {
+		has := s.layers[i].Others.Has(k.self)
+		if !has && !s.touches(i, k) {
 			continue
 		}
-		if !has(s.layers[i].Others, p) || !same(i) {
+		if !has || !same(i) {
 			break
 		}
 		best = i
@@ -126,9 +150,4 @@ func parent(p string) string {
 		return p[:i]
 	}
 	return ""
-}
-
-func has(sorted []string, p string) bool {
-	_, ok := slices.BinarySearch(sorted, p)
-	return ok
 }

@@ -5,12 +5,20 @@ import (
 	"testing"
 )
 
+func keys(ps []string) []Key {
+	var out []Key
+	for _, p := range ps {
+		out = append(out, KeyOf(p))
+	}
+	return out
+}
+
 func ix(dirs, others, whiteouts, opaques []string, links map[string]string) *Index {
 	if links == nil {
 		links = map[string]string{}
 	}
-	return (&indexBuilder{ix: &Index{Dirs: dirs, Others: others, Whiteouts: whiteouts, Opaques: opaques,
-		Symlinks: links, Hardlinks: map[string]string{}}}).finish()
+	b := &indexBuilder{ix: &Index{Symlinks: links}, dirs: keys(dirs), others: keys(others), whiteouts: keys(whiteouts), opaques: keys(opaques)}
+	return b.finish()
 }
 
 func TestVisible(t *testing.T) {

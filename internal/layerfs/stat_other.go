@@ -10,7 +10,7 @@ func statAt(r *os.Root, _ *os.File, name string) (stat, error) {
 	if err != nil {
 		return stat{}, err
 	}
-	return stat{mode: info.Mode(), size: info.Size()}, nil
+	return stat{mode: info.Mode(), size: info.Size(), mtime: info.ModTime().UnixNano()}, nil
 }
 
 // openAt opens name through the Root.

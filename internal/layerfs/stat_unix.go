@@ -42,19 +42,29 @@ func statAt(_ *os.Root, d *os.File, name string) (stat, error) {
 	if st.Mode&unix.S_ISVTX != 0 {
 		mode |= fs.ModeSticky
 	}
-	return stat{mode: mode, size: st.Size, uid: int(st.Uid), gid: int(st.Gid)}, nil
+	return stat{mode: mode, size: st.Size, uid: int(st.Uid), gid: int(st.Gid), mtime: st.Mtim.Nano()}, nil
 }
 
 // openAt opens the file name of the open directory d: one openat on d's
 // descriptor, refusing a symlink swapped in since the walk stat'ed it
-// (O_NOFOLLOW) and never blocking on a FIFO (O_NONBLOCK), so it is as
-// confined as os.Root for a single name. The descriptor is read directly
+// (O_NOFOLLOW), never blocking on a FIFO (O_NONBLOCK), and refusing
+// anything the descriptor shows is not a regular file (a FIFO or device
+// swapped in since the stat), so it is as confined as os.Root for a
+// single name. The descriptor is read directly
 // rather than wrapped in an os.File: a directory walk opens thousands of
 // files, and os.File adds a failed poller registration, an allocation and
 // a finaliser to each.
 func openAt(_ *os.Root, d *os.File, name string) (fileHandle, error) {
 	fd, err := unix.Openat(int(d.Fd()), name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY, 0)
 	if err != nil {
+		return nil, &os.PathError{Op: "openat", Path: name, Err: err}
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		unix.Close(fd)
+		if err == nil {
+			err = errors.New("not a regular file")
+		}
 		return nil, &os.PathError{Op: "openat", Path: name, Err: err}
 	}
 	return &fdFile{fd: fd, name: name}, nil

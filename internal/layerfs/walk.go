@@ -5,17 +5,20 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 )
 
@@ -52,11 +55,14 @@ type Entry struct {
 	// (clean, relative to the root).
 	Link     string
 	UID, GID int
+	// ModTime is the modification time in Unix nanoseconds, as written.
+	ModTime int64
 }
 
 // Options bound the work a layer may cause. The zero value is usable.
 type Options struct {
-	// MaxEntries caps the number of tar entries (default 5,000,000).
+	// MaxEntries caps the number of tar entries of one layer (default: the
+	// budget's entries per layer).
 	MaxEntries int
 	// MaxRatio and MinBombSize bound decompression: a compressed layer may
 	// expand to max(MinBombSize, MaxRatio × compressed size). Defaults 100
@@ -66,11 +72,20 @@ type Options struct {
 	// TempDir receives stream-backed files larger than the in-memory limit
 	// when a cataloger asks for random access (default os.TempDir()).
 	TempDir string
+	// Budget is the account of the whole scan: bytes decompressed (and
+	// read from sparse files), entries of the image, path data kept,
+	// spill bytes. Nil charges nothing.
+	Budget *budget.Budget
+	// Verify computes the digest of the layer's uncompressed tar stream
+	// (Index.DiffID) in the same pass. On an uncompressed layer in a file
+	// the walk itself reads only headers, so the digest is computed by a
+	// second reader running alongside.
+	Verify bool
 }
 
 func (o Options) withDefaults() Options {
 	if o.MaxEntries <= 0 {
-		o.MaxEntries = 5_000_000
+		o.MaxEntries = int(min(o.Budget.Limits().LayerEntries, int64(^uint(0)>>1)))
 	}
 	if o.MaxRatio <= 0 {
 		o.MaxRatio = 100
@@ -90,37 +105,75 @@ const (
 	opaqueMarker   = ".wh..wh..opq"
 )
 
+// entryBatch is how many entries are charged to the image at once.
+const entryBatch = 1024
+
 // Walk streams a layer once, calls visit for each entry and returns the
 // layer's Index. Any unsafe entry aborts the walk with an error wrapping
-// ErrUnsafeEntry.
-func Walk(ctx context.Context, l Layer, opts Options, visit Visitor) (*Index, error) {
+// ErrUnsafeEntry; a budget overrun with one wrapping budget.ErrExceeded.
+func Walk(ctx context.Context, l Layer, opts Options, visit Visitor) (ix *Index, err error) {
 	opts = opts.withDefaults()
-	src, ra, closeFn, err := open(l, opts)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	src, ra, closeFn, err := open(ctx, l, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFn()
 
+	var digest func() (string, error)
+	if opts.Verify {
+		if ra != nil {
+			digest = hashRegion(ctx, l.RA, l.Size)
+		} else {
+			h := &hashingReader{r: src, h: sha256.New()}
+			src = h
+			digest = h.drain
+		}
+		defer func() {
+			if err != nil {
+				cancel() // a failed walk stops the hashing too
+			}
+			d, derr := digest()
+			if err == nil && derr != nil {
+				ix, err = nil, fmt.Errorf("layerfs: hashing layer: %w", derr)
+			} else if err == nil {
+				ix.DiffID = d
+			}
+		}()
+	}
+
 	tr := tar.NewReader(src)
-	ib := newIndexBuilder()
+	ib := newIndexBuilder(opts.Budget)
 	var pos *regionReader
 	if ra != nil {
 		pos = src.(*regionReader)
 	}
+	charged := 0
 	for n := 0; ; n++ {
-		if n&1023 == 0 {
+		if n&(entryBatch-1) == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			if err := opts.Budget.Charge(budget.ImageEntries, int64(n-charged)); err != nil {
+				return nil, err
+			}
+			charged = n
 		}
 		if n >= opts.MaxEntries {
-			return nil, ErrTooManyEntries
+			return nil, fmt.Errorf("%w: %w", ErrTooManyEntries, &budget.ExceededError{Kind: budget.LayerEntries, Limit: int64(opts.MaxEntries)})
 		}
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
+			if err := opts.Budget.Charge(budget.ImageEntries, int64(n-charged)); err != nil {
+				return nil, err
+			}
 			break
 		}
 		if err != nil {
+			if errors.Is(err, budget.ErrExceeded) || ctx.Err() != nil {
+				return nil, err
+			}
 			if n == 0 && !errors.Is(err, ErrBomb) {
 				return nil, fmt.Errorf("%w: %v", ErrNotTar, err)
 			}
@@ -133,7 +186,9 @@ func Walk(ctx context.Context, l Layer, opts Options, visit Visitor) (*Index, er
 		if e == nil {
 			continue
 		}
-		ib.add(e)
+		if err := ib.add(e); err != nil {
+			return nil, err
+		}
 		if visit == nil {
 			continue
 		}
@@ -143,8 +198,8 @@ func Walk(ctx context.Context, l Layer, opts Options, visit Visitor) (*Index, er
 			}
 			continue
 		}
-		f := &tarFile{entry: e, r: tr, tempDir: opts.TempDir}
-		if pos != nil && !isSparse(hdr) {
+		f := &tarFile{entry: e, r: tr, tempDir: opts.TempDir, budget: opts.Budget, sparse: isSparse(hdr)}
+		if pos != nil && !f.sparse {
 			f.ra = io.NewSectionReader(ra, pos.base+pos.pos, e.Size)
 		}
 		err = visit(e, f)
@@ -169,8 +224,9 @@ func isSparse(h *tar.Header) bool {
 }
 
 // open picks the reading strategy: a seekable region for uncompressed
-// layers in files, a decompressor with a bomb limit otherwise.
-func open(l Layer, opts Options) (r io.Reader, ra io.ReaderAt, closeFn func(), err error) {
+// layers in files, a decompressor with a bomb limit otherwise. Streams
+// stop at the first read after ctx ends.
+func open(ctx context.Context, l Layer, opts Options) (r io.Reader, ra io.ReaderAt, closeFn func(), err error) {
 	noop := func() {}
 	var head []byte
 	var br *bufio.Reader
@@ -180,7 +236,7 @@ func open(l Layer, opts Options) (r io.Reader, ra io.ReaderAt, closeFn func(), e
 		n, _ := l.RA.ReadAt(head, 0)
 		head = head[:n]
 	} else {
-		br = bufio.NewReaderSize(l.R, 64<<10)
+		br = bufio.NewReaderSize(&ctxReader{ctx: ctx, r: l.R}, 64<<10)
 		head, _ = br.Peek(4)
 	}
 	var codec string
@@ -219,22 +275,103 @@ func open(l Layer, opts Options) (r io.Reader, ra io.ReaderAt, closeFn func(), e
 	if compressed > 0 && compressed*opts.MaxRatio > limit {
 		limit = compressed * opts.MaxRatio
 	}
-	return &bombGuard{r: dec, left: limit}, nil, closeFn, nil
+	return &bombGuard{ctx: ctx, r: dec, left: limit, budget: opts.Budget}, nil, closeFn, nil
 }
 
-// bombGuard fails the read once more than its allowance has been produced.
+// bombGuard fails the read once more than its allowance has been produced,
+// or the image's budget of decompressed bytes is spent, or ctx is done.
 type bombGuard struct {
-	r    io.Reader
-	left int64
+	ctx    context.Context
+	r      io.Reader
+	left   int64
+	budget *budget.Budget
 }
 
 func (b *bombGuard) Read(p []byte) (int, error) {
+	if err := b.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := b.r.Read(p)
 	b.left -= int64(n)
 	if b.left < 0 {
 		return n, ErrBomb
 	}
+	if berr := b.budget.Charge(budget.ImageBytes, int64(n)); berr != nil {
+		return n, berr
+	}
 	return n, err
+}
+
+// ctxReader stops a stream once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// hashingReader hashes what passes through it; drain reads what the tar
+// reader left (the padding after the end-of-archive blocks) so the digest
+// covers the whole stream.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+}
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	return n, err
+}
+
+func (h *hashingReader) drain() (string, error) {
+	if _, err := io.Copy(io.Discard, h); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.h.Sum(nil)), nil
+}
+
+// hashRegion starts hashing size bytes of ra on its own goroutine (the
+// walk seeks over file bodies, so it cannot hash them itself) and returns
+// a function that waits for the digest. Reading the layer twice costs
+// little: the second reader's pages are the first one's, already cached.
+func hashRegion(ctx context.Context, ra io.ReaderAt, size int64) func() (string, error) {
+	type result struct {
+		d   string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		h := sha256.New()
+		buf := make([]byte, 1<<20)
+		for off := int64(0); off < size; {
+			if err := ctx.Err(); err != nil {
+				done <- result{err: err}
+				return
+			}
+			n, err := ra.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+			h.Write(buf[:n])
+			off += int64(n)
+			if err != nil && !(errors.Is(err, io.EOF) && off == size) {
+				done <- result{err: err}
+				return
+			}
+			if n == 0 {
+				done <- result{err: io.ErrUnexpectedEOF}
+				return
+			}
+		}
+		done <- result{d: "sha256:" + hex.EncodeToString(h.Sum(nil))}
+	}()
+	return func() (string, error) {
+		r := <-done
+		return r.d, r.err
+	}
 }
 
 // entryOf sanitises a tar header. It returns (nil, nil) for entries that
@@ -250,7 +387,7 @@ func entryOf(h *tar.Header) (*Entry, error) {
 	if p == "" {
 		return nil, nil
 	}
-	e := &Entry{Path: p, Mode: h.FileInfo().Mode(), Size: h.Size, UID: h.Uid, GID: h.Gid}
+	e := &Entry{Path: p, Mode: h.FileInfo().Mode(), Size: h.Size, UID: h.Uid, GID: h.Gid, ModTime: h.ModTime.UnixNano()}
 	dir, base := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")
 	switch {
@@ -357,11 +494,20 @@ type tarFile struct {
 	kept    bytes.Buffer // first bytes consumed, for ReaderAt on streams
 	spilled *spillFile   // stream body copied for random access
 	tempDir string
+	budget  *budget.Budget
+	// sparse: archive/tar fills the holes of a sparse entry with zeros as
+	// it is read, so a few KB in the layer can read as gigabytes. Reads
+	// are charged to the image's decompressed bytes, and random access,
+	// which would copy the holes to disk, is not offered.
+	sparse bool
 }
 
 // keepLimit is how much of a streamed body Read remembers, so a cataloger
 // may sniff a header and still ask for random access afterwards.
 const keepLimit = 64 << 10
+
+// ErrSparse: random access to a sparse tar entry is not offered.
+var ErrSparse = errors.New("random access to a sparse file is not offered (its holes would be copied to disk)")
 
 var _ catalog.File = (*tarFile)(nil)
 
@@ -380,6 +526,11 @@ func (f *tarFile) Read(p []byte) (int, error) {
 		return n, err
 	}
 	n, err := f.r.Read(p)
+	if f.sparse {
+		if berr := f.budget.Charge(budget.ImageBytes, int64(n)); berr != nil {
+			return n, berr
+		}
+	}
 	if f.ra == nil && f.read < keepLimit {
 		k := min(int64(n), keepLimit-f.read)
 		f.kept.Write(p[:k])
@@ -395,13 +546,16 @@ func (f *tarFile) ReaderAt() (io.ReaderAt, error) {
 	if f.spilled != nil {
 		return f.spilled, nil
 	}
+	if f.sparse {
+		return nil, fmt.Errorf("layerfs: %s: %w", f.entry.Path, ErrSparse)
+	}
 	if f.read > int64(f.kept.Len()) {
 		return nil, errors.New("layerfs: random access requested after streaming more than 64 KiB")
 	}
 	if f.entry.Size > catalog.MaxRandomAccessSize {
 		return nil, fmt.Errorf("layerfs: %s: %d bytes exceeds the random-access limit", f.entry.Path, f.entry.Size)
 	}
-	s, err := spill(f.kept.Bytes(), f.r, f.entry.Size, f.tempDir)
+	s, err := spill(f.kept.Bytes(), f.r, f.entry.Size, f.tempDir, f.budget)
 	if err != nil {
 		return nil, err
 	}
@@ -413,55 +567,4 @@ func (f *tarFile) close() {
 	if f.spilled != nil {
 		f.spilled.close()
 	}
-}
-
-// Index is what one layer contributes to the merged image, without any
-// file contents. Slices are sorted.
-type Index struct {
-	Dirs      []string          // directory entries
-	Others    []string          // every non-directory entry (files, links, devices)
-	Whiteouts []string          // paths this layer deletes from lower layers
-	Opaques   []string          // directories whose lower contents this layer hides
-	Symlinks  map[string]string // path → target as written
-	Hardlinks map[string]string // path → target path
-	Files     int               // regular files
-	Bytes     int64             // bytes of regular files
-}
-
-type indexBuilder struct{ ix *Index }
-
-func newIndexBuilder() *indexBuilder {
-	return &indexBuilder{ix: &Index{Symlinks: map[string]string{}, Hardlinks: map[string]string{}}}
-}
-
-func (b *indexBuilder) add(e *Entry) {
-	ix := b.ix
-	switch e.Kind {
-	case KindDir:
-		ix.Dirs = append(ix.Dirs, e.Path)
-	case KindWhiteout:
-		ix.Whiteouts = append(ix.Whiteouts, e.Path)
-	case KindOpaque:
-		ix.Opaques = append(ix.Opaques, e.Path)
-	default:
-		ix.Others = append(ix.Others, e.Path)
-		switch e.Kind {
-		case KindFile:
-			ix.Files++
-			ix.Bytes += e.Size
-		case KindSymlink:
-			ix.Symlinks[e.Path] = e.Link
-		case KindHardlink:
-			ix.Hardlinks[e.Path] = e.Link
-		}
-	}
-}
-
-func (b *indexBuilder) finish() *Index {
-	ix := b.ix
-	for _, s := range []*[]string{&ix.Dirs, &ix.Others, &ix.Whiteouts, &ix.Opaques} {
-		slices.Sort(*s)
-		*s = slices.Compact(*s)
-	}
-	return ix
 }

@@ -93,14 +93,14 @@ func TestWalk(t *testing.T) {
 		t.Errorf("entries (-want +got):\n%s", d)
 	}
 	wantIx := &Index{
-		Dirs:      []string{"etc"},
-		Others:    []string{"dev/null", "etc/alt", "etc/os-release", "usr/bin/a", "usr/bin/b"},
-		Whiteouts: []string{"var/gone"},
-		Opaques:   []string{"opt/app"},
+		Dirs:      newPathSet(keys([]string{"etc"})),
+		Others:    newPathSet(keys([]string{"dev/null", "etc/alt", "etc/os-release", "usr/bin/a", "usr/bin/b"})),
+		Whiteouts: newPathSet(keys([]string{"var/gone"})),
+		Opaques:   newPathSet(keys([]string{"opt/app"})),
 		Symlinks:  map[string]string{"etc/alt": "/usr/bin/real"},
-		Hardlinks: map[string]string{"usr/bin/b": "usr/bin/a"},
 		Files:     2,
 		Bytes:     16,
+		Entries:   8,
 	}
 	if d := cmp.Diff(wantIx, ix, cmpopts.EquateEmpty()); d != "" {
 		t.Errorf("index (-want +got):\n%s", d)

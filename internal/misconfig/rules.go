@@ -9,6 +9,12 @@ func rule(id, cis string, sev advisory.Severity, title, desc, fix string) findin
 	return finding.Rule{ID: id, Class: finding.Misconfig, Severity: sev, Title: title, Description: desc, Remediation: fix, CIS: cis}
 }
 
+// contentRule marks a rule about a file's content (finding.Rule.Content).
+func contentRule(r finding.Rule) finding.Rule {
+	r.Content = true
+	return r
+}
+
 // The rules. IDs are stable: reports, ignore files and policies refer to
 // them.
 var (
@@ -51,9 +57,9 @@ var (
 	WorldWritable = rule("BW-FILE-002", "", advisory.Medium, "World-writable file or directory",
 		"Any user in the container can change a world-writable file, or add files to a world-writable directory without the sticky bit.",
 		"Remove the write bit for others (chmod o-w), or set the sticky bit on shared directories.")
-	SensitiveFile = rule("BW-FILE-003", "", advisory.High, "Credentials file in the image",
+	SensitiveFile = contentRule(rule("BW-FILE-003", "", advisory.High, "Credentials file in the image",
 		"A file that holds credentials (private key, cloud or registry credentials, tokens, .env) is part of the image.",
-		"Remove the file from every layer (rebuild; deleting it in a later layer keeps it in the earlier one), revoke the credential, and mount secrets at run time.")
+		"Remove the file from every layer (rebuild; deleting it in a later layer keeps it in the earlier one), revoke the credential, and mount secrets at run time."))
 )
 
 // Rules lists every misconfiguration rule, for documentation.

@@ -46,7 +46,10 @@ import (
 //	2.1.0  vulnerabilities[].known_exploited, .kev and .epss (exploit
 //	       context), severity_source naming joined CVE statements,
 //	       summary.known_exploited and summary.unknown_severity, os.id_like
-const SchemaVersion = "2.1.0"
+//	2.2.0  findings[].evidence.removed_in_layer (secrets and credential
+//	       files a later layer deleted, still in the image),
+//	       target.layers_verified
+const SchemaVersion = "2.2.0"
 
 // readableMajors are the schema major versions ReadJSON accepts.
 var readableMajors = []string{"1", "2"}
@@ -132,6 +135,10 @@ type Target struct {
 	RepoTags    []string `json:"repo_tags,omitempty"`
 	RepoDigests []string `json:"repo_digests,omitempty"`
 	Layers      []Layer  `json:"layers,omitempty"`
+	// LayersVerified: every layer's content was checked against the diff
+	// ID the image configuration declares (computed by the Docker engine,
+	// or hashed while reading), so the report speaks for the image ID.
+	LayersVerified bool `json:"layers_verified,omitempty"`
 }
 
 // Layer is one layer of the target, base first.

@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -35,6 +34,7 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 	spdxjson "github.com/spdx/tools-golang/json"
 
+	"github.com/bulwark-sec/bulwark/internal/regular"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/cyclonedx"
 	"github.com/bulwark-sec/bulwark/internal/report/spdx"
@@ -62,7 +62,7 @@ var ErrUnknownFormat = errors.New("not a CycloneDX JSON, SPDX JSON or Bulwark js
 
 // Inventory reads the SBOM at path into a report without findings.
 func Inventory(ctx context.Context, path string, tool report.Tool) (*report.Report, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("sbomread: %w", err)
 	}

@@ -11,6 +11,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/builtin"
 	"github.com/bulwark-sec/bulwark/internal/dockerfile"
@@ -27,6 +29,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
 	"github.com/bulwark-sec/bulwark/internal/misconfig"
 	"github.com/bulwark-sec/bulwark/internal/pathglob"
+	"github.com/bulwark-sec/bulwark/internal/regular"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/sbomread"
 	"github.com/bulwark-sec/bulwark/internal/secrets"
@@ -59,6 +62,18 @@ type Options struct {
 	// Skip are path patterns (package pathglob) that no cataloger or
 	// checker looks at, as Trivy's --skip-dirs/--skip-files.
 	Skip []string
+	// Limits are the scan's resource budgets (package budget; zero
+	// fields: the defaults). A scan over one fails with an error wrapping
+	// *budget.ExceededError.
+	Limits budget.Limits
+	// VerifyLayers checks every layer against the diff ID the image
+	// configuration declares, hashing the uncompressed stream in the same
+	// pass where the storage did not compute the diff IDs itself (archives,
+	// OCI layouts, registries); a mismatch fails the scan. Only a verified
+	// report (report.Target.LayersVerified) vouches for its image ID, which
+	// is what the guard's scan gate trusts. Results hashed once are cached
+	// with their digest, so a rescan of the same file hashes nothing.
+	VerifyLayers bool
 }
 
 // Scanner names, as --scanners spells them.
@@ -154,7 +169,10 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 	if cats == nil {
 		cats = builtin.Catalogers()
 	}
-	an := &inventory.Analyzer{Catalogers: cats, Checkers: opts.checkers(), Walk: opts.Walk, Skip: opts.Skip}
+	b := budget.New(opts.Limits)
+	walk := opts.Walk
+	walk.Budget = b
+	an := &inventory.Analyzer{Catalogers: cats, Checkers: opts.checkers(), Walk: walk, Skip: opts.Skip}
 
 	var (
 		results []*inventory.LayerResult
@@ -174,8 +192,16 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 		}
 		results, digests, cached = []*inventory.LayerResult{r}, []string{""}, []bool{false}
 	} else {
+		if err := b.Check(budget.Layers, int64(len(img.Layers))); err != nil {
+			return nil, fmt.Errorf("scanning %s: %d layers: %w", img.Name, len(img.Layers), err)
+		}
+		var stored int64
+		for _, l := range img.Layers {
+			stored += l.Size
+		}
+		b.Scope(stored)
 		var err error
-		results, cached, err = analyzeLayers(ctx, img, an, opts)
+		results, cached, err = analyzeLayers(ctx, img, an, opts, b)
 		if err != nil {
 			return nil, fmt.Errorf("scanning %s: %w", img.Name, err)
 		}
@@ -191,7 +217,9 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 		return nil, fmt.Errorf("scanning %s: %w", img.Name, err)
 	}
 	rep := buildReport(img, inv, cats, cached, opts.Tool)
+	rep.Target.LayersVerified = img.Kind != source.Dir && (img.DiffIDsComputed || opts.VerifyLayers)
 	rep.Findings = inv.Findings
+	historyOfRemoved(rep, img)
 	if opts.Misconfig {
 		rep.Findings = append(rep.Findings, misconfig.NewChecker().CheckImage(img.Config)...)
 		rep.Coverage.Scanners = append(rep.Coverage.Scanners, ScannerMisconfig)
@@ -209,8 +237,12 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 
 // analyzeLayers returns one result per layer of img, from the cache where
 // possible. Layers with the same Key (the same bytes) are analysed once.
-func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyzer, opts Options) ([]*inventory.LayerResult, []bool, error) {
+// With opts.VerifyLayers, a layer whose diff ID its storage did not compute
+// is hashed as it is read (a cached result counts only if it was hashed
+// too), and a digest that differs from the configuration's fails the scan.
+func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyzer, opts Options, b *budget.Budget) ([]*inventory.LayerResult, []bool, error) {
 	fp := an.Fingerprint()
+	verify := opts.VerifyLayers && !img.DiffIDsComputed
 	byKey := map[string]*inventory.LayerResult{}
 	hit := map[string]bool{}
 	missing := map[string]bool{}
@@ -219,8 +251,12 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 			continue
 		}
 		if opts.Cache != nil {
-			if b, ok := opts.Cache.Get(layercache.Key(l.Key, fp)); ok {
-				if r, err := inventory.DecodeLayerResult(b); err == nil {
+			if data, ok := opts.Cache.Get(layercache.Key(l.Key, fp)); ok {
+				if r, err := inventory.DecodeLayerResult(data); err == nil && (!verify || r.Index.DiffID != "") {
+					// What a cached layer holds counts as if it had been read.
+					if err := charge(b, r); err != nil {
+						return nil, nil, fmt.Errorf("layer %s (cached): %w", short(l.DiffID), err)
+					}
 					byKey[l.Key], hit[l.Key] = r, true
 					continue
 				}
@@ -234,7 +270,7 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 	if len(missing) > 0 {
 		want := func(i int) bool { return missing[img.Layers[i].Key] }
 		analyze := func(ctx context.Context, l layerfs.Layer) (any, error) {
-			r, err := an.AnalyzeLayer(ctx, l)
+			r, err := an.AnalyzeLayer(ctx, l, verify)
 			if opts.Progress != nil && err == nil {
 				opts.Progress.LayerDone()
 			}
@@ -263,9 +299,46 @@ func analyzeLayers(ctx context.Context, img *source.Image, an *inventory.Analyze
 		if !ok {
 			return nil, nil, fmt.Errorf("layer %d (%s) was not read", i, short(l.DiffID))
 		}
+		if verify && r.Index.DiffID != l.DiffID {
+			return nil, nil, fmt.Errorf("%w: layer %d holds content with diff ID %s, but the image configuration declares %s: "+
+				"the layers are not the ones the configuration (image ID %s) was built with", ErrLayerMismatch, i, r.Index.DiffID, l.DiffID, short(img.ID))
+		}
 		results[i], cached[i] = r, hit[l.Key]
 	}
 	return results, cached, nil
+}
+
+// ErrLayerMismatch: a layer's content does not match the diff ID the image
+// configuration declares for it.
+var ErrLayerMismatch = errors.New("layer does not match the image configuration")
+
+// charge accounts for a cached layer result: its entries and what it keeps.
+func charge(b *budget.Budget, r *inventory.LayerResult) error {
+	if err := b.Check(budget.LayerEntries, int64(r.Index.Entries)); err != nil {
+		return err
+	}
+	if err := b.Charge(budget.ImageEntries, int64(r.Index.Entries)); err != nil {
+		return err
+	}
+	return b.Charge(budget.PathBytes, r.Cost())
+}
+
+// historyOfRemoved names, on each finding about a file a later layer
+// removed, the build step that added it: the history line to fix.
+func historyOfRemoved(rep *report.Report, img *source.Image) {
+	history := layerHistory(img)
+	for i := range rep.Findings {
+		e := &rep.Findings[i].Evidence
+		if e.RemovedInLayer == "" || e.History != "" {
+			continue
+		}
+		for j, l := range img.Layers {
+			if l.DiffID == e.LayerDigest {
+				e.History = history[j]
+				break
+			}
+		}
+	}
 }
 
 func short(d string) string {
@@ -359,7 +432,7 @@ func dockerfilePath(target string) (string, bool) {
 // Dockerfile checks a Dockerfile before it is built: the misconfiguration
 // rules, with line numbers. The report has findings only.
 func Dockerfile(ctx context.Context, path string, tool report.Tool) (*report.Report, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", source.ErrUnknownTarget, err)
 	}

@@ -27,7 +27,7 @@ type rule struct {
 
 func newRule(id, title string, sev advisory.Severity, keywords []string, re string, group int) rule {
 	return rule{
-		Rule: finding.Rule{ID: id, Class: finding.Secret, Severity: sev, Title: title,
+		Rule: finding.Rule{ID: id, Class: finding.Secret, Severity: sev, Title: title, Content: true,
 			Remediation: "Remove the credential from the image (and its history: rebuild without it), revoke it, and pass secrets at run time (mounted files, a secret store, BuildKit --secret)."},
 		keywords: keywords, re: regexp.MustCompile(re), group: group,
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/egress"
 	"github.com/bulwark-sec/bulwark/internal/notify"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -170,6 +171,10 @@ func (s *Server) runScan(ctx context.Context, j store.Job) store.Outcome {
 	opts := s.cfg.Scan
 	opts.Progress = nil
 	rep, err := scan.Inventory(ctx, "registry:"+p.Ref, opts)
+	if be, ok := errors.AsType[*budget.ExceededError](err); ok {
+		// The image is what it is: another attempt costs the same.
+		return store.Outcome{Err: fmt.Sprintf("scanning %s: %v (the server's %s)", p.Ref, be, be.Kind.Flag())}
+	}
 	if err != nil {
 		s.log.WarnContext(ctx, "server: registry scan failed", "job", j.ID, "ref", p.Ref, "err", err)
 		if errors.Is(err, egress.ErrDenied) {

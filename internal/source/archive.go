@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
+	"github.com/bulwark-sec/bulwark/internal/regular"
 )
 
 // Archives and OCI layouts are read here rather than through
@@ -186,7 +187,7 @@ func openArchive(file string, want Kind, platform *v1.Platform) (*Image, error) 
 		return nil, fmt.Errorf("%w: %s is a directory, and %s: wants a tar file (an OCI layout directory is oci-layout:%s, a root filesystem dir:%s)",
 			ErrUnknownTarget, file, cmp.Or(want, "an archive"), file, file)
 	}
-	f, err := os.Open(file)
+	f, err := regular.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnknownTarget, err)
 	}

@@ -78,7 +78,8 @@ func loadDocker(ctx context.Context, api dockerAPI, name string) (*Image, error)
 	if err != nil {
 		return nil, fmt.Errorf("docker: %s: %w", name, err)
 	}
-	img := &Image{Kind: Docker, Name: name, ID: ins.ID, RepoTags: ins.RepoTags, RepoDigests: ins.RepoDigests, Config: cfg}
+	img := &Image{Kind: Docker, Name: name, ID: ins.ID, RepoTags: ins.RepoTags, RepoDigests: ins.RepoDigests, Config: cfg,
+		DiffIDsComputed: true}
 	for _, d := range cfg.RootFS.DiffIDs {
 		// The engine computed these diff IDs itself when it stored the layers.
 		img.Layers = append(img.Layers, LayerRef{DiffID: d.String(), Key: d.String()})

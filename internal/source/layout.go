@@ -9,10 +9,13 @@ import (
 	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/bulwark-sec/bulwark/internal/regular"
 )
 
 // dirStore reads an OCI layout directory through os.Root, so names in the
-// index cannot lead outside it.
+// index cannot lead outside it, and opens only regular files (a FIFO in
+// place of index.json or a blob is refused, not waited on).
 type dirStore struct {
 	root  *os.Root
 	mu    sync.Mutex
@@ -20,7 +23,7 @@ type dirStore struct {
 }
 
 func (d *dirStore) open(name string) (io.ReaderAt, int64, error) {
-	f, err := d.root.Open(name)
+	f, err := regular.OpenIn(d.root, name)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -28,10 +31,6 @@ func (d *dirStore) open(name string) (io.ReaderAt, int64, error) {
 	if err != nil {
 		f.Close()
 		return nil, 0, err
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, 0, fmt.Errorf("%s: not a regular file", name)
 	}
 	d.mu.Lock()
 	d.files = append(d.files, f)

@@ -94,6 +94,11 @@ type Image struct {
 	Layers      []LayerRef     // base first; empty for directories
 	// RootDir is the root filesystem of a Dir target.
 	RootDir string
+	// DiffIDsComputed: the storage computed the layers' diff IDs from
+	// their content itself (the Docker engine does when it stores a
+	// layer), so they need no checking. Elsewhere the configuration only
+	// declares them; a reader that must know hashes what it reads.
+	DiffIDsComputed bool
 
 	read   layerReader
 	closer func() error

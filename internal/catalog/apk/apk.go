@@ -81,9 +81,14 @@ func (c *Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, 
 		skipped []error
 		cur     stanza
 		lineNo  int
+		records = catalog.NewRecords(ctx)
+		over    error
 	)
 	flush := func() {
 		if cur.start == 0 {
+			return
+		}
+		if over = records.Add(); over != nil {
 			return
 		}
 		p, err := cur.pkg(f.Path())
@@ -103,7 +108,9 @@ func (c *Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, 
 		}
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		if line == "" {
-			flush()
+			if flush(); over != nil {
+				return nil, fmt.Errorf("apk: reading %s: %w", f.Path(), over)
+			}
 			continue
 		}
 		if cur.start == 0 {
@@ -114,7 +121,9 @@ func (c *Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, 
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("apk: reading %s: line %d: %w", f.Path(), lineNo+1, err)
 	}
-	flush()
+	if flush(); over != nil {
+		return nil, fmt.Errorf("apk: reading %s: %w", f.Path(), over)
+	}
 
 	sbom.Sort(pkgs)
 	return pkgs, errors.Join(skipped...)

@@ -55,7 +55,7 @@ func (*Cataloger) Wants(p string, _ fs.FileMode, size int64) bool {
 }
 
 func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
-	pkgs, err := ParseStatus(f)
+	pkgs, err := parseStatus(f, catalog.NewRecords(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("dpkg: %w", err)
 	}
@@ -71,6 +71,11 @@ var errNoPackage = errors.New("stanza without Package field")
 // ParseStatus reads a dpkg status file (deb822 stanzas separated by blank
 // lines) and returns the installed packages in file order.
 func ParseStatus(r io.Reader) ([]sbom.Package, error) {
+	return parseStatus(r, catalog.NewRecords(context.Background()))
+}
+
+// parseStatus is ParseStatus, counting stanzas against records.
+func parseStatus(r io.Reader, records *catalog.Records) ([]sbom.Package, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
 	var (
@@ -83,6 +88,9 @@ func ParseStatus(r io.Reader) ([]sbom.Package, error) {
 		defer st.reset()
 		if st.empty() {
 			return nil
+		}
+		if err := records.Add(); err != nil {
+			return err
 		}
 		p, ok, err := st.pkg()
 		if err != nil {

@@ -123,6 +123,7 @@ func readPackages(ctx context.Context, read reader, r io.ReaderAt, size int64, p
 		pkgs    []sbom.Package
 		skipped []error
 		index   int
+		records = catalog.NewRecords(ctx)
 	)
 	err := read(r, size, func(blob []byte) error {
 		defer func() { index++ }()
@@ -130,6 +131,9 @@ func readPackages(ctx context.Context, read reader, r io.ReaderAt, size int64, p
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+		}
+		if err := records.Add(); err != nil {
+			return err
 		}
 		h, err := parseHeader(blob)
 		if err != nil {
