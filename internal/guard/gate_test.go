@@ -33,7 +33,7 @@ func TestScanGateRules(t *testing.T) {
 	exploited := history.Finding{ID: "CVE-2023-4911", Package: "libc6", Version: "2.36-9", Severity: advisory.High, Status: advisory.Fixed, KnownExploited: true, EPSS: 0.78}
 	likely := history.Finding{ID: "CVE-2022-37434", Package: "zlib1g", Version: "1:1.2.13", Severity: advisory.Medium, Status: advisory.Fixed, EPSS: 0.08}
 	entry := func(id string, digests []string, matched bool, at time.Time, fs ...history.Finding) *history.Entry {
-		return &history.Entry{SchemaVersion: history.SchemaVersion, ImageID: id, RepoDigests: digests, Target: "web:1",
+		return &history.Entry{SchemaVersion: history.SchemaVersion, ImageID: id, LayersVerified: id != "", RepoDigests: digests, Target: "web:1",
 			ScannedAt: at, Matched: matched, Assessment: report.AssessedFull, Counts: map[string]int{}, Findings: fs}
 	}
 	covered := func(a report.Assessment, text string) *history.Entry {
@@ -43,6 +43,10 @@ func TestScanGateRules(t *testing.T) {
 	}
 	debian12 := "not checked for 88 of 88 packages (no data for Debian 12)"
 	mixed := "not checked for 88 of 90 packages (no data for Debian 12)"
+	// A record under the image ID from a scan that did not check the
+	// layers against the configuration (written before the check existed,
+	// or forged by pairing the configuration with other layers).
+	unverified := func(e *history.Entry) *history.Entry { e.LayersVerified = false; return e }
 	tests := []struct {
 		name    string
 		gate    string // scan_gate keys
@@ -85,6 +89,8 @@ func TestScanGateRules(t *testing.T) {
 		{"epss threshold", "severity: critical\n  epss: 0.05", entry(imgID, nil, true, now, likely), "", "CVE-2022-37434 (zlib1g 1:1.2.13, medium, EPSS 0.08) (scan_gate.severity, scan_gate.epss)"},
 		{"epss below the threshold", "severity: critical\n  epss: 0.5", entry(imgID, nil, true, now, likely), "", ""},
 		{"repo digest record of another image", "severity: critical", entry("sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", []string{repoDG}, true, now, critical), "", "was never scanned"},
+		{"unverified clean record", "severity: critical", unverified(entry(imgID, nil, true, now)), "", "no scan whose layers were checked against its configuration"},
+		{"unverified clean record, verified one by repo digest", "severity: critical", unverified(entry(imgID, []string{repoDG}, true, now, critical)), "", "CVE-2024-0001"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -190,6 +190,7 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 		return nil, errors.New("scan gate: no scan history configured")
 	}
 	var entry *history.Entry
+	unverified := false
 	for _, key := range append([]string{id}, repoDigests...) {
 		en, err := e.c.scans.Latest(ctx, key)
 		if errors.Is(err, history.ErrNotFound) {
@@ -197,6 +198,12 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 		}
 		if err != nil {
 			return nil, fmt.Errorf("scan gate: %w", err)
+		}
+		if key == id && !en.LayersVerified {
+			// A configuration only declares its diff IDs: a scan that did
+			// not check the layers against them may have read others.
+			unverified = true
+			continue
 		}
 		if en.ImageID == "" || en.ImageID == id {
 			entry = en
@@ -209,6 +216,9 @@ func (e *eval) gate(ctx context.Context, id string, repoDigests []string, name s
 			return nil
 		}
 		return &Violation{policy.RuleScanGate, fmt.Sprintf("image %s (%s) %s: run `bulwark scan` on it first (scan_gate.require_scan)", short, name, why)}
+	}
+	if entry == nil && unverified {
+		return never("has no scan whose layers were checked against its configuration (scan it again with this version)"), nil
 	}
 	if entry == nil {
 		return never("was never scanned"), nil

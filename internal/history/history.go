@@ -10,6 +10,12 @@
 // repo digest, each repo tag and the target name. Names are mutable; a
 // caller that needs certainty looks up by ID and compares Entry.ImageID.
 //
+// A configuration only declares its layers' diff IDs: an archive can pair
+// one image's configuration with other layers. So a report is stored
+// under its image ID, and carries it, only when its layers were checked
+// against the configuration (report target.layers_verified); otherwise it
+// is kept under its names only, which vouch for nothing.
+//
 // Files are written atomically (temporary file, fsync, rename), so readers
 // never see half a record and never need a lock. Writers serialise on an
 // advisory lock file and keep the newer record when two scans of the same
@@ -42,7 +48,8 @@ import (
 // without changing the meaning of others keep the version.
 //
 //	1  first version; later: assessment, not_checked and coverage
-//	   (records without them predate coverage per package)
+//	   (records without them predate coverage per package), and
+//	   layers_verified (absent: false)
 const SchemaVersion = 1
 
 // ErrNotFound means no scan is recorded under the key.
@@ -58,13 +65,19 @@ type Entry struct {
 	// Key is the key this copy was stored under.
 	Key string `json:"key"`
 	// ImageID is the image configuration digest ("sha256:…"); empty for
-	// targets that are not images (dir:).
-	ImageID     string      `json:"image_id,omitempty"`
-	Target      string      `json:"target"`
-	Names       []string    `json:"names,omitempty"` // repo tags
-	RepoDigests []string    `json:"repo_digests,omitempty"`
-	ScannedAt   time.Time   `json:"scanned_at"`
-	Tool        report.Tool `json:"tool"`
+	// targets that are not images (dir:), and for scans whose layers were
+	// not checked against the configuration.
+	ImageID string `json:"image_id,omitempty"`
+	// LayersVerified: the scan checked every layer against the diff IDs
+	// of the configuration (report target.layers_verified), so its result
+	// speaks for ImageID. Records written before the field existed lack
+	// it and count as unverified.
+	LayersVerified bool        `json:"layers_verified,omitempty"`
+	Target         string      `json:"target"`
+	Names          []string    `json:"names,omitempty"` // repo tags
+	RepoDigests    []string    `json:"repo_digests,omitempty"`
+	ScannedAt      time.Time   `json:"scanned_at"`
+	Tool           report.Tool `json:"tool"`
 	// Matched is true when the scan checked vulnerabilities against an
 	// advisory database; an inventory-only scan says nothing about them.
 	Matched bool `json:"matched"`
@@ -119,20 +132,23 @@ func DefaultDir() (string, error) {
 // FromReport summarises a scan report.
 func FromReport(rep *report.Report) *Entry {
 	e := &Entry{
-		SchemaVersion: SchemaVersion,
-		ImageID:       normID(rep.Target.ID),
-		Target:        rep.Target.Name,
-		Names:         slices.Clone(rep.Target.RepoTags),
-		RepoDigests:   slices.Clone(rep.Target.RepoDigests),
-		ScannedAt:     rep.CreatedAt.UTC(),
-		Tool:          rep.Tool,
-		Matched:       rep.Coverage.Matching == report.Matched,
-		Assessed:      rep.Coverage.Assessed == report.AssessedFull,
-		Assessment:    rep.Coverage.Assessed,
-		NotChecked:    rep.Coverage.PackageStatus.NotChecked,
-		Coverage:      rep.Coverage.NotCheckedText(),
-		Counts:        map[string]int{},
-		Findings:      []Finding{},
+		SchemaVersion:  SchemaVersion,
+		LayersVerified: rep.Target.LayersVerified,
+		Target:         rep.Target.Name,
+		Names:          slices.Clone(rep.Target.RepoTags),
+		RepoDigests:    slices.Clone(rep.Target.RepoDigests),
+		ScannedAt:      rep.CreatedAt.UTC(),
+		Tool:           rep.Tool,
+		Matched:        rep.Coverage.Matching == report.Matched,
+		Assessed:       rep.Coverage.Assessed == report.AssessedFull,
+		Assessment:     rep.Coverage.Assessed,
+		NotChecked:     rep.Coverage.PackageStatus.NotChecked,
+		Coverage:       rep.Coverage.NotCheckedText(),
+		Counts:         map[string]int{},
+		Findings:       []Finding{},
+	}
+	if e.LayersVerified {
+		e.ImageID = normID(rep.Target.ID)
 	}
 	if e.ScannedAt.IsZero() {
 		e.ScannedAt = time.Now().UTC()

@@ -23,7 +23,7 @@ func sampleReport(at time.Time) *report.Report {
 		Tool:      report.Tool{Name: "bulwark", Version: "v1.0.0"},
 		CreatedAt: at,
 		Target: report.Target{
-			Name: "docker:web:1", Kind: "docker", ID: id,
+			Name: "docker:web:1", Kind: "docker", ID: id, LayersVerified: true,
 			RepoTags:    []string{"web:1", "registry.example:5000/team/web:1"},
 			RepoDigests: []string{"registry.example:5000/team/web@sha256:2222222222222222222222222222222222222222222222222222222222222222"},
 		},
@@ -47,7 +47,7 @@ func TestRecordAndLatest(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &Entry{
-		SchemaVersion: 1, ImageID: id, Target: "docker:web:1",
+		SchemaVersion: 1, ImageID: id, LayersVerified: true, Target: "docker:web:1",
 		Names:       []string{"web:1", "registry.example:5000/team/web:1"},
 		RepoDigests: []string{"registry.example:5000/team/web@sha256:2222222222222222222222222222222222222222222222222222222222222222"},
 		ScannedAt:   at, Tool: report.Tool{Name: "bulwark", Version: "v1.0.0"}, Matched: true, Assessed: true,
@@ -234,4 +234,27 @@ func FuzzRead(f *testing.F) {
 		}
 		NormalizeKey(string(b))
 	})
+}
+
+// TestUnverifiedScanNamesNoImage: a scan whose layers were not checked
+// against the configuration is kept under its names only, never under the
+// image ID the configuration claims.
+func TestUnverifiedScanNamesNoImage(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rep := sampleReport(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	rep.Target.LayersVerified = false
+	if err := Record(ctx, dir, rep); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := Latest(ctx, dir, id); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("unverified scan recorded under the image ID: %+v, %v", e, err)
+	}
+	e, err := Latest(ctx, dir, "web:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.ImageID != "" || e.LayersVerified {
+		t.Errorf("unverified entry claims image %q (verified %v)", e.ImageID, e.LayersVerified)
+	}
 }
