@@ -41,6 +41,7 @@ import (
 	"github.com/distribution/reference"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/regular"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -304,7 +305,7 @@ func (d Dir) Latest(ctx context.Context, key string) (*Entry, error) {
 }
 
 func read(path string) (*Entry, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, err
 	}

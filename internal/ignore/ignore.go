@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -30,6 +29,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/bulwark-sec/bulwark/internal/pathglob"
+	"github.com/bulwark-sec/bulwark/internal/regular"
 	"github.com/bulwark-sec/bulwark/internal/yamlerr"
 )
 
@@ -81,7 +81,7 @@ type file struct {
 
 // Load reads an ignore file.
 func Load(path string) (*List, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("ignore: %w", err)
 	}

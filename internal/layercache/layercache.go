@@ -24,12 +24,16 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/regular"
 )
 
 const (
@@ -45,6 +49,14 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 type Cache struct {
 	dir      string
 	maxBytes int64
+
+	// written counts bytes this process has put since its last look at
+	// the directory's size (unknown until then): eviction walks the
+	// directory when it may have outgrown its bound, not after every Put.
+	mu      sync.Mutex
+	looked  bool
+	written int64
+	size    int64 // at the last look
 }
 
 // Open prepares a cache in dir (created with mode 0700), bounded to
@@ -79,7 +91,7 @@ func (c *Cache) path(key string) string {
 // removed and count as misses.
 func (c *Cache) Get(key string) (data []byte, ok bool) {
 	p := c.path(key)
-	b, err := os.ReadFile(p)
+	b, err := readEntry(p, c.maxEntry())
 	if err != nil {
 		return nil, false
 	}
@@ -93,6 +105,28 @@ func (c *Cache) Get(key string) (data []byte, ok bool) {
 	_ = os.Chtimes(p, now, now) // LRU clock; failure only ages the entry
 	return data, true
 }
+
+// readEntry reads an entry file, refusing anything but a regular file of
+// at most max bytes.
+func readEntry(p string, max int64) ([]byte, error) {
+	f, err := regular.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+int64(headerSize)+1))
+	if err == nil && int64(len(b)) > max+int64(headerSize) {
+		err = errors.New("entry larger than the cache allows")
+	}
+	return b, err
+}
+
+// maxEntry is the largest entry stored: a quarter of the bound, so that one
+// result can never evict the whole cache.
+func (c *Cache) maxEntry() int64 { return c.maxBytes / 4 }
+
+// ErrTooLarge: Put was given more than a quarter of the cache's bound.
+var ErrTooLarge = errors.New("layercache: entry larger than a quarter of the cache")
 
 func decode(b []byte) ([]byte, error) {
 	if len(b) < headerSize || string(b[:len(magic)]) != magic {
@@ -110,8 +144,12 @@ func decode(b []byte) ([]byte, error) {
 	return payload, nil
 }
 
-// Put stores data under key, atomically.
+// Put stores data under key, atomically. Entries larger than a quarter of
+// the cache's bound are refused with ErrTooLarge.
 func (c *Cache) Put(key string, data []byte) error {
+	if int64(len(data)) > c.maxEntry() {
+		return ErrTooLarge
+	}
 	dir := filepath.Dir(c.path(key))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("layercache: %w", err)
@@ -138,8 +176,27 @@ func (c *Cache) Put(key string, data []byte) error {
 		os.Remove(f.Name())
 		return fmt.Errorf("layercache: storing entry: %w", err)
 	}
-	c.evict()
+	if c.mayBeFull(int64(len(data) + headerSize)) {
+		c.evict()
+	}
 	return nil
+}
+
+// mayBeFull adds n bytes to what this process has written and reports
+// whether the directory may now be over its bound. Other processes write
+// too; their entries are seen at the next look.
+func (c *Cache) mayBeFull(n int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.written += n
+	return !c.looked || c.size+c.written > c.maxBytes
+}
+
+// sawSize records the directory's size after an eviction walk.
+func (c *Cache) sawSize(total int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.looked, c.size, c.written = true, total, 0
 }
 
 // evict trims the cache to 90% of its bound, oldest entries first, unless
@@ -175,6 +232,7 @@ func (c *Cache) evict() {
 		total += info.Size()
 		return nil
 	})
+	defer func() { c.sawSize(total) }()
 	if total <= c.maxBytes {
 		return
 	}

@@ -22,12 +22,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	packageurl "github.com/package-url/packageurl-go"
+
+	"github.com/bulwark-sec/bulwark/internal/regular"
 )
 
 // Status is a statement's status.
@@ -90,7 +91,7 @@ type Product struct {
 
 // Load reads a document from a file.
 func Load(path string) (*Document, error) {
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("vex: %w", err)
 	}

@@ -17,11 +17,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	texttemplate "text/template"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/regular"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -77,7 +77,7 @@ func Parse(name, text string) (*Template, error) {
 // spell file arguments) is accepted.
 func Load(path string) (*Template, error) {
 	path = strings.TrimPrefix(path, "@")
-	f, err := os.Open(path)
+	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("template: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"crypto/sha256"
+	"encoding"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -92,6 +94,10 @@ type blob struct {
 
 // writeBlob streams gen through a tar writer and codec into a file in dir.
 func writeBlob(dir string, n int, codec string, gen layerGen) (blob, error) {
+	return writeBlobLevel(dir, n, codec, zstd.SpeedDefault, gen)
+}
+
+func writeBlobLevel(dir string, n int, codec string, level zstd.EncoderLevel, gen layerGen) (blob, error) {
 	p := filepath.Join(dir, fmt.Sprintf("layer-%d.blob", n))
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -105,7 +111,7 @@ func writeBlob(dir string, n int, codec string, gen layerGen) (blob, error) {
 	case "gzip":
 		enc, err = gzip.NewWriterLevel(out, gzip.BestCompression)
 	case "zstd":
-		enc, err = zstd.NewWriter(out, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+		enc, err = zstd.NewWriter(out, zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(1))
 	case "":
 		enc = nopCloser{out}
 	default:
@@ -244,9 +250,9 @@ func longName(i, n int) string {
 // LongNames: layers zstd layers of n empty files whose names are nameLen
 // bytes long. The index of names, not their contents, is what costs.
 func LongNames(dir string, layers, n, nameLen int) (string, error) {
-	var gens []layerGen
+	var blobs []blob
 	for l := range layers {
-		gens = append(gens, func(tw *tar.Writer, _ io.Writer) error {
+		b, err := writeBlobLevel(dir, l, "zstd", zstd.SpeedFastest, func(tw *tar.Writer, _ io.Writer) error {
 			for i := range n {
 				if err := file(tw, longName(l*n+i, nameLen), 0o644, nil); err != nil {
 					return err
@@ -254,8 +260,12 @@ func LongNames(dir string, layers, n, nameLen int) (string, error) {
 			}
 			return nil
 		})
+		if err != nil {
+			return "", err
+		}
+		blobs = append(blobs, b)
 	}
-	return image(dir, "zstd", gens...)
+	return archive(dir, blobs)
 }
 
 // DpkgRecords: one zstd layer with a Debian os-release and a dpkg status
@@ -273,31 +283,102 @@ func DpkgRecords(dir string, n int) (string, error) {
 	})
 }
 
-// BigLayers: layers zstd layers, each one file of size bytes of zeros;
-// each stays under the per-layer decompression limit.
+// BigLayers: layers zstd layers, each one file of size bytes of zeros
+// (then a small file naming the layer); each stays under the per-layer
+// decompression limit. The zeros are compressed once and every layer is
+// that frame followed by a frame of its own (zstd streams may be
+// concatenated frames), and the digest of the shared prefix is computed
+// once: generating 60 GiB of layers takes seconds.
 func BigLayers(dir string, layers int, size int64) (string, error) {
-	var gens []layerGen
+	size &^= 511
+	var prefix bytes.Buffer
+	tw := tar.NewWriter(&prefix)
+	if err := tw.WriteHeader(&tar.Header{Name: "zeros", Mode: 0o644, Size: size, Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}); err != nil {
+		return "", err
+	}
+	hdr := slices.Clone(prefix.Bytes())
 	zeros := make([]byte, 1<<20)
+	var frame bytes.Buffer
+	enc, err := zstd.NewWriter(&frame, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return "", err
+	}
+	diff := sha256.New()
+	w := io.MultiWriter(enc, diff)
+	w.Write(hdr)
+	for left := size; left > 0; left -= int64(len(zeros)) {
+		w.Write(zeros[:min(left, int64(len(zeros)))])
+	}
+	if err := enc.Close(); err != nil {
+		return "", err
+	}
+	state, err := diff.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return "", err
+	}
+	var blobs []blob
 	for l := range layers {
-		gens = append(gens, func(tw *tar.Writer, _ io.Writer) error {
-			if err := tw.WriteHeader(&tar.Header{Name: fmt.Sprintf("zeros-%d", l), Mode: 0o644, Size: size,
-				Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}); err != nil {
+		var tail bytes.Buffer
+		tw := tar.NewWriter(&tail)
+		if err := file(tw, fmt.Sprintf("layer-%d", l), 0o644, nil); err != nil {
+			return "", err
+		}
+		if err := tw.Close(); err != nil {
+			return "", err
+		}
+		var tailFrame bytes.Buffer
+		enc, err := zstd.NewWriter(&tailFrame, zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			return "", err
+		}
+		enc.Write(tail.Bytes())
+		enc.Close()
+		h := sha256.New()
+		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
+			return "", err
+		}
+		h.Write(tail.Bytes())
+		p := filepath.Join(dir, fmt.Sprintf("layer-%d.blob", l))
+		body := append(slices.Clone(frame.Bytes()), tailFrame.Bytes()...)
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			return "", err
+		}
+		sum := sha256.Sum256(body)
+		blobs = append(blobs, blob{path: p, diffID: digest(h), digest: "sha256:" + hex.EncodeToString(sum[:]), size: int64(len(body))})
+	}
+	return archive(dir, blobs)
+}
+
+// Interruptible: one zstd layer that takes a while to read: a jar of
+// jarSize bytes (a cataloger copies it to a temporary file for random
+// access) and then zerosSize bytes of zeros. For stopping a scan midway.
+func Interruptible(dir string, jarSize, zerosSize int64) (string, error) {
+	b, err := writeBlobLevel(dir, 0, "zstd", zstd.SpeedFastest, func(tw *tar.Writer, _ io.Writer) error {
+		chunk := make([]byte, 1<<20)
+		for i := range chunk {
+			chunk[i] = byte(i * 7)
+		}
+		copy(chunk, "PK\x03\x04")
+		for _, f := range []struct {
+			name string
+			size int64
+			data []byte
+		}{{"srv/app/app.jar", jarSize, chunk}, {"zeros", zerosSize, make([]byte, 1<<20)}} {
+			if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: f.size, Typeflag: tar.TypeReg, ModTime: time.Unix(0, 0)}); err != nil {
 				return err
 			}
-			for left := size; left > 0; {
-				k := min(left, int64(len(zeros)))
-				if _, err := tw.Write(zeros[:k]); err != nil {
+			for left := f.size; left > 0; left -= int64(len(f.data)) {
+				if _, err := tw.Write(f.data[:min(left, int64(len(f.data)))]); err != nil {
 					return err
 				}
-				left -= k
 			}
-			return nil
-		})
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
-	// One blob written once is enough when every layer is the same
-	// size of zeros, but each layer gets its own name so that no two are
-	// the same layer.
-	return image(dir, "zstd", gens...)
+	return archive(dir, []blob{b})
 }
 
 // ManyLayers: n uncompressed layers of one small file each.
@@ -355,6 +436,13 @@ func Entries(dir string, n int) (string, error) {
 // asks for random access to them) of logical bytes each, with a single
 // 512-byte data block at the start and the rest one hole.
 func Sparse(dir string, n int, logical int64) (string, error) {
+	return SparseFiles(dir, logical, func(i int) string { return fmt.Sprintf("srv/app/lib-%d.jar", i) }, n)
+}
+
+// SparseFiles: one gzip layer of n GNU sparse files named name(i), of
+// logical bytes each, one 512-byte data block at the start ("PK\x03\x04"
+// and zeros) and the rest one hole.
+func SparseFiles(dir string, logical int64, name func(i int) string, n int) (string, error) {
 	return image(dir, "gzip", func(tw *tar.Writer, w io.Writer) error {
 		// archive/tar cannot write sparse entries: the old GNU form is
 		// written by hand beneath the tar writer.
@@ -362,7 +450,7 @@ func Sparse(dir string, n int, logical int64) (string, error) {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			if _, err := w.Write(gnuSparseHeader(fmt.Sprintf("srv/app/lib-%d.jar", i), logical)); err != nil {
+			if _, err := w.Write(gnuSparseHeader(name(i), logical)); err != nil {
 				return err
 			}
 			data := make([]byte, 512)
