@@ -102,7 +102,7 @@ const (
 	ExpansionRatio = 100
 	// RecordOverhead is charged with every path kept, for the record
 	// (finding, package location, link) that holds it.
-	RecordOverhead = 64
+	RecordOverhead = 256
 )
 
 // WithDefaults fills zero fields.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -34,6 +35,8 @@ type Entry struct {
 	Link string
 	Mode int64
 	Size int64 // overrides len(Body) in the header (for hostile tests)
+	// ModTime is the modification time (default: the Unix epoch).
+	ModTime time.Time
 }
 
 // LayerTar builds an uncompressed layer tarball.
@@ -42,7 +45,7 @@ func LayerTar(t testing.TB, entries ...Entry) []byte {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, e := range entries {
-		h := &tar.Header{Name: e.Name, Typeflag: e.Type, Linkname: e.Link, Mode: e.Mode, Size: int64(len(e.Body)), Format: tar.FormatPAX}
+		h := &tar.Header{Name: e.Name, Typeflag: e.Type, Linkname: e.Link, Mode: e.Mode, Size: int64(len(e.Body)), Format: tar.FormatPAX, ModTime: e.ModTime}
 		if h.Typeflag == 0 {
 			h.Typeflag = tar.TypeReg
 			if strings.HasSuffix(e.Name, "/") {

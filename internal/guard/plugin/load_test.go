@@ -216,7 +216,7 @@ func TestDecisionLatency(t *testing.T) {
 		}
 		hist := t.TempDir()
 		if err := history.RecordEntry(context.Background(), hist, &history.Entry{
-			SchemaVersion: history.SchemaVersion, ImageID: ins.ID, Target: img, ScannedAt: time.Now().UTC(),
+			SchemaVersion: history.SchemaVersion, ImageID: ins.ID, LayersVerified: true, Target: img, ScannedAt: time.Now().UTC(),
 			Matched: true, Assessed: true, Assessment: "full", Counts: map[string]int{}, Findings: []history.Finding{},
 		}); err != nil {
 			t.Fatal(err)

@@ -292,6 +292,11 @@ func FromScan(r *report.Report) *Document {
 				Tags: []string{"security", string(f.Class)}, Score: securitySeverity[f.Severity], Level: levelOf(f.Severity)}
 		}
 		res := fromFinding(f)
+		if note := RemovedText(r, f.Evidence); note != "" {
+			res.Message += " (" + note + ")"
+			res.Properties["removed_in_layer"] = f.Evidence.RemovedInLayer
+			res.Fingerprint += "|" + f.Evidence.LayerDigest + "|" + f.Evidence.RemovedInLayer
+		}
 		res.markSuppression(f.Suppression, suppressed)
 		d.Results = append(d.Results, res)
 	}
@@ -424,6 +429,36 @@ func message(v report.Vulnerability) string {
 		b.WriteString(": " + v.Title)
 	}
 	return b.String()
+}
+
+// RemovedText says, for a finding on a file a later layer removed, where
+// it still is: "removed in layer 3, still extractable from layer 2 (COPY
+// id_rsa /root/.ssh/)". Layers are numbered from 1, the base layer. It is
+// "" for a file still in the image's filesystem.
+func RemovedText(r *report.Report, e finding.Evidence) string {
+	if e.RemovedInLayer == "" {
+		return ""
+	}
+	num := func(digest string) string {
+		for i, l := range r.Target.Layers {
+			if l.DiffID == digest {
+				return fmt.Sprintf("layer %d", i+1)
+			}
+		}
+		return "layer " + shortDigest(digest)
+	}
+	s := "removed in " + num(e.RemovedInLayer) + ", still extractable from " + num(e.LayerDigest)
+	if e.History != "" {
+		s += " (" + e.History + ")"
+	}
+	return s
+}
+
+func shortDigest(d string) string {
+	if _, h, ok := strings.Cut(d, ":"); ok && len(h) > 12 {
+		return h[:12]
+	}
+	return d
 }
 
 // SuppressionText is the one-line explanation of a suppression.

@@ -180,6 +180,9 @@ func vulnerabilities(w io.Writer, r *report.Report, o Options) {
 				sev = columns.Paint(sev, colors[f.Severity])
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, sev, f.Class, clip(where(f.Evidence), 60), clip(f.Title, 70))
+			if note := findings.RemovedText(r, f.Evidence); note != "" {
+				notes = append(notes, fmt.Sprintf("  ! %s %s: %s", f.ID, clip(where(f.Evidence), 60), clip(note, 120)))
+			}
 			if f.Suppression != nil && f.Suppression.Expired {
 				notes = append(notes, fmt.Sprintf("  ! %s %s: %s", f.ID, clip(where(f.Evidence), 60), clip(findings.SuppressionText(f.Suppression), 100)))
 			}
