@@ -30,10 +30,10 @@ func TestVerify(t *testing.T) {
 	data = append(data, make([]byte, 10240)...) // record padding, as tar(1) writes
 	want := sha(data)
 	for name, l := range map[string]Layer{
-		"region":            {RA: bytes.NewReader(data), Size: int64(len(data))},
-		"stream":            {R: bytes.NewReader(data)},
-		"gzip region":       {RA: bytes.NewReader(gz(t, data)), Size: int64(len(gz(t, data)))},
-		"gzip stream":       {R: bytes.NewReader(gz(t, data))},
+		"region":      {RA: bytes.NewReader(data), Size: int64(len(data))},
+		"stream":      {R: bytes.NewReader(data)},
+		"gzip region": {RA: bytes.NewReader(gz(t, data)), Size: int64(len(gz(t, data)))},
+		"gzip stream": {R: bytes.NewReader(gz(t, data))},
 	} {
 		visit := func(e *Entry, f catalog.File) error { return nil }
 		ix, err := Walk(context.Background(), l, Options{Verify: true}, visit)
