@@ -3,6 +3,7 @@
 #
 #   bench/scan-speed.sh            # needs Docker (to save the images), hyperfine, and ../shared
 #   TRIVY=/path/to/trivy bench/scan-speed.sh
+#   BASE=/path/to/other/bulwark bench/scan-speed.sh   # the same rows for another build (main's), same run
 #
 # Everything is measured in the same run, and reported as ratios against
 # sha256sum over the same archive, so a busy machine skews all rows alike.
@@ -63,6 +64,19 @@ cmds=(-n sha256sum --prepare true "sha256sum $A"
       -n bulwark-cold --prepare "rm -rf $COLD" "env BULWARK_CACHE_DIR=$COLD $BIN $SCAN $A"
       -n bulwark-warm --prepare true "env BULWARK_CACHE_DIR=$WARM $BIN $SCAN $A"
       -n bulwark-cold-all-scanners --prepare "rm -rf $COLD" "env BULWARK_CACHE_DIR=$COLD $BIN scan --format json --output /dev/null $A")
+BASE=${BASE:-}
+if [ -n "$BASE" ]; then
+  # Another build, in the same hyperfine run (one command after the other;
+  # bench/compare.sh alternates them round by round); both read the 1 GB
+  # image too.
+  BASE_WARM=$(mktemp -d); trap 'rm -rf "$COLD" "$WARM" "$BASE_WARM"' EXIT
+  BULWARK_CACHE_DIR=$BASE_WARM "$BASE" scan --scanners '' --format json "$A" >/dev/null
+  cmds+=(-n base-cold --prepare "rm -rf $COLD" "env BULWARK_CACHE_DIR=$COLD $BASE $SCAN $A"
+         -n base-warm --prepare true "env BULWARK_CACHE_DIR=$BASE_WARM $BASE $SCAN $A"
+         -n base-cold-all-scanners --prepare "rm -rf $COLD" "env BULWARK_CACHE_DIR=$COLD $BASE scan --format json --output /dev/null $A"
+         -n bulwark-cold-1g --prepare "rm -rf $COLD" "env BULWARK_CACHE_DIR=$COLD $BIN $SCAN $BIG"
+         -n base-cold-1g --prepare "rm -rf $COLD" "env BULWARK_CACHE_DIR=$COLD $BASE $SCAN $BIG")
+fi
 if [ -x "$TRIVY" ]; then
   cmds+=(-n trivy --prepare true "$TRIVY image --input $A --scanners '' --cache-backend memory --quiet --skip-version-check --disable-telemetry --format json --output /dev/null")
 else
@@ -73,17 +87,21 @@ awk -F, 'NR==1{next} {name[NR]=$1; med[NR]=$5; if ($1=="sha256sum") base=$5; if 
   END {printf "%-26s %10s %12s\n", "command", "median s", "× sha256sum";
        for (i in name) printf "%-26s %10.4f %12.3f\n", name[i], med[i], med[i]/base;
        if (tr>0) printf "bulwark-cold / trivy = %.3f (target <= 0.5)\n", cold/tr;
-       for (i in name) if (name[i]=="bulwark-warm") printf "bulwark-warm / bulwark-cold = %.3f (target < 0.10)\n", med[i]/cold}' "$OUT/scan-speed.csv"
+       for (i in name) if (name[i]=="bulwark-warm") printf "bulwark-warm / bulwark-cold = %.3f (target < 0.10)\n", med[i]/cold;
+       for (i in name) if (name[i] ~ /^base-/) { b=name[i]; sub(/^base-/, "bulwark-", b);
+         for (j in name) if (name[j]==b) printf "%s / %s = %.3f\n", name[j], name[i], med[j]/med[i] }}' "$OUT/scan-speed.csv"
 
 echo "== peak RSS (KB), cold scan, max of 3"
-for img in "$A" "$BIG"; do
-  max=0
-  for _ in 1 2 3; do
-    rm -rf "$COLD"
-    kb=$( { BULWARK_CACHE_DIR=$COLD /usr/bin/time -f %M "$BIN" scan --scanners '' --format json "$img" >/dev/null; } 2>&1 | tail -1)
-    [ "$kb" -gt "$max" ] && max=$kb
+for bin in "$BIN" ${BASE:+"$BASE"}; do
+  for img in "$A" "$BIG"; do
+    max=0
+    for _ in 1 2 3; do
+      rm -rf "$COLD"
+      kb=$( { BULWARK_CACHE_DIR=$COLD /usr/bin/time -f %M "$bin" scan --scanners '' --format json "$img" >/dev/null; } 2>&1 | tail -1)
+      [ "$kb" -gt "$max" ] && max=$kb
+    done
+    printf "%-40s %8d KB  (%s, %s)\n" "$(basename "$img")" "$max" "$(du -h "$img" | cut -f1)" "$bin"
   done
-  printf "%-40s %8d KB  (%s)\n" "$(basename "$img")" "$max" "$(du -h "$img" | cut -f1)"
 done
 
 echo "== two cold scans started together vs alone (median of 5)"

@@ -57,6 +57,9 @@ func (s *Stack) Visible(i int, p string) bool {
 // hides what layer i has at p, or -1 when p as layer i wrote it is
 // visible at the top.
 func (s *Stack) HiddenBy(i int, p string) int {
+	if i+1 >= len(s.layers) {
+		return -1 // the top layer: nothing above to ask
+	}
 	k := keysOf(p)
 	for j := i + 1; j < len(s.layers); j++ {
 		if s.touches(j, k) {
@@ -86,6 +89,9 @@ func (s *Stack) touches(j int, k pathKeys) bool {
 // equivalent (for example holds the same package). Layers that leave p
 // alone are passed over.
 func (s *Stack) Introduced(top int, p string, same func(i int) bool) int {
+	if top == 0 {
+		return 0
+	}
 	k := keysOf(p)
 	best := top
 	for i := top - 1; i >= 0; i-- {

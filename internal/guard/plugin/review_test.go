@@ -40,7 +40,7 @@ func startReview(t *testing.T, extra string) *reviewEngine {
 		t.Fatal(err)
 	}
 	if err := history.RecordEntry(context.Background(), hist, &history.Entry{
-		SchemaVersion: history.SchemaVersion, ImageID: ins.ID, Target: "docker:" + img, ScannedAt: time.Now().UTC(),
+		SchemaVersion: history.SchemaVersion, ImageID: ins.ID, LayersVerified: true, Target: "docker:" + img, ScannedAt: time.Now().UTC(),
 		Matched: true, Assessed: true, Assessment: "full", Counts: map[string]int{}, Findings: []history.Finding{},
 	}); err != nil {
 		t.Fatal(err)

@@ -72,6 +72,10 @@ func Cases(s Scale) []Case {
 			func(dir string) (string, error) { return WorldWritable(dir, s.n(200_000), 1000) }},
 		{"entries", fmt.Sprintf("%d empty files in one layer", s.n(3_000_000)),
 			func(dir string) (string, error) { return Entries(dir, s.n(3_000_000)) }},
+		{"lock-file", fmt.Sprintf("an npm package-lock.json of %d packages (~%d MB)", s.n(1_200_000), s.n(1_200_000)*95/1_000_000),
+			func(dir string) (string, error) { return NPMLock(dir, s.n(1_200_000)) }},
+		{"deep-paths", fmt.Sprintf("%d world-writable files 1,000 directories deep", s.n(40_000)),
+			func(dir string) (string, error) { return DeepPaths(dir, s.n(40_000), 1000) }},
 		{"fifo-index", "an OCI layout whose index.json is a FIFO",
 			func(dir string) (string, error) { return FIFOLayout(dir, "index") }},
 		{"fifo-blob", "an OCI layout whose layer blob is a FIFO",
@@ -280,6 +284,34 @@ func DpkgRecords(dir string, n int) (string, error) {
 			fmt.Fprintf(&st, "Package: pkg%d\nStatus: install ok installed\nVersion: 1.0-%d\nArchitecture: amd64\n\n", i, i)
 		}
 		return file(tw, "var/lib/dpkg/status", 0o644, st.Bytes())
+	})
+}
+
+// NPMLock: one zstd layer with a package-lock.json (lockfileVersion 3)
+// of n packages.
+func NPMLock(dir string, n int) (string, error) {
+	return image(dir, "zstd", func(tw *tar.Writer, _ io.Writer) error {
+		var b bytes.Buffer
+		b.WriteString(`{"name":"app","version":"1.0.0","lockfileVersion":3,"packages":{"":{"name":"app","version":"1.0.0"}`)
+		for i := range n {
+			fmt.Fprintf(&b, `,"node_modules/pkg-%d":{"version":"1.0.%d","resolved":"https://registry.npmjs.org/x","license":"MIT"}`, i, i)
+		}
+		b.WriteString("}}\n")
+		return file(tw, "srv/app/package-lock.json", 0o644, b.Bytes())
+	})
+}
+
+// DeepPaths: one zstd layer of n world-writable files (one finding
+// each), each depth directories deep.
+func DeepPaths(dir string, n, depth int) (string, error) {
+	prefix := strings.Repeat("a/", depth)
+	return image(dir, "zstd", func(tw *tar.Writer, _ io.Writer) error {
+		for i := range n {
+			if err := file(tw, prefix+strconv.Itoa(i), 0o666, nil); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
