@@ -87,7 +87,8 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Migrations lists the embedded migration versions, oldest first.
+// Migrations lists the embedded migration versions, oldest first. Two
+// files with one version are an error: the second would never be applied.
 func Migrations() ([]int, error) {
 	files, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -102,6 +103,11 @@ func Migrations() ([]int, error) {
 		out = append(out, n)
 	}
 	slices.Sort(out)
+	for i := 1; i < len(out); i++ {
+		if out[i] == out[i-1] {
+			return nil, fmt.Errorf("postgres: two migration files numbered %04d", out[i])
+		}
+	}
 	return out, nil
 }
 
@@ -130,6 +136,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+lockKey+`)`)
 
+	if _, err := Migrations(); err != nil {
+		return err
+	}
 	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return fmt.Errorf("postgres: migrating: %w", err)
 	}

@@ -63,3 +63,18 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationsNumbered: every migration file has a version of its own
+// (two branches adding the same number would leave one never applied).
+func TestMigrationsNumbered(t *testing.T) {
+	vs, err := postgres.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vs {
+		if v != i+1 {
+			t.Errorf("migration versions %v: want 1, 2, 3… without gaps or repeats", vs)
+			break
+		}
+	}
+}
