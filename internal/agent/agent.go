@@ -16,6 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/bench"
 	"github.com/bulwark-sec/bulwark/internal/bench/checks"
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
@@ -29,7 +30,7 @@ type Options struct {
 	// HostRoot is where the host's root filesystem is mounted ("/").
 	HostRoot string
 	// Docker is the engine address (default: DOCKER_HOST or the socket).
-	Docker facts.ConnectOptions
+	Docker dockerhost.Options
 	// Images limits scanning to images whose tags contain one of these
 	// strings; empty scans every image.
 	Images []string
@@ -57,7 +58,7 @@ type Summary struct {
 func RunOnce(ctx context.Context, o Options) (Summary, error) {
 	var sum Summary
 	log := cmp.Or(o.Logger, slog.New(slog.DiscardHandler))
-	api, err := facts.Connect(o.Docker)
+	api, err := dockerhost.Client(o.Docker)
 	if err != nil {
 		return sum, fmt.Errorf("agent: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/agent"
-	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/server"
 	"github.com/bulwark-sec/bulwark/internal/store"
 	"github.com/bulwark-sec/bulwark/internal/store/embedded"
@@ -58,7 +58,7 @@ func TestRunOnceRealEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum, err := agent.RunOnce(ctx, agent.Options{Client: c, Bench: true, Scan: true, HostRoot: "/",
-		Docker: facts.ConnectOptions{Host: "unix://" + sock}, Images: []string{name}})
+		Docker: dockerhost.Options{Host: "unix://" + sock}, Images: []string{name}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/agent"
-	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
@@ -71,7 +71,7 @@ server could not be reached or refused the token).`,
 			c.Host = f.host
 			o := agent.Options{
 				Client: c, Bench: !f.noBench, Scan: !f.noScan, HostRoot: f.hostRoot,
-				Docker: facts.ConnectOptions{Host: f.dockerHost}, Images: f.images, Interval: f.interval,
+				Docker: dockerhost.Options{Host: f.dockerHost}, Images: f.images, Interval: f.interval,
 				Logger: slog.New(slog.NewJSONHandler(s.err, nil)), Version: Version(),
 			}
 			if f.db != "" {

@@ -17,6 +17,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/bench/checks"
 	"github.com/bulwark-sec/bulwark/internal/bench/export"
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/report/html"
 	"github.com/bulwark-sec/bulwark/internal/report/junit"
 	"github.com/bulwark-sec/bulwark/internal/report/sarif"
@@ -188,7 +189,7 @@ func benchFacts(ctx context.Context, f *benchFlags) (*facts.Snapshot, string, er
 	}
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	api, err := facts.Connect(facts.ConnectOptions{Host: f.dockerHost, TLSCACert: f.tlsCACert, TLSCert: f.tlsCert, TLSKey: f.tlsKey})
+	api, err := dockerhost.Client(dockerhost.Options{Host: f.dockerHost, TLSCACert: f.tlsCACert, TLSCert: f.tlsCert, TLSKey: f.tlsKey})
 	if err != nil {
 		return nil, "", err
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/defend/respond"
 	"github.com/bulwark-sec/bulwark/internal/defend/rules"
 	"github.com/bulwark-sec/bulwark/internal/defend/sink"
-	"github.com/bulwark-sec/bulwark/internal/source"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 )
 
 func init() {
@@ -144,9 +144,9 @@ func runDefend(cmd *cobra.Command, s *streams, f *defendRunFlags) error {
 		return err
 	}
 	defer stopReporting()
-	eng, err := source.NewDockerClient(f.dockerHost)
+	eng, err := dockerhost.Client(dockerhost.Options{Host: f.dockerHost})
 	if err != nil {
-		return usageErrorf("defend: Engine API client: %v", err)
+		return usageErrorf("defend: %v", err)
 	}
 	defer eng.Close()
 	opts.Engine = eng

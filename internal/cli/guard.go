@@ -16,10 +16,10 @@ import (
 	"github.com/docker/docker/client"
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/guard"
 	"github.com/bulwark-sec/bulwark/internal/guard/plugin"
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
-	"github.com/bulwark-sec/bulwark/internal/source"
 )
 
 func init() { subcommands = append(subcommands, newGuardCmd) }
@@ -61,8 +61,8 @@ func openGuard(policyFile, dockerHost string, engine bool) (*guard.Guard, *clien
 	opts := guard.Options{Offline: !engine}
 	var eng *client.Client
 	if engine {
-		if eng, err = source.NewDockerClient(dockerHost); err != nil {
-			return nil, nil, usageErrorf("docker: %v", err)
+		if eng, err = dockerhost.Client(dockerhost.Options{Host: dockerHost}); err != nil {
+			return nil, nil, usageErrorf("%v", err)
 		}
 		opts.Engine = eng
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/harden"
 	"github.com/bulwark-sec/bulwark/internal/harden/daemon"
 	"github.com/bulwark-sec/bulwark/internal/harden/pki"
@@ -467,7 +468,7 @@ func runHardenRun(ctx context.Context, s *streams, target, dockerHost string, op
 		current *facts.Container
 	)
 	imageRef := target
-	api, err := facts.Connect(facts.ConnectOptions{Host: dockerHost})
+	api, err := dockerhost.Client(dockerhost.Options{Host: dockerHost})
 	if err == nil {
 		defer api.Close()
 		// The engine's security options and networks decide some checks

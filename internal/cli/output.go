@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/atomicfile"
 	"github.com/bulwark-sec/bulwark/internal/ignore"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/cyclonedx"
@@ -71,22 +72,15 @@ func writeOutput(stdout io.Writer, file string, render func(io.Writer) error) er
 		}
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
+	tmp, err := atomicfile.Create(target, atomicfile.Options{Perm: 0o644})
 	if err != nil {
 		return usageErrorf("--output: %v", err)
 	}
-	err = render(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	defer tmp.Abort()
+	if err := render(tmp); err != nil {
+		return fmt.Errorf("writing %s: %w", file, err)
 	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), target)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := tmp.Commit(); err != nil {
 		return fmt.Errorf("writing %s: %w", file, err)
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/bulwark-sec/bulwark/internal/atomicfile"
 )
 
 // ErrExists reports an output file that is already there; WriteOptions.Force
@@ -39,11 +41,11 @@ func (w Written) MarshalJSON() ([]byte, error) {
 }
 
 // WriteFile writes data to dir/name with exactly mode. The file is written
-// beside its destination under a temporary name, synced, given its mode and,
-// when the process runs as root, root ownership (CIS 3.x wants root:root for
-// every Docker configuration and TLS file), then moved into place: renamed
-// over an old file with Force, otherwise linked, which fails when a file
-// already exists, so two writers can never both succeed.
+// beside its destination under a temporary name (atomicfile), given, when
+// the process runs as root, root ownership (CIS 3.x wants root:root for
+// every Docker configuration and TLS file) and its mode, synced, then moved
+// into place: renamed over an old file with Force, otherwise linked, which
+// fails when a file already exists, so two writers can never both succeed.
 func WriteFile(dir, name string, data []byte, mode fs.FileMode, opt WriteOptions) (Written, error) {
 	final := filepath.Join(dir, name)
 	w := Written{Path: final, Mode: mode, UID: os.Geteuid(), GID: os.Getegid()}
@@ -52,38 +54,22 @@ func WriteFile(dir, name string, data []byte, mode fs.FileMode, opt WriteOptions
 			return w, fmt.Errorf("harden: writing %s: %w", final, ErrExists)
 		}
 	}
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	// Commit sets the mode after the chown here, which may clear mode bits.
+	tmp, err := atomicfile.Create(final, atomicfile.Options{Perm: mode, NoClobber: !opt.Force})
 	if err != nil {
 		return w, fmt.Errorf("harden: writing %s: %w", final, err)
 	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // a no-op once it has been moved into place
+	defer tmp.Abort()
 	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil && os.Geteuid() == 0 {
-		err = os.Chown(tmpName, 0, 0)
+		err = tmp.Chown(0, 0)
 		w.UID, w.GID = 0, 0
 	}
 	if err == nil {
-		// After chown, which may clear mode bits; CreateTemp's 0600 and the
-		// umask would otherwise decide the mode.
-		err = os.Chmod(tmpName, mode)
+		err = tmp.Commit()
 	}
-	if err != nil {
-		return w, fmt.Errorf("harden: writing %s: %w", final, err)
-	}
-	if opt.Force {
-		err = os.Rename(tmpName, final)
-	} else {
-		err = os.Link(tmpName, final)
-		if errors.Is(err, fs.ErrExist) {
-			err = ErrExists
-		}
+	if errors.Is(err, fs.ErrExist) {
+		err = ErrExists
 	}
 	if err != nil {
 		return w, fmt.Errorf("harden: writing %s: %w", final, err)

@@ -41,6 +41,7 @@ import (
 	"github.com/distribution/reference"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/atomicfile"
 	"github.com/bulwark-sec/bulwark/internal/regular"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
@@ -332,25 +333,7 @@ func writeAtomic(path string, e *Entry) (err error) {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(append(b, '\n')); err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, append(b, '\n'), atomicfile.Options{Perm: 0o600})
 }
 
 // lock takes the directory's writer lock, polling so ctx can cancel.

@@ -33,6 +33,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/atomicfile"
 	"github.com/bulwark-sec/bulwark/internal/regular"
 )
 
@@ -154,26 +155,18 @@ func (c *Cache) Put(key string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("layercache: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("layercache: %w", err)
-	}
 	var hdr [headerSize]byte
 	copy(hdr[:], magic)
 	binary.LittleEndian.PutUint64(hdr[len(magic):], uint64(len(data)))
 	binary.LittleEndian.PutUint32(hdr[len(magic)+8:], crc32.Checksum(data, crcTable))
-	_, err = f.Write(hdr[:])
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), c.path(key))
-	}
+	err := atomicfile.Write(c.path(key), atomicfile.Options{Perm: 0o600}, func(w io.Writer) error {
+		if _, err := w.Write(hdr[:]); err != nil {
+			return err
+		}
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		os.Remove(f.Name())
 		return fmt.Errorf("layercache: storing entry: %w", err)
 	}
 	if c.mayBeFull(int64(len(data) + headerSize)) {

@@ -19,6 +19,7 @@ import (
 	"github.com/docker/docker/client"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
 )
 
@@ -32,21 +33,11 @@ type dockerAPI interface {
 
 var _ dockerAPI = (*client.Client)(nil)
 
-// NewDockerClient connects to the engine at host ("" = DOCKER_HOST or the
-// default socket), negotiating the API version so old engines work.
-func NewDockerClient(host string) (*client.Client, error) {
-	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
-	if host != "" {
-		opts = append(opts, client.WithHost(host))
-	}
-	return client.NewClientWithOpts(opts...)
-}
-
 // openDocker reads metadata through the Engine API. Layers are only pulled
 // out of the engine (image save) when ReadLayers asks for them, so a scan
 // whose layers are all cached never exports the image.
 func openDocker(ctx context.Context, name string, opts Options) (*Image, error) {
-	api, err := NewDockerClient(opts.DockerHost)
+	api, err := dockerhost.Client(dockerhost.Options{Host: opts.DockerHost})
 	if err != nil {
 		return nil, fmt.Errorf("docker: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/atomicfile"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -106,24 +107,13 @@ func Build(ctx context.Context, path string, advs iter.Seq2[*advisory.Advisory, 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("vulndb: build: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("vulndb: build: %w", err)
-	}
-	tmpPath := tmp.Name()
 	// Every user of the machine may read the database, as with any cache.
-	err = tmp.Chmod(0o644)
-	tmp.Close()
+	tmp, err := atomicfile.Create(path, atomicfile.Options{Perm: 0o644})
 	if err != nil {
-		os.Remove(tmpPath)
 		return nil, fmt.Errorf("vulndb: build: %w", err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			os.Remove(tmpPath)
-		}
-	}()
+	defer tmp.Abort()
+	tmpPath := tmp.Name()
 	if err := write(ctx, tmpPath, in); err != nil {
 		return nil, err
 	}
@@ -137,11 +127,9 @@ func Build(ctx context.Context, path string, advs iter.Seq2[*advisory.Advisory, 
 	if verr != nil {
 		return nil, fmt.Errorf("vulndb: verify new database: %w", verr)
 	}
-	if err := os.Rename(tmpPath, path); err != nil {
+	if err := tmp.Commit(); err != nil {
 		return nil, fmt.Errorf("vulndb: install new database: %w", err)
 	}
-	done = true
-	syncDir(dir)
 	m := in.info.Meta
 	return &m, nil
 }
@@ -357,13 +345,6 @@ func writeBlocks(ctx context.Context, tx *bolt.Tx, name []byte, enc *zstd.Encode
 		}
 	}
 	return flush()
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 }
 
 // removeStaleTemps deletes temporary files that a killed build left next to

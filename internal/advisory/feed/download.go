@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/atomicfile"
 )
 
 // Downloader keeps feed files in a local cache directory and refreshes them
@@ -357,7 +359,11 @@ func (d *Downloader) try(ctx context.Context, path, url string) (Result, error) 
 		return Result{}, err
 	}
 	removeQuietly(partMetaPath)
-	syncDir(filepath.Dir(path))
+	// The part file was synced before it was verified; the directory
+	// holds its new name.
+	if err := atomicfile.SyncDir(filepath.Dir(path)); err != nil {
+		return Result{}, fmt.Errorf("feed: install download: %w", err)
+	}
 	res.Fingerprint, res.Size = Fingerprint("sha256:"+sum), got
 	return res, nil
 }
@@ -499,22 +505,7 @@ func writeJSONAtomic(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("feed: encode %s: %w", filepath.Base(path), err)
 	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("feed: write %s: %w", filepath.Base(path), err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
+	if err := atomicfile.WriteFile(path, b, atomicfile.Options{Perm: 0o644}); err != nil {
 		return fmt.Errorf("feed: write %s: %w", filepath.Base(path), err)
 	}
 	return nil
@@ -525,12 +516,5 @@ func removeQuietly(paths ...string) {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			slog.Debug("feed: remove", "path", p, "err", err)
 		}
-	}
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/bench"
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/google/go-cmp/cmp"
 )
@@ -114,7 +115,7 @@ func testImage(t *testing.T, sock string) string {
 // gatherEngine gathers facts from the engine at sock with the host at "/".
 func gatherEngine(t *testing.T, sock string) *facts.Snapshot {
 	t.Helper()
-	api, err := facts.Connect(facts.ConnectOptions{Host: "unix://" + sock})
+	api, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +247,7 @@ func TestContainersOnRealEngine(t *testing.T) {
 
 	// Without the host's /proc (an empty host root), process lists come
 	// from the Engine API's top instead, with the same verdict.
-	api, err := facts.Connect(facts.ConnectOptions{Host: "unix://" + sock})
+	api, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,37 +38,6 @@ type EngineAPI interface {
 
 var _ EngineAPI = (*client.Client)(nil)
 
-// ConnectOptions say how to reach the engine. Empty fields fall back to the
-// DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH environment, then to
-// the default socket.
-type ConnectOptions struct {
-	Host      string
-	TLSCACert string
-	TLSCert   string
-	TLSKey    string
-}
-
-// Connect returns an Engine API client that negotiates the API version, so
-// that engines as old as API 1.41 (Docker 20.10) answer.
-func Connect(o ConnectOptions) (*client.Client, error) {
-	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
-	if o.Host != "" {
-		h := o.Host
-		if strings.HasPrefix(h, "/") {
-			h = "unix://" + h
-		}
-		opts = append(opts, client.WithHost(h))
-	}
-	if o.TLSCert != "" || o.TLSKey != "" || o.TLSCACert != "" {
-		opts = append(opts, client.WithTLSClientConfig(o.TLSCACert, o.TLSCert, o.TLSKey))
-	}
-	c, err := client.NewClientWithOpts(opts...)
-	if err != nil {
-		return nil, fmt.Errorf("facts: connecting to the Docker engine: %w", err)
-	}
-	return c, nil
-}
-
 // engine asks the Engine API for everything checks read. Containers and
 // images are inspected by opt.Workers goroutines at once.
 func engine(ctx context.Context, api EngineAPI, opt Options) Engine {

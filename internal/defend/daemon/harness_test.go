@@ -15,7 +15,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/defend/event"
 	"github.com/bulwark-sec/bulwark/internal/defend/pipeline"
 	"github.com/bulwark-sec/bulwark/internal/defend/probe"
-	"github.com/bulwark-sec/bulwark/internal/source"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
@@ -87,7 +87,7 @@ func startAgent(t *testing.T, opts Options) *agent {
 	t.Helper()
 	sock := testutil.NeedDocker(t)
 	needEBPF(t)
-	eng, err := source.NewDockerClient("unix://" + sock)
+	eng, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock})
 	if err != nil {
 		t.Fatal(err)
 	}

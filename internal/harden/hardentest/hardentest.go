@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
@@ -127,7 +128,7 @@ func DockerErr(sock string, args ...string) (string, error) {
 // Gather gathers bench facts from the engine at sock (host at "/").
 func Gather(t testing.TB, sock string) *facts.Snapshot {
 	t.Helper()
-	api, err := facts.Connect(facts.ConnectOptions{Host: "unix://" + sock})
+	api, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/harden"
 	"github.com/bulwark-sec/bulwark/internal/harden/hardentest"
 	"github.com/google/go-cmp/cmp"
@@ -32,7 +32,7 @@ func freePort(t *testing.T) int {
 // serverVersion asks the engine at host for its version with the given
 // TLS files ("" leaves one out).
 func serverVersion(host, ca, cert, key string) (string, error) {
-	api, err := facts.Connect(facts.ConnectOptions{Host: host, TLSCACert: ca, TLSCert: cert, TLSKey: key})
+	api, err := dockerhost.Client(dockerhost.Options{Host: host, TLSCACert: ca, TLSCert: cert, TLSKey: key})
 	if err != nil {
 		return "", err
 	}

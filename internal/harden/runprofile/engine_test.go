@@ -13,6 +13,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/bench"
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/harden"
 	"github.com/bulwark-sec/bulwark/internal/harden/hardentest"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
@@ -115,7 +116,7 @@ func TestProfileOnRealEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	api, err := facts.Connect(facts.ConnectOptions{Host: "unix://" + sock})
+	api, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock})
 	if err != nil {
 		t.Fatal(err)
 	}
