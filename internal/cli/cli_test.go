@@ -22,19 +22,12 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "bulwark-cli-test")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "bulwark")
-	out, err := exec.Command("go", "build", "-o", binary, "../../cmd/bulwark").CombinedOutput()
-	if err != nil {
-		os.Stderr.Write(out)
+	var err error
+	if binary, err = testutil.BulwarkBinary(); err != nil {
+		os.Stderr.WriteString(err.Error() + "\n")
 		os.Exit(1)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 type result struct {

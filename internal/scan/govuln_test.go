@@ -69,8 +69,11 @@ func TestGoFindingsMatchGovulncheck(t *testing.T) {
 	bin := filepath.Join(root, "usr/local/bin/app")
 	os.MkdirAll(filepath.Dir(bin), 0o755)
 	goCmd(t, app, nil, "build", "-o", bin, ".")
-	gobin := filepath.Join(tmp, "gobin")
-	goCmd(t, tmp, []string{"GOBIN=" + gobin}, "install", "golang.org/x/vuln/cmd/govulncheck@v1.9.0")
+	// Built once per toolchain, then reused from the test cache.
+	gobin := testutil.CachedDir(t, "govulncheck@v1.9.0", func(dir string) error {
+		goCmd(t, tmp, []string{"GOBIN=" + dir}, "install", "golang.org/x/vuln/cmd/govulncheck@v1.9.0")
+		return nil
+	})
 
 	// govulncheck reads a directory of <ID>.json records.
 	osvDir := filepath.Join(tmp, "osv")

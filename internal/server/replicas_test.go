@@ -33,22 +33,10 @@ var (
 	binErr  error
 )
 
-// bulwarkBinary builds cmd/bulwark once per test process.
+// bulwarkBinary builds cmd/bulwark once per source (testutil.BulwarkBinary).
 func bulwarkBinary(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "bulwark-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "bulwark")
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/bulwark")
-		cmd.Dir = testutil.RepoRoot(t)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
+	binOnce.Do(func() { binPath, binErr = testutil.BulwarkBinary() })
 	if binErr != nil {
 		t.Fatal(binErr)
 	}

@@ -279,13 +279,11 @@ func TestUpdateKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the bulwark binary")
 	}
-	gobin := testutil.NeedCommand(t, "go")
+	testutil.NeedCommand(t, "go")
 	shared := testutil.Shared(t, "advisories")
-	bin := filepath.Join(t.TempDir(), "bulwark")
-	build := exec.Command(gobin, "build", "-o", bin, "./cmd/bulwark")
-	build.Dir = testutil.RepoRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := testutil.BulwarkBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "db", "bulwark.db")

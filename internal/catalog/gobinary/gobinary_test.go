@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/catalogtest"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // The fixture program depends on three modules served from a file-system
@@ -163,10 +165,12 @@ var fixtures = []fixture{
 var (
 	buildOnce sync.Once
 	buildDir  string
-	buildErr  string
 )
 
-// buildFixtures builds every fixture binary once per test run.
+// buildFixtures builds every fixture binary once per toolchain and version
+// of this file: the first test run builds them (the cross builds compile
+// the standard library for two more platforms), later runs and other test
+// processes reuse them from the test cache (testutil.CachedDir).
 func buildFixtures(t *testing.T) string {
 	t.Helper()
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
@@ -174,51 +178,42 @@ func buildFixtures(t *testing.T) string {
 		t.Skipf("go toolchain not found at %s: %v", goBin, err)
 	}
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "bulwark-gobinary-")
-		if err != nil {
-			buildErr = err.Error()
-			return
-		}
-		buildDir = dir
-		writeProxy(t, filepath.Join(dir, "proxy"))
-		app := filepath.Join(dir, "app")
-		must(t, os.MkdirAll(app, 0o755))
-		must(t, os.WriteFile(filepath.Join(app, "go.mod"), []byte(fixtureGoMod), 0o644))
-		must(t, os.WriteFile(filepath.Join(app, "main.go"), []byte(fixtureMain), 0o644))
-		// A replacement by a local directory, recorded as "(devel)".
-		must(t, os.MkdirAll(filepath.Join(app, "local"), 0o755))
-		must(t, os.WriteFile(filepath.Join(app, "local", "go.mod"), []byte("module example.com/local\n\ngo 1.21\n"), 0o644))
-		must(t, os.WriteFile(filepath.Join(app, "local", "local.go"), []byte("package local\n\n//go:noinline\nfunc Where() string { return \"here\" }\n"), 0o644))
-		base := append(os.Environ(),
-			"GOPROXY=file://"+filepath.ToSlash(filepath.Join(dir, "proxy")),
-			"GOSUMDB=off", "GOFLAGS=-mod=mod -modcacherw -buildvcs=false", "GOWORK=off",
-			"GOTOOLCHAIN=local", "CGO_ENABLED=0", "GOMODCACHE="+filepath.Join(dir, "modcache"))
-		for _, fx := range fixtures {
-			if fx.cross && testing.Short() {
-				continue
+		key := fmt.Sprintf("gobinary fixtures short=%v %s", testing.Short(), testutil.FileKey(t, "gobinary_test.go"))
+		buildDir = testutil.CachedDir(t, key, func(dir string) error {
+			writeProxy(t, filepath.Join(dir, "proxy"))
+			app := filepath.Join(dir, "app")
+			must(t, os.MkdirAll(app, 0o755))
+			must(t, os.WriteFile(filepath.Join(app, "go.mod"), []byte(fixtureGoMod), 0o644))
+			must(t, os.WriteFile(filepath.Join(app, "main.go"), []byte(fixtureMain), 0o644))
+			// A replacement by a local directory, recorded as "(devel)".
+			must(t, os.MkdirAll(filepath.Join(app, "local"), 0o755))
+			must(t, os.WriteFile(filepath.Join(app, "local", "go.mod"), []byte("module example.com/local\n\ngo 1.21\n"), 0o644))
+			must(t, os.WriteFile(filepath.Join(app, "local", "local.go"), []byte("package local\n\n//go:noinline\nfunc Where() string { return \"here\" }\n"), 0o644))
+			base := append(os.Environ(),
+				"GOPROXY=file://"+filepath.ToSlash(filepath.Join(dir, "proxy")),
+				"GOSUMDB=off", "GOFLAGS=-mod=mod -modcacherw -buildvcs=false", "GOWORK=off",
+				"GOTOOLCHAIN=local", "CGO_ENABLED=0", "GOMODCACHE="+filepath.Join(dir, "modcache"))
+			for _, fx := range fixtures {
+				if fx.cross && testing.Short() {
+					continue
+				}
+				args := append([]string{"build", "-o", filepath.Join(dir, fx.name)}, fx.flags...)
+				cmd := exec.Command(goBin, append(args, ".")...)
+				cmd.Dir, cmd.Env = app, append(slices.Clone(base), fx.env...)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					return fmt.Errorf("building fixture %s: %v\n%s", fx.name, err, out)
+				}
 			}
-			args := append([]string{"build", "-o", filepath.Join(dir, fx.name)}, fx.flags...)
-			cmd := exec.Command(goBin, append(args, ".")...)
-			cmd.Dir, cmd.Env = app, append(slices.Clone(base), fx.env...)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fx.name + ": " + err.Error() + "\n" + string(out)
-				return
-			}
-		}
+			// The module cache is only needed to build.
+			return os.RemoveAll(filepath.Join(dir, "modcache"))
+		})
 	})
-	if buildErr != "" {
-		t.Fatalf("building fixtures: %s", buildErr)
+	if buildDir == "" {
+		t.Fatal("building fixtures failed in an earlier test")
 	}
 	return buildDir
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
-	}
-	os.Exit(code)
-}
 
 // goVersionM turns `go version -m` output into the packages Parse should
 // report, without symbols.

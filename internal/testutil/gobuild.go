@@ -1,0 +1,217 @@
+package testutil
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// GoBuild says what to build with `go build`.
+type GoBuild struct {
+	// Dir is where go build runs (a module root or a package directory).
+	Dir string
+	// Pkg is the package to build, relative to Dir ("." by default).
+	Pkg string
+	// Flags go to go build before the package ("-trimpath", "-ldflags=-s").
+	Flags []string
+	// Env is added to the test's environment (GOOS=windows, CGO_ENABLED=0).
+	Env []string
+	// Sources are the files and directories whose content decides the
+	// binary (default Dir); .git, bin and testdata directories and
+	// _test.go files are not read (nothing the binary embeds is there).
+	Sources []string
+}
+
+var (
+	goVersionOnce sync.Once
+	goVersion     string
+)
+
+// toolchain identifies the go command the build uses: its version and
+// the binary itself (a rebuilt toolchain of the same version differs).
+func toolchain() string {
+	goVersionOnce.Do(func() {
+		out, err := exec.Command("go", "env", "GOVERSION", "GOROOT", "GOEXPERIMENT", "GOFLAGS").Output()
+		if err != nil {
+			goVersion = "unknown " + runtime.Version()
+			return
+		}
+		goVersion = string(out)
+	})
+	return goVersion
+}
+
+// BuildCached builds b once per toolchain and source: the binary is kept
+// under the user cache directory (BULWARK_TEST_CACHE overrides it), named
+// by a hash of the go toolchain, the flags, the environment it adds and the
+// content of every source file, so later runs, and other test processes
+// running at the same time, reuse it. A new binary is built beside its
+// final name and renamed into place, so a concurrent reader never sees
+// half of one.
+func BuildCached(t testing.TB, b GoBuild) string {
+	t.Helper()
+	NeedCommand(t, "go")
+	out, err := Build(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Build is BuildCached for callers without a testing.TB (TestMain).
+func Build(b GoBuild) (string, error) {
+	if b.Pkg == "" {
+		b.Pkg = "."
+	}
+	if len(b.Sources) == 0 {
+		b.Sources = []string{b.Dir}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "toolchain %s\npkg %s\nflags %q\nenv %q\n", toolchain(), b.Pkg, b.Flags, b.Env)
+	// The environment's build settings decide the binary too.
+	for _, k := range []string{"GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOAMD64", "GOEXPERIMENT", "GOPROXY", "GOWORK"} {
+		fmt.Fprintf(h, "%s=%s\n", k, os.Getenv(k))
+	}
+	for _, src := range b.Sources {
+		if err := hashTree(h, src); err != nil {
+			return "", fmt.Errorf("hashing %s: %w", src, err)
+		}
+	}
+	key := hex.EncodeToString(h.Sum(nil))[:32]
+	dir := buildCacheDir()
+	name := filepath.Base(filepath.Clean(filepath.Join(b.Dir, b.Pkg)))
+	out := filepath.Join(dir, key, name)
+	if strings.Contains(strings.Join(b.Env, " "), "GOOS=windows") {
+		out += ".exe"
+	}
+	if st, err := os.Stat(out); err == nil && st.Mode().IsRegular() {
+		return out, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(out), ".build-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	built := filepath.Join(tmp, filepath.Base(out))
+	args := append(append([]string{"build", "-o", built}, b.Flags...), b.Pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = b.Dir
+	cmd.Env = append(os.Environ(), b.Env...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go %s (in %s): %v\n%s", strings.Join(args, " "), b.Dir, err, msg)
+	}
+	if err := os.Rename(built, out); err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// buildCacheDir is where BuildCached keeps binaries.
+func buildCacheDir() string {
+	if d := os.Getenv("BULWARK_TEST_CACHE"); d != "" {
+		return filepath.Join(d, "gobuild")
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		d = os.TempDir()
+	}
+	return filepath.Join(d, "bulwark-test", "gobuild")
+}
+
+// hashTree feeds every regular file under root (or root itself), with
+// its path relative to root, into h, in a fixed order.
+func hashTree(h io.Writer, root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != root && (d.Name() == ".git" || d.Name() == "bin" || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fmt.Fprintf(h, "\x00%s\x00", rel)
+		_, err = io.Copy(h, f)
+		return err
+	})
+}
+
+// BulwarkBinary builds ./cmd/bulwark of this repository once per source
+// (see BuildCached) and returns its path.
+func BulwarkBinary() (string, error) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "", fmt.Errorf("testutil: cannot locate source")
+	}
+	root := filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	return Build(GoBuild{Dir: root, Pkg: "./cmd/bulwark"})
+}
+
+// CachedDir returns a directory that fill populated once per key and
+// toolchain, kept under the user cache directory like BuildCached's
+// binaries: fixtures that take long to make (cross-compiled programs) are
+// made by the first test run and reused by the next ones. fill writes into
+// a fresh directory that is renamed into place when it succeeds; test
+// processes racing on one key each fill their own and the first rename
+// wins.
+func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
+	t.Helper()
+	h := sha256.Sum256([]byte(toolchain() + "\x00" + key))
+	final := filepath.Join(buildCacheDir(), "dir-"+hex.EncodeToString(h[:16]))
+	if st, err := os.Stat(final); err == nil && st.IsDir() {
+		return final
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(final), ".fill-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := fill(tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		// Another process filled it first.
+		if st, serr := os.Stat(final); serr == nil && st.IsDir() {
+			return final
+		}
+		t.Fatal(err)
+	}
+	return final
+}
+
+// FileKey is the content of files, for a CachedDir key.
+func FileKey(t testing.TB, paths ...string) string {
+	t.Helper()
+	h := sha256.New()
+	for _, p := range paths {
+		if err := hashTree(h, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
