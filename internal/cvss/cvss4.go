@@ -3,6 +3,7 @@ package cvss
 import (
 	"math"
 	"strings"
+	"sync"
 )
 
 // CVSS v4.0 scoring, following the specification (section 8) and its
@@ -124,9 +125,9 @@ var levels4 = map[string]map[string]float64{
 // distanceMetrics is the order the reference calculator computes them in.
 var distanceMetrics = [...]string{"AV", "PR", "UI", "AC", "AT", "VC", "VI", "VA", "SC", "SI", "SA", "CR", "IR", "AR"}
 
-// maxParts holds every fragment of the max-vector tables parsed once:
-// "AV:N/PR:N/UI:N" → {AV: N, PR: N, UI: N}.
-var maxParts = func() map[string]map[string]string {
+// maxParts holds every fragment of the max-vector tables parsed on first
+// use: "AV:N/PR:N/UI:N" → {AV: N, PR: N, UI: N}.
+var maxParts = sync.OnceValue(func() map[string]map[string]string {
 	out := map[string]map[string]string{}
 	add := func(frags []string) {
 		for _, f := range frags {
@@ -154,12 +155,12 @@ var maxParts = func() map[string]map[string]string {
 		add(l)
 	}
 	return out
-}()
+})
 
 // maxValue finds a metric's value in the fragments of one max vector.
 func maxValue(metric string, frags ...string) string {
 	for _, f := range frags {
-		if v, ok := maxParts[f][metric]; ok {
+		if v, ok := maxParts()[f][metric]; ok {
 			return v
 		}
 	}

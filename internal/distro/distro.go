@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
@@ -146,13 +147,13 @@ type fallback struct {
 }
 
 var (
-	redhatRe = regexp.MustCompile(`^(.*?) (?:Linux )?release ([0-9][0-9.]*)`)
-	verRe    = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*`)
+	redhatRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*?) (?:Linux )?release ([0-9][0-9.]*)`) })
+	verRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(\.[0-9]+)*`) })
 )
 
 var fallbacks = []fallback{
 	{"etc/alpine-release", func(b []byte) *sbom.Distro {
-		v := verRe.Find(b)
+		v := verRe().Find(b)
 		if v == nil {
 			return nil
 		}
@@ -160,7 +161,7 @@ var fallbacks = []fallback{
 	}},
 	{"etc/debian_version", func(b []byte) *sbom.Distro {
 		s := string(b)
-		if v := verRe.FindString(s); v != "" {
+		if v := verRe().FindString(s); v != "" {
 			major, _, _ := strings.Cut(v, ".")
 			return &sbom.Distro{ID: "debian", VersionID: major, PrettyName: "Debian " + v}
 		}
@@ -192,7 +193,7 @@ var fallbacks = []fallback{
 
 // parseRedHat reads "<Name> [Linux ]release <version> (<codename>)" lines.
 func parseRedHat(b []byte) *sbom.Distro {
-	m := redhatRe.FindSubmatch(b)
+	m := redhatRe().FindSubmatch(b)
 	if m == nil {
 		return nil
 	}

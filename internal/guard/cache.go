@@ -50,7 +50,7 @@ func newImageCache(nameTTL, idTTL time.Duration) *imageCache {
 
 func (c *imageCache) inspect(ctx context.Context, eng Engine, ref string, now time.Time) (image.InspectResponse, error) {
 	ttl := c.nameTTL
-	if fullID.MatchString(ref) {
+	if fullID().MatchString(ref) {
 		ttl = c.idTTL
 	}
 	if ttl < 0 {

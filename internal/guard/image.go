@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -20,8 +21,8 @@ import (
 )
 
 var (
-	fullID   = regexp.MustCompile(`^(sha256:)?[0-9a-f]{64}$`)
-	digested = regexp.MustCompile(`@sha256:[0-9a-f]{64}$`)
+	fullID   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(sha256:)?[0-9a-f]{64}$`) })
+	digested = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`@sha256:[0-9a-f]{64}$`) })
 )
 
 // image applies the image rules: digest pinning (from the request alone),
@@ -30,7 +31,7 @@ var (
 func (e *eval) image(ctx context.Context, s *spec) ([]Violation, error) {
 	p := e.c.p
 	var vs []Violation
-	if p.Images.RequireDigest && !fullID.MatchString(s.image) && !digested.MatchString(s.image) {
+	if p.Images.RequireDigest && !fullID().MatchString(s.image) && !digested().MatchString(s.image) {
 		vs = append(vs, Violation{policy.RuleDigest, fmt.Sprintf("image %q is not pinned by digest (images.require_digest)", s.image)})
 	}
 	// The user is the request's, else (a create without --user) the

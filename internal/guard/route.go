@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Endpoint is the kind of API call a rule set applies to.
@@ -38,7 +39,7 @@ type Route struct {
 	Query url.Values
 }
 
-var versionPrefix = regexp.MustCompile(`^/v[0-9.]+(/|$)`)
+var versionPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/v[0-9.]+(/|$)`) })
 
 // maxURI bounds the URIs judged; the daemon's own limit is larger, but no
 // real API path comes close.
@@ -68,7 +69,7 @@ func ParseRoute(method, uri string) (Route, error) {
 	}
 	raw := path.Clean("/" + u.Path)
 	for {
-		m := versionPrefix.FindString(strings.ToLower(raw))
+		m := versionPrefix().FindString(strings.ToLower(raw))
 		if m == "" {
 			break
 		}

@@ -35,6 +35,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -198,11 +199,11 @@ func (e *Entry) Keys() []string {
 	return slices.Compact(keys)
 }
 
-var hex64 = regexp.MustCompile(`^(sha256:)?[0-9a-f]{64}$`)
+var hex64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(sha256:)?[0-9a-f]{64}$`) })
 
 func normID(id string) string {
 	id = strings.ToLower(strings.TrimSpace(id))
-	if hex64.MatchString(id) && !strings.HasPrefix(id, "sha256:") {
+	if hex64().MatchString(id) && !strings.HasPrefix(id, "sha256:") {
 		return "sha256:" + id
 	}
 	return id
@@ -214,7 +215,7 @@ func normID(id string) string {
 // dropped; anything else (paths) unchanged.
 func NormalizeKey(key string) string {
 	key = strings.TrimSpace(key)
-	if hex64.MatchString(strings.ToLower(key)) {
+	if hex64().MatchString(strings.ToLower(key)) {
 		return normID(key)
 	}
 	for _, p := range []string{"docker:", "registry:"} {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
@@ -289,7 +290,7 @@ func (c *Coverage) PackageChecked(typ sbom.Type, name string) bool {
 
 // legacyNoData reads the ecosystems of a 1.x vulnerability_data text:
 // "matched; no advisory data for Debian:12 (88 packages), crates.io (1 package)".
-var legacyNoData = regexp.MustCompile(`([^,]+?) \((\d+) packages?\)`)
+var legacyNoData = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([^,]+?) \((\d+) packages?\)`) })
 
 // UpgradeCoverage translates the coverage of a json report of schema 1.x
 // (assessed true or false, vulnerability_data as free text) into the
@@ -313,7 +314,7 @@ func UpgradeCoverage(c *Coverage, schemaVersion string, packages int) {
 		c.Gaps = nil
 		notChecked := 0
 		if rest, ok := strings.CutPrefix(text, "matched; no advisory data for "); ok {
-			for _, m := range legacyNoData.FindAllStringSubmatch(rest, -1) {
+			for _, m := range legacyNoData().FindAllStringSubmatch(rest, -1) {
 				eco := strings.TrimSpace(m[1])
 				n, _ := strconv.Atoi(m[2])
 				c.Gaps = append(c.Gaps, Gap{Status: NotChecked, Reason: "no data for " + EcosystemName(eco), Ecosystem: eco, Count: n})

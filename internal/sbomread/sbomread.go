@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -266,10 +267,10 @@ func joinNS(ns, name string) string {
 	return ns + "/" + name
 }
 
-var srpmRe = regexp.MustCompile(`^(.+)-([^-]+-[^-]+)\.src\.rpm$`)
+var srpmRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)-([^-]+-[^-]+)\.src\.rpm$`) })
 
 func srpm(file string) (string, string) {
-	if m := srpmRe.FindStringSubmatch(file); m != nil {
+	if m := srpmRe().FindStringSubmatch(file); m != nil {
 		return m[1], m[2]
 	}
 	return strings.TrimSuffix(file, ".src.rpm"), ""
@@ -410,12 +411,12 @@ func parseCycloneDX(data []byte) (*Document, error) {
 	return b.finish(), nil
 }
 
-var digestRe = regexp.MustCompile(`^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`)
+var digestRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`) })
 
 // splitLocation splits "path@digest"; paths may hold "@" themselves
 // (node_modules/@scope/…), digests never do.
 func splitLocation(v string) (path, digest string) {
-	if i := strings.LastIndexByte(v, '@'); i >= 0 && digestRe.MatchString(v[i+1:]) {
+	if i := strings.LastIndexByte(v, '@'); i >= 0 && digestRe().MatchString(v[i+1:]) {
 		return v[:i], v[i+1:]
 	}
 	return v, ""

@@ -12,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -120,7 +121,7 @@ func configFromInspect(ins image.InspectResponse, hist []image.HistoryResponseIt
 
 type dockerLayers struct{ api dockerAPI }
 
-var legacyLayer = regexp.MustCompile(`^[0-9a-f]{64}/layer\.tar$`)
+var legacyLayer = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{64}/layer\.tar$`) })
 
 // readLayers exports the image and walks the export as a stream. In the
 // OCI form of `docker save` (Docker 25+) a layer's name is its diff ID. The
@@ -165,7 +166,7 @@ func (d *dockerLayers) readLayers(ctx context.Context, img *Image, want func(int
 			}
 			got[diff] = true
 			done(diff, res)
-		case legacyLayer.MatchString(name):
+		case legacyLayer().MatchString(name):
 			hash := sha256.New()
 			res, err := analyze(ctx, layerfs.Layer{R: io.TeeReader(tr, hash)})
 			if err != nil {

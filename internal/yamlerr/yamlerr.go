@@ -19,14 +19,17 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
 
 var (
-	unknownField = regexp.MustCompile(`^line (\d+): field (.+) not found in type \S+$`)
-	cannot       = regexp.MustCompile("(?s)^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
-	lineOf       = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): field (.+) not found in type \S+$`) })
+	cannot       = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile("(?s)^line (\\d+): cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
+	})
+	lineOf = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
 )
 
 // Explain rewrites err from decoding file into v as one line without Go
@@ -38,7 +41,7 @@ func Explain(err error, file string, v any) error {
 	te, ok := errors.AsType[*yaml.TypeError](err)
 	if !ok {
 		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
-		if m := lineOf.FindStringSubmatch(msg); m != nil {
+		if m := lineOf().FindStringSubmatch(msg); m != nil {
 			return fmt.Errorf("%s line %s: %s", file, m[1], m[2])
 		}
 		return fmt.Errorf("%s: %s", file, msg)
@@ -52,17 +55,17 @@ func Explain(err error, file string, v any) error {
 }
 
 func explainOne(e, file string, keys []string) string {
-	if m := unknownField.FindStringSubmatch(e); m != nil {
+	if m := unknownField().FindStringSubmatch(e); m != nil {
 		msg := fmt.Sprintf("unknown key '%s' in %s line %s", m[2], file, m[1])
 		if near := nearest(m[2], keys); near != "" {
 			msg += fmt.Sprintf("; did you mean '%s'?", near)
 		}
 		return msg
 	}
-	if m := cannot.FindStringSubmatch(e); m != nil {
+	if m := cannot().FindStringSubmatch(e); m != nil {
 		return fmt.Sprintf("%s line %s: '%s' is not %s", file, m[1], strings.ReplaceAll(m[3], "\n", `\n`), kindOf(m[4]))
 	}
-	if m := lineOf.FindStringSubmatch(e); m != nil {
+	if m := lineOf().FindStringSubmatch(e); m != nil {
 		return fmt.Sprintf("%s line %s: %s", file, m[1], m[2])
 	}
 	return file + ": " + strings.ReplaceAll(e, "\n", " ")

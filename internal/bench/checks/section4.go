@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/bench"
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
@@ -119,15 +120,17 @@ func perHistory(s *facts.Snapshot, what string, bad func(steps []string) []strin
 }
 
 var (
-	updateRe  = regexp.MustCompile(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*update\b|\bapk\s+(-\S+\s+)*update\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*makecache\b|\bzypper\s+(-\S+\s+)*(refresh|ref)\b`)
-	installRe = regexp.MustCompile(`\b(install|upgrade|dist-upgrade|add)\b`)
-	addRe     = regexp.MustCompile(`(^|#\(nop\)\s+)ADD\s`)
+	updateRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(apt-get|apt|aptitude)\s+(-\S+\s+)*update\b|\bapk\s+(-\S+\s+)*update\b|\b(yum|dnf|microdnf)\s+(-\S+\s+)*makecache\b|\bzypper\s+(-\S+\s+)*(refresh|ref)\b`)
+	})
+	installRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(install|upgrade|dist-upgrade|add)\b`) })
+	addRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(^|#\(nop\)\s+)ADD\s`) })
 )
 
 func standaloneUpdate(steps []string) []string {
 	var out []string
 	for _, st := range steps {
-		if updateRe.MatchString(st) && !installRe.MatchString(st) {
+		if updateRe().MatchString(st) && !installRe().MatchString(st) {
 			out = append(out, shorten(st))
 		}
 	}
@@ -142,7 +145,7 @@ func usesAdd(steps []string) []string {
 		if i == 0 {
 			continue
 		}
-		if addRe.MatchString(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(st), "/bin/sh -c"))) {
+		if addRe().MatchString(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(st), "/bin/sh -c"))) {
 			out = append(out, shorten(st))
 		}
 	}
@@ -159,7 +162,9 @@ func shorten(s string) string {
 
 // secretNameRe matches environment variable names that usually hold
 // credentials. Names ending in _FILE or _PATH point at a secret elsewhere.
-var secretNameRe = regexp.MustCompile(`(?i)(passw(or)?d|secret|token|api_?key|access_?key|private_?key|credentials?)`)
+var secretNameRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(passw(or)?d|secret|token|api_?key|access_?key|private_?key|credentials?)`)
+})
 
 // secretEnv is a heuristic: it reports variable names, never values.
 func secretEnv(s *facts.Snapshot) bench.Outcome {
@@ -174,7 +179,7 @@ func secretEnv(s *facts.Snapshot) bench.Outcome {
 			if v == "" || strings.HasSuffix(up, "_FILE") || strings.HasSuffix(up, "_PATH") || strings.HasSuffix(up, "_DIR") {
 				continue
 			}
-			if secretNameRe.MatchString(k) {
+			if secretNameRe().MatchString(k) {
 				names = append(names, k)
 			}
 		}

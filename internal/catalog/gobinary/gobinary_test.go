@@ -214,7 +214,6 @@ func buildFixtures(t *testing.T) string {
 	return buildDir
 }
 
-
 // goVersionM turns `go version -m` output into the packages Parse should
 // report, without symbols.
 func goVersionM(t *testing.T, bin, loc string) []sbom.Package {

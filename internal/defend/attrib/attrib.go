@@ -131,11 +131,11 @@ func CgroupID(dir string) (uint64, error) {
 
 // idRe finds a container id in a cgroup name or path ("<id>",
 // "docker-<id>.scope").
-var idRe = regexp.MustCompile(`(?:^|[/-])([0-9a-f]{64})(?:\.scope)?$`)
+var idRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[/-])([0-9a-f]{64})(?:\.scope)?$`) })
 
 // ContainerIDFromCgroup extracts the container id from a cgroup name or path.
 func ContainerIDFromCgroup(name string) string {
-	m := idRe.FindStringSubmatch(name)
+	m := idRe().FindStringSubmatch(name)
 	if m == nil {
 		return ""
 	}

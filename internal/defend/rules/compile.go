@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/defend/event"
 )
@@ -471,10 +472,10 @@ func (b *builder) exceptions(e *entry, exs []exception) (node, error) {
 	return any, nil
 }
 
-var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
+var slugRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 func slug(name string) string {
-	s := strings.Trim(slugRE.ReplaceAllString(strings.ToLower(name), "-"), "-")
+	s := strings.Trim(slugRE().ReplaceAllString(strings.ToLower(name), "-"), "-")
 	if len(s) > 64 {
 		s = strings.TrimRight(s[:64], "-")
 	}

@@ -294,7 +294,7 @@ func (p *parser) unary() (node, error) {
 		if strings.Contains(t.s, ".") {
 			return nil, &condError{pos: nt.pos, msg: fmt.Sprintf("want an operator after %s, found %s", t.s, describe(nt))}
 		}
-		if !identRE.MatchString(t.s) {
+		if !identRE().MatchString(t.s) {
 			return nil, &condError{pos: t.pos, msg: fmt.Sprintf("%q is neither a field nor a macro name", t.s)}
 		}
 		return macroRef{name: t.s, pos: t.pos}, nil

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -70,8 +71,8 @@ var keysOf = map[entryKind][]string{
 }
 
 var (
-	identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	idRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+	identRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
+	idRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`) })
 )
 
 // parseFile checks a file's YAML shape and returns its entries.
@@ -115,12 +116,12 @@ func parseFile(file string, data []byte) ([]*entry, error) {
 	return out, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // yamlError turns the YAML library's error into a located one.
 func yamlError(file string, err error) error {
 	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		var line int
 		fmt.Sscan(m[1], &line)
 		return &Error{File: file, Line: line, Msg: "YAML: " + m[2]}
@@ -255,7 +256,7 @@ func (e *entry) check() error {
 	}
 	switch e.kind {
 	case listEntry:
-		if !identRE.MatchString(e.name) {
+		if !identRE().MatchString(e.name) {
 			return e.errorf(0, "a list name is letters, digits and _")
 		}
 		if !e.keys["items"] {
@@ -265,7 +266,7 @@ func (e *entry) check() error {
 			return e.errorf(0, "%d items; at most %d", len(e.items), MaxListItems)
 		}
 	case macroEntry:
-		if !identRE.MatchString(e.name) {
+		if !identRE().MatchString(e.name) {
 			return e.errorf(0, "a macro name is letters, digits and _")
 		}
 		if !e.keys["condition"] {
@@ -275,7 +276,7 @@ func (e *entry) check() error {
 		if len(e.name) > 200 {
 			return e.errorf(0, "name longer than 200 characters")
 		}
-		if e.id != "" && !idRE.MatchString(e.id) {
+		if e.id != "" && !idRE().MatchString(e.id) {
 			return e.errorf(0, "id %q: lower-case letters, digits, '-', '_' and '.', at most 64", e.id)
 		}
 		if e.id == "model" {

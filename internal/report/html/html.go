@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/report/findings"
 )
@@ -23,7 +24,8 @@ import (
 //go:embed page.html.tmpl
 var pageText string
 
-var page = template.Must(template.New("page").Parse(pageText))
+// page is parsed on first use, not when the binary starts.
+var page = sync.OnceValue(func() *template.Template { return template.Must(template.New("page").Parse(pageText)) })
 
 type bar struct {
 	Label, Color   string
@@ -123,7 +125,7 @@ func Write(w io.Writer, d *findings.Document) error {
 	v.NRows, v.Suppressed = len(rows), len(suppressed)
 	v.Rows = rowsHTML(rows, d.SeverityColumn, false)
 	v.SuppressedRows = rowsHTML(suppressed, d.SeverityColumn, true)
-	if err := page.Execute(w, v); err != nil {
+	if err := page().Execute(w, v); err != nil {
 		return fmt.Errorf("html: rendering: %w", err)
 	}
 	return nil

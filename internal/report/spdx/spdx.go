@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -78,7 +79,7 @@ func Write(w io.Writer, r *report.Report, o Options) error {
 	return nil
 }
 
-var idUnsafe = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
+var idUnsafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^A-Za-z0-9.-]+`) })
 
 // Build makes the document.
 func Build(r *report.Report, o Options) *v23.Document {
@@ -97,7 +98,7 @@ func Build(r *report.Report, o Options) *v23.Document {
 		DataLicense:       v23.DataLicense,
 		SPDXIdentifier:    "DOCUMENT",
 		DocumentName:      name,
-		DocumentNamespace: cmp.Or(o.Namespace, "https://bulwark-sec.github.io/spdx/"+idUnsafe.ReplaceAllString(name, "-")+"-"+uuid.NewString()),
+		DocumentNamespace: cmp.Or(o.Namespace, "https://bulwark-sec.github.io/spdx/"+idUnsafe().ReplaceAllString(name, "-")+"-"+uuid.NewString()),
 		CreationInfo:      &v23.CreationInfo{Creators: []common.Creator{{Creator: tool, CreatorType: "Tool"}}, Created: date},
 	}
 	annotate := func(p *v23.Package, kv ...string) {
@@ -150,7 +151,7 @@ func Build(r *report.Report, o Options) *v23.Document {
 	}
 	ids := make([]common.ElementID, len(r.Packages))
 	for i, p := range r.Packages {
-		id := common.ElementID("Package-" + idUnsafe.ReplaceAllString(string(p.Type)+"-"+p.Name, "-") + "-" + strconv.Itoa(i+1))
+		id := common.ElementID("Package-" + idUnsafe().ReplaceAllString(string(p.Type)+"-"+p.Name, "-") + "-" + strconv.Itoa(i+1))
 		ids[i] = id
 		sp := &v23.Package{PackageName: p.Name, PackageSPDXIdentifier: id, PackageVersion: p.Version,
 			PackageDownloadLocation: "NOASSERTION", PrimaryPackagePurpose: "LIBRARY",
@@ -219,12 +220,12 @@ func key(t sbom.Type, name, version, purl string) string {
 	return string(t) + "\x00" + name + "\x00" + version + "\x00" + purl
 }
 
-var licenseID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.+-]*$`)
+var licenseID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.+-]*$`) })
 
 // spdxIDs joins licences that look like SPDX identifiers with AND.
 func spdxIDs(ls []string) (string, bool) {
 	for _, l := range ls {
-		if !licenseID.MatchString(l) {
+		if !licenseID().MatchString(l) {
 			return "", false
 		}
 	}

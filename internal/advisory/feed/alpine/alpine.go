@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
@@ -91,10 +92,10 @@ type secdb struct {
 }
 
 var (
-	branchRE  = regexp.MustCompile(`^v\d+\.\d+$|^edge$`)
-	idRE      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*-[0-9A-Za-z][0-9A-Za-z.-]*$`)
-	versionRE = regexp.MustCompile(`^[0-9A-Za-z._+~-]+$`)
-	nameRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
+	branchRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v\d+\.\d+$|^edge$`) })
+	idRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*-[0-9A-Za-z][0-9A-Za-z.-]*$`) })
+	versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z._+~-]+$`) })
+	nameRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`) })
 )
 
 // Parse parses one secdb file: Alpine's (with a distroversion) or a
@@ -117,7 +118,7 @@ func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 		eco, source, prefix = Wolfi.Ecosystem, Wolfi.Source, Wolfi.Prefix
 	case db.DistroVersion == "" && rollingHost(db.URLPrefix, "packages.cgr.dev"):
 		eco, source, prefix = Chainguard.Ecosystem, Chainguard.Source, Chainguard.Prefix
-	case !branchRE.MatchString(db.DistroVersion):
+	case !branchRE().MatchString(db.DistroVersion):
 		return nil, fmt.Errorf("alpine: secdb distroversion %.40q is not a branch like \"v3.19\" (and urlprefix %.60q is neither Wolfi's nor Chainguard's)", db.DistroVersion, db.URLPrefix)
 	}
 	byID := map[string]*advisory.Advisory{}
@@ -126,7 +127,7 @@ func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 			return nil, fmt.Errorf("alpine: %w", context.Cause(ctx))
 		}
 		name := p.Pkg.Name
-		if !nameRE.MatchString(name) || len(name) > 128 {
+		if !nameRE().MatchString(name) || len(name) > 128 {
 			return nil, fmt.Errorf("alpine: packages[%d]: bad package name %.60q", i, name)
 		}
 		versions := make([]string, 0, len(p.Pkg.SecFixes))
@@ -135,7 +136,7 @@ func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 		}
 		sort.Strings(versions)
 		for _, v := range versions {
-			if !versionRE.MatchString(v) || len(v) > 128 {
+			if !versionRE().MatchString(v) || len(v) > 128 {
 				return nil, fmt.Errorf("alpine: package %s: bad fixed version %.60q", name, v)
 			}
 			for _, entry := range p.Pkg.SecFixes[v] {
@@ -203,7 +204,7 @@ func SplitIDs(entry string) []string {
 		if rest, ok := strings.CutPrefix(f, "CVE_"); ok {
 			f = "CVE-" + rest
 		}
-		if idRE.MatchString(f) && len(f) <= 64 {
+		if idRE().MatchString(f) && len(f) <= 64 {
 			out = appendUnique(out, f)
 		}
 	}

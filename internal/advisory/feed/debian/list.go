@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
@@ -58,11 +59,15 @@ func TrackerFetcher(d *feed.Downloader, url string) *feed.HTTPFetcher {
 
 var (
 	// [29 Mar 2023] DSA-5380-1 xorg-server - security update
-	headerRE = regexp.MustCompile(`^\[(\d{1,2} [A-Za-z]{3} \d{4})\]\s+((?:DSA|DLA|DTSA)-\d+(?:-\d+)?)\s*(.*)$`)
+	headerRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\[(\d{1,2} [A-Za-z]{3} \d{4})\]\s+((?:DSA|DLA|DTSA)-\d+(?:-\d+)?)\s*(.*)$`)
+	})
 	// [bullseye] - xorg-server 2:1.20.11-1+deb11u6 (medium)
-	releaseRE = regexp.MustCompile(`^\[([a-z-]+)\]\s+-\s+(\S+)(?:\s+(\S+))?(?:\s+\((.*)\))?\s*$`)
-	idRE      = regexp.MustCompile(`^[A-Z][A-Z0-9]*-[0-9A-Za-z][0-9A-Za-z-]*$`)
-	versionRE = regexp.MustCompile(`^[0-9A-Za-z.+~:-]+$`)
+	releaseRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\[([a-z-]+)\]\s+-\s+(\S+)(?:\s+(\S+))?(?:\s+\((.*)\))?\s*$`)
+	})
+	idRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9]*-[0-9A-Za-z][0-9A-Za-z-]*$`) })
+	versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z.+~:-]+$`) })
 )
 
 // ErrTooLarge is returned for input over a parser's size limit.
@@ -101,7 +106,7 @@ func ParseList(ctx context.Context, r io.Reader, source string) ([]*advisory.Adv
 		case line == "":
 			continue
 		case raw[0] != ' ' && raw[0] != '\t':
-			m := headerRE.FindStringSubmatch(line)
+			m := headerRE().FindStringSubmatch(line)
 			if m == nil {
 				return nil, fail("expected an advisory header like \"[01 Jan 2023] DSA-1234-1 pkg - description\", got %.80q", line)
 			}
@@ -121,7 +126,7 @@ func ParseList(ctx context.Context, r io.Reader, source string) ([]*advisory.Adv
 				return nil, fail("unterminated {…} id list")
 			}
 			for _, id := range strings.Fields(line[1 : len(line)-1]) {
-				if !idRE.MatchString(id) {
+				if !idRE().MatchString(id) {
 					return nil, fail("bad id %.60q in {…} list", id)
 				}
 				cur.Aliases = appendUnique(cur.Aliases, id)
@@ -169,7 +174,7 @@ func headerSummary(rest string) string {
 
 // releaseLine reads "[codename] - srcpkg VERSION|<tag> (notes)".
 func releaseLine(line string, unknown map[string]bool) (advisory.Affected, bool, error) {
-	m := releaseRE.FindStringSubmatch(line)
+	m := releaseRE().FindStringSubmatch(line)
 	if m == nil {
 		return advisory.Affected{}, false, fmt.Errorf("expected \"[release] - package version\", got %.80q", line)
 	}
@@ -221,7 +226,7 @@ func applyVersion(aff *advisory.Affected, v string) error {
 // setFixed records a fixed version; "0" means the release never had a
 // vulnerable version.
 func setFixed(aff *advisory.Affected, v string) error {
-	if !versionRE.MatchString(v) || len(v) > 256 {
+	if !versionRE().MatchString(v) || len(v) > 256 {
 		return fmt.Errorf("bad version %.60q", v)
 	}
 	if v == "0" {

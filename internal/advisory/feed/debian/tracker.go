@@ -105,7 +105,7 @@ func ParseTracker(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error
 }
 
 func addIssue(byID map[string]*advisory.Advisory, pkg, id string, is trackerIssue, unknown map[string]bool) error {
-	if !idRE.MatchString(id) || len(id) > 128 {
+	if !idRE().MatchString(id) || len(id) > 128 {
 		return errors.New("bad issue id")
 	}
 	a := byID[id]
