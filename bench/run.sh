@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 mkdir -p bench/out
 run() { echo; echo "### $*"; "$@"; }
 run bench/scan-speed.sh
+run bench/startup.sh
 run bench/secret-speed.sh
 run bench/match-rss.sh
 run bench/catalog-speed.sh
