@@ -11,7 +11,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/agent"
 	"github.com/bulwark-sec/bulwark/internal/defend/daemon"
 	"github.com/bulwark-sec/bulwark/internal/defend/rules"
-	"github.com/bulwark-sec/bulwark/internal/source"
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 )
 
 // agentDefendFlags run `bulwark defend` inside `bulwark agent`.
@@ -39,9 +39,9 @@ func runAgentWithDefend(ctx context.Context, s *streams, o agent.Options, c *age
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	eng, err := source.NewDockerClient(f.dockerHost)
+	eng, err := dockerhost.Client(dockerhost.Options{Host: f.dockerHost})
 	if err != nil {
-		return usageErrorf("defend: Engine API client: %v", err)
+		return usageErrorf("defend: %v", err)
 	}
 	defer eng.Close()
 	ctx, cancel := context.WithCancel(ctx)
