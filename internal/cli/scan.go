@@ -342,6 +342,8 @@ func newScanCmd(s *streams) *cobra.Command {
 		rf       reportFlags
 		failOn   string
 		scanners string
+		verifyOn bool
+		vrf      verifyFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "scan TARGET",
@@ -386,6 +388,11 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 			if err != nil {
 				return err
 			}
+			if verifyOn {
+				if _, err := vrf.trust(); err != nil {
+					return err
+				}
+			}
 			var db *vulndb.DB
 			if sel[scan.ScannerVuln] && !scan.IsDockerfile(args[0]) {
 				if db, err = vf.openDB(cmd, gate.severity != ""); err != nil {
@@ -423,6 +430,13 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 					return inputError(err)
 				}
 			}
+			if verifyOn {
+				docs, err := vrf.verifyScan(cmd.Context(), rep, tf.insecure)
+				if err != nil {
+					return err
+				}
+				out.triage.VEX = append(out.triage.VEX, docs...)
+			}
 			if db != nil {
 				tf.recordHistory(cmd.Context(), rep)
 			}
@@ -446,6 +460,8 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 	cmd.Flags().BoolVar(&vf.explain, "explain", false, "also report advisories that named a package but do not apply, and why")
 	cmd.Flags().BoolVar(&tf.offline, "offline", false, "never use the network: refuse registry targets and registry fallback")
 	cmd.Flags().StringVar(&scanners, "scanners", "vuln,misconfig,secret", "what to look for: vuln (known vulnerabilities), misconfig (image configuration, history, file modes, credential files), secret (credentials in file contents)")
+	cmd.Flags().BoolVar(&verifyOn, "verify", false, "also find and check the image's signatures and attestations in its registry (bulwark verify's trust flags); verified OpenVEX attestations apply as --vex")
+	vrf.register(cmd)
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when an unsuppressed finding is at or above SEVERITY (critical, high, medium, low, unknown); add \"unassessed\" (or \"partial\") to also fail when some package was not checked for vulnerabilities, \"unassessed-none\" when none was, \"kev\" on a known exploited vulnerability (CISA KEV), \"epss>=P\" on one with an EPSS score of at least P")
 	return cmd
 }

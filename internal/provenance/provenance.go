@@ -12,6 +12,7 @@ package provenance
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -131,8 +132,8 @@ func (p *Provenance) Failed() int {
 	return n
 }
 
-// Verified attestations of one kind, newest statement first is not known:
-// they are in [Provenance.Sort] order.
+// VerifiedAttestations lists the verified attestations of one kind, in
+// [Provenance.Sort] order.
 func (p *Provenance) VerifiedAttestations(kind string) []Attestation {
 	var out []Attestation
 	for _, a := range p.Attestations {
@@ -163,4 +164,36 @@ func (p *Provenance) Sort() {
 	slices.SortFunc(p.Attestations, func(a, b Attestation) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.PredicateType, b.PredicateType), cmp.Compare(a.Source, b.Source), cmp.Compare(a.Signer, b.Signer), cmp.Compare(a.Error, b.Error))
 	})
+}
+
+// KV is the record as name/value pairs for formats that carry
+// properties (CycloneDX properties, SPDX annotations): whether the image
+// verified, each verified signer, each attestation with its outcome. A
+// nil record has none.
+func (p *Provenance) KV() []string {
+	if p == nil {
+		return nil
+	}
+	kv := []string{"bulwark:provenance:digest", p.Digest, "bulwark:provenance:verified", fmt.Sprint(p.Verified)}
+	for _, s := range p.Signatures {
+		v := fmt.Sprintf("%s %s %s verified=%t", s.Kind, s.Method, s.Signer, s.Verified)
+		if s.Error != "" {
+			v += " error=" + s.Error
+		}
+		kv = append(kv, "bulwark:provenance:signature", v)
+	}
+	for _, a := range p.Attestations {
+		v := fmt.Sprintf("%s %s verified=%t", a.Kind, a.PredicateType, a.Verified)
+		if a.BuilderID != "" {
+			v += " builder=" + a.BuilderID
+		}
+		if a.SourceRepo != "" {
+			v += " source=" + a.SourceRepo
+		}
+		if a.Error != "" {
+			v += " error=" + a.Error
+		}
+		kv = append(kv, "bulwark:provenance:attestation", v)
+	}
+	return kv
 }

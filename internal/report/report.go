@@ -19,6 +19,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/provenance"
 	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
@@ -49,7 +50,10 @@ import (
 //	2.2.0  findings[].evidence.removed_in_layer (secrets and credential
 //	       files a later layer deleted, still in the image),
 //	       target.layers_verified
-const SchemaVersion = "2.2.0"
+//	2.3.0  provenance (scan --verify: the image's signatures and
+//	       attestations, who signed, how each was verified, which failed
+//	       and why)
+const SchemaVersion = "2.3.0"
 
 // readableMajors are the schema major versions ReadJSON accepts.
 var readableMajors = []string{"1", "2"}
@@ -87,7 +91,10 @@ type Report struct {
 	// entry accepted; each has a Suppression. They do not count for
 	// --fail-on.
 	SuppressedFindings []finding.Finding `json:"suppressed_findings,omitempty"`
-	Summary            Summary           `json:"summary"`
+	// Provenance is what scan --verify found about the image's
+	// signatures and attestations; absent without --verify.
+	Provenance *provenance.Provenance `json:"provenance,omitempty"`
+	Summary    Summary                `json:"summary"`
 }
 
 // Filters says which triage options shaped the findings, so a report read
@@ -329,6 +336,9 @@ func (r *Report) Normalize() {
 	}
 	finding.Sort(r.Findings)
 	finding.Sort(r.SuppressedFindings)
+	if r.Provenance != nil {
+		r.Provenance.Sort()
+	}
 	r.Summary.SuppressedFindings = len(r.SuppressedFindings)
 	r.Summary.FindingsByClass = map[string]int{}
 	for _, f := range r.Findings {

@@ -96,7 +96,7 @@ func Build(r *report.Report, o Options) *cdx.BOM {
 	if r.Target.Kind == "dir" {
 		target.Type = cdx.ComponentTypeFile
 	}
-	target.Properties = props(PropTargetKind, r.Target.Kind)
+	target.Properties = props(append([]string{PropTargetKind, r.Target.Kind}, r.Provenance.KV()...)...)
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: created.UTC().Format(time.RFC3339),
 		Tools:     &cdx.ToolsChoice{Components: &[]cdx.Component{tool}},

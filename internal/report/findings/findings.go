@@ -317,6 +317,7 @@ func FromScan(r *report.Report) *Document {
 		}
 		d.Rules = append(d.Rules, *rule)
 	}
+	addProvenance(d, r.Provenance)
 	return d
 }
 

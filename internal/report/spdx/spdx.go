@@ -128,6 +128,7 @@ func Build(r *report.Report, o Options) *v23.Document {
 			}
 		}
 	}
+	annotate(root, r.Provenance.KV()...)
 	doc.Packages = append(doc.Packages, root)
 	rel := func(a common.ElementID, typ string, b common.ElementID) {
 		doc.Relationships = append(doc.Relationships, &v23.Relationship{

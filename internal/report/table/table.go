@@ -28,6 +28,7 @@ type Options struct {
 func Write(w io.Writer, r *report.Report, o Options) error {
 	ew := &ErrWriter{W: w}
 	header(ew, r)
+	provenance(ew, r)
 	if o.Packages {
 		packages(ew, r)
 	} else {
