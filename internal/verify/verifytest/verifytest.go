@@ -237,7 +237,11 @@ func (s *Sigstore) SignKeyless(t testing.TB, cosign, ref, subject, issuer string
 		},
 	})
 	s.index++
-	bundle := s.entry(t, body, issued.Add(time.Second).Unix(), s.index)
+	// The --rekor-response file is what `cosign sign-blob --bundle` writes.
+	bundle, _ := json.Marshal(map[string]any{
+		"base64Signature": base64.StdEncoding.EncodeToString(sig), "cert": base64.StdEncoding.EncodeToString(certPEM),
+		"rekorBundle": json.RawMessage(s.entry(t, body, issued.Add(time.Second).Unix(), s.index)),
+	})
 	files := map[string][]byte{
 		"payload.json": payload, "sig": []byte(base64.StdEncoding.EncodeToString(sig)),
 		"cert.pem": certPEM, "chain.pem": chainPEM, "bundle.json": bundle,
