@@ -29,6 +29,7 @@ type compiled struct {
 	registries map[string]bool
 	scans      Scans
 	ignore     *ignoreFile
+	trust      *trustState
 }
 
 // hostPath is a host path as written and as resolved through symlinks
@@ -110,6 +111,15 @@ func compile(p *policy.Policy, opts Options) (*compiled, error) {
 	if p.ScanGate.IgnoreFile != "" {
 		c.ignore = &ignoreFile{path: p.ScanGate.IgnoreFile}
 	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	t, err := compileTrust(&p.Trust, now)
+	if err != nil {
+		return nil, err
+	}
+	c.trust = t
 	return c, nil
 }
 

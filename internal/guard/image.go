@@ -60,7 +60,7 @@ func (e *eval) image(ctx context.Context, s *spec) ([]Violation, error) {
 			userInImage = true
 		}
 	}
-	needImage := needUser || userInImage || len(p.Images.AllowedRegistries) > 0 || p.ScanGate.Enabled
+	needImage := needUser || userInImage || len(p.Images.AllowedRegistries) > 0 || p.ScanGate.Enabled || p.Trust.Enabled
 	if !needImage {
 		return vs, nil
 	}
@@ -116,6 +116,9 @@ func (e *eval) image(ctx context.Context, s *spec) ([]Violation, error) {
 		if v != nil {
 			vs = append(vs, *v)
 		}
+	}
+	if p.Trust.Enabled {
+		vs = append(vs, e.trust(ctx, ins.RepoDigests, s.image)...)
 	}
 	return vs, nil
 }

@@ -23,6 +23,8 @@ type Summary struct {
 	EnvKeys        []string  `json:"env_keys,omitempty"`
 	ScannedAt      time.Time `json:"scanned_at,omitzero"`
 	Suppressed     int       `json:"suppressed_findings,omitempty"`
+	// Signers are the image's verified signers (trust rules).
+	Signers []string `json:"signers,omitempty"`
 }
 
 func (s *Summary) fromSpec(c *compiled, sp *spec) {

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -76,6 +77,9 @@ const (
 	RuleBuildKit        = "buildkit"
 	RuleArchiveUpload   = "archive-upload"
 	RuleScanGate        = "scan-gate"
+	RuleSignature       = "signature"
+	RuleProvenance      = "provenance"
+	RuleVulnAttestation = "vuln-attestation"
 	RuleInternalError   = "internal-error"
 )
 
@@ -85,7 +89,7 @@ var Rules = []string{
 	RuleHostUserns, RuleHostCgroupns, RuleCapAdd, RuleDevices, RuleSensitiveMount, RuleSeccomp, RuleAppArmor,
 	RuleSELinux, RuleUnmaskedPaths, RuleNoNewPrivileges, RuleRootUser, RuleReadOnlyRootfs, RuleRegistry,
 	RuleDigest, RuleExec, RuleExecPrivileged, RuleExecRoot, RulePluginInstall, RuleService, RuleBuildKit, RuleArchiveUpload, RuleScanGate,
-	RuleInternalError,
+	RuleSignature, RuleProvenance, RuleVulnAttestation, RuleInternalError,
 }
 
 // Namespaces a container can share with the host, and the rule of each.
@@ -106,7 +110,52 @@ type Policy struct {
 	Services   Services    `yaml:"services"`
 	Builds     Builds      `yaml:"builds"`
 	ScanGate   ScanGate    `yaml:"scan_gate"`
+	Trust      Trust       `yaml:"trust"`
 	Exemptions []Exemption `yaml:"exemptions"`
+}
+
+// Trust admits images by their signatures and attestations, checked in
+// the registry the image was pulled from (its repo digest).
+type Trust struct {
+	Enabled bool `yaml:"enabled"`
+	// TrustedRoot is sigstore's trusted_root.json for keyless signatures.
+	TrustedRoot string `yaml:"trusted_root"`
+	// NotationDir holds trustpolicy.json and truststore/ for Notation.
+	NotationDir string `yaml:"notation_dir"`
+	// CacheSize and CacheTTL bound the per-digest verification cache.
+	CacheSize int      `yaml:"cache_size"`
+	CacheTTL  Duration `yaml:"cache_ttl"`
+	// Images are the rules, first matching pattern wins.
+	Images []TrustRule `yaml:"images"`
+}
+
+// TrustRule says what an image from matching repositories must carry.
+type TrustRule struct {
+	// Pattern is a registry/repository glob ("registry.example.com/team/*",
+	// "docker.io/library/*", "*"); path.Match per segment, "**" any rest.
+	Pattern string `yaml:"pattern"`
+	// Keys, Identities and Notation name the signers trusted for these
+	// images; when any is set, a verified signature from one is required.
+	Keys       []string   `yaml:"keys"`
+	Identities []Identity `yaml:"identities"`
+	Notation   bool       `yaml:"notation"`
+	// Builders and SourceRepos require SLSA provenance, signed by a
+	// trusted signer, from one of these builder IDs / source repositories
+	// (globs).
+	Builders    []string `yaml:"builders"`
+	SourceRepos []string `yaml:"source_repos"`
+	// MaxVulnAttestationAge refuses images whose newest vulnerability scan
+	// attestation, signed by a trusted signer, is older (0s: not required).
+	MaxVulnAttestationAge Duration `yaml:"max_vuln_attestation_age"`
+}
+
+// Identity is a keyless signer: certificate subject and OIDC issuer,
+// each exact or a regular expression over the whole value.
+type Identity struct {
+	Subject       string `yaml:"subject"`
+	SubjectRegexp string `yaml:"subject_regexp"`
+	Issuer        string `yaml:"issuer"`
+	IssuerRegexp  string `yaml:"issuer_regexp"`
 }
 
 // Requests are rules about the API request itself.
@@ -382,6 +431,7 @@ func (p *Policy) validate() error {
 	if g.IgnoreFile != "" && !path.IsAbs(g.IgnoreFile) {
 		bad("scan_gate.ignore_file: %q is not an absolute path", g.IgnoreFile)
 	}
+	p.Trust.validate(bad)
 	for i, e := range p.Exemptions {
 		if len(e.Users) == 0 {
 			bad("exemptions[%d]: no users", i)
@@ -407,6 +457,81 @@ func (p *Policy) validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (t *Trust) validate(bad func(string, ...any)) {
+	if t.TrustedRoot != "" && !path.IsAbs(t.TrustedRoot) {
+		bad("trust.trusted_root: %q is not an absolute path", t.TrustedRoot)
+	}
+	if t.NotationDir != "" && !path.IsAbs(t.NotationDir) {
+		bad("trust.notation_dir: %q is not an absolute path", t.NotationDir)
+	}
+	if t.CacheSize < 0 {
+		bad("trust.cache_size: %d is negative", t.CacheSize)
+	}
+	if t.Enabled && len(t.Images) == 0 {
+		bad("trust.images: trust is enabled and no rule says what to trust")
+	}
+	for i, r := range t.Images {
+		if strings.TrimSpace(r.Pattern) == "" {
+			bad("trust.images[%d]: no pattern", i)
+		} else if _, err := path.Match(r.Pattern, ""); err != nil {
+			bad("trust.images[%d]: pattern %q: %v", i, r.Pattern, err)
+		}
+		for _, k := range r.Keys {
+			if !path.IsAbs(k) && !strings.Contains(k, "://") {
+				bad("trust.images[%d].keys: %q is not an absolute path", i, k)
+			}
+		}
+		for j, id := range r.Identities {
+			if id.Subject == "" && id.SubjectRegexp == "" {
+				bad("trust.images[%d].identities[%d]: no subject or subject_regexp", i, j)
+			}
+			for _, re := range []string{id.SubjectRegexp, id.IssuerRegexp} {
+				if _, err := regexp.Compile(re); err != nil {
+					bad("trust.images[%d].identities[%d]: %q: %v", i, j, re, err)
+				}
+			}
+			if t.TrustedRoot == "" {
+				bad("trust.images[%d].identities: keyless identities need trust.trusted_root", i)
+			}
+		}
+		if r.Notation && t.NotationDir == "" {
+			bad("trust.images[%d].notation: needs trust.notation_dir", i)
+		}
+		signers := len(r.Keys) > 0 || len(r.Identities) > 0 || r.Notation
+		if !signers && (len(r.Builders) > 0 || len(r.SourceRepos) > 0 || r.MaxVulnAttestationAge.Duration > 0) {
+			bad("trust.images[%d]: attestation rules need trusted signers (keys, identities or notation)", i)
+		}
+		for _, g := range append(append([]string{}, r.Builders...), r.SourceRepos...) {
+			if _, err := path.Match(g, ""); err != nil {
+				bad("trust.images[%d]: glob %q: %v", i, g, err)
+			}
+		}
+	}
+}
+
+// MatchRepository reports whether repo (registry/path, as in a repo
+// digest) matches a trust pattern: "*" alone matches every repository;
+// otherwise path.Match segment by segment, with a final "**" matching
+// any rest.
+func MatchRepository(pattern, repo string) bool {
+	if pattern == "*" || pattern == "**" {
+		return true
+	}
+	ps, rs := strings.Split(pattern, "/"), strings.Split(repo, "/")
+	for i, p := range ps {
+		if p == "**" && i == len(ps)-1 {
+			return len(rs) >= i
+		}
+		if i >= len(rs) {
+			return false
+		}
+		if ok, _ := path.Match(p, rs[i]); !ok {
+			return false
+		}
+	}
+	return len(ps) == len(rs)
 }
 
 // NormalizeCapability writes a capability as Docker's API does: upper
