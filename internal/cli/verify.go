@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/provenance"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/findings"
-	"github.com/bulwark-sec/bulwark/internal/source"
 	"github.com/bulwark-sec/bulwark/internal/verify"
 	"github.com/bulwark-sec/bulwark/internal/vex"
 )
@@ -89,7 +89,7 @@ func imageReferences(ctx context.Context, target, dockerHost string) ([]string, 
 	case strings.HasPrefix(target, "registry:"):
 		return []string{strings.TrimPrefix(target, "registry:")}, nil
 	case strings.HasPrefix(target, "docker:"):
-		api, err := source.NewDockerClient(dockerHost)
+		api, err := dockerhost.Client(dockerhost.Options{Host: dockerHost})
 		if err != nil {
 			return nil, fmt.Errorf("docker: %w", err)
 		}
