@@ -14,7 +14,15 @@
 // order: a file's packages count only if the file is still visible at the
 // top (whiteouts, opaque directories, overwrites), each package is
 // attributed to the lowest layer from which it was continuously present,
-// and the distribution is detected on the merged view.
+// and the distribution is detected on the merged view. Findings about what
+// a file holds (secrets, credential files) are the exception: a file a
+// later layer removed is still in the image, so they are kept for every
+// layer's files, with the layer that removed them.
+//
+// What a result keeps (paths of packages, findings, unknowns) is charged to
+// the scan's budget (package budget) as it is kept, so a hostile layer is
+// stopped before it fills memory; catalogers count their records against
+// the same budget, which the context carries.
 package inventory
 
 import (

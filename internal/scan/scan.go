@@ -6,7 +6,10 @@
 //
 // Layers are analysed concurrently; each result is stored in the layer
 // cache as soon as it exists, so an interrupted scan still leaves its
-// finished layers behind.
+// finished layers behind. One budget (package budget) bounds the whole
+// scan: layers, bytes, entries, paths, spill files and package records; a
+// scan that checks its layers against the configuration (VerifyLayers) may
+// vouch for the image ID in its report.
 package scan
 
 import (

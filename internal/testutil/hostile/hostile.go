@@ -74,6 +74,27 @@ func Cases(s Scale) []Case {
 			func(dir string) (string, error) { return Entries(dir, s.n(3_000_000)) }},
 		{"lock-file", fmt.Sprintf("an npm package-lock.json of %d packages (~%d MB)", s.n(1_200_000), s.n(1_200_000)*95/1_000_000),
 			func(dir string) (string, error) { return NPMLock(dir, s.n(1_200_000)) }},
+		{"composer-lock", "a 64 MiB composer.lock", func(dir string) (string, error) {
+			return Manifest(dir, "srv/app/composer.lock", ComposerLock)(s.n(63 << 20))
+		}},
+		{"pipfile-lock", "a 64 MiB Pipfile.lock", func(dir string) (string, error) {
+			return Manifest(dir, "srv/app/Pipfile.lock", PipfileLock)(s.n(63 << 20))
+		}},
+		{"poetry-lock", "a 64 MiB poetry.lock", func(dir string) (string, error) {
+			return Manifest(dir, "srv/app/poetry.lock", PoetryLock)(s.n(63 << 20))
+		}},
+		{"pnpm-lock", "a 128 MiB pnpm-lock.yaml", func(dir string) (string, error) {
+			return Manifest(dir, "srv/app/pnpm-lock.yaml", PnpmLock)(s.n(127 << 20))
+		}},
+		{"yarn-lock", "a 128 MiB yarn.lock", func(dir string) (string, error) {
+			return Manifest(dir, "srv/app/yarn.lock", YarnLock)(s.n(127 << 20))
+		}},
+		{"deps-json", "a 64 MiB .NET deps.json", func(dir string) (string, error) {
+			return Manifest(dir, "srv/app/app.deps.json", DepsJSON)(s.n(63 << 20))
+		}},
+		{"package-json", "a 128 MiB package.json", func(dir string) (string, error) {
+			return Manifest(dir, "srv/app/package.json", PackageJSON)(s.n(127 << 20))
+		}},
 		{"deep-paths", fmt.Sprintf("%d world-writable files 1,000 directories deep", s.n(40_000)),
 			func(dir string) (string, error) { return DeepPaths(dir, s.n(40_000), 1000) }},
 		{"fifo-index", "an OCI layout whose index.json is a FIFO",
@@ -299,6 +320,81 @@ func NPMLock(dir string, n int) (string, error) {
 		b.WriteString("}}\n")
 		return file(tw, "srv/app/package-lock.json", 0o644, b.Bytes())
 	})
+}
+
+// Manifest: one zstd layer with one file at path, size bytes, written by
+// gen (a lock file or manifest of the format a cataloger parses).
+func Manifest(dir, path string, gen func(w io.Writer, size int)) func(size int) (string, error) {
+	return func(size int) (string, error) {
+		return image(dir, "zstd", func(tw *tar.Writer, _ io.Writer) error {
+			var b bytes.Buffer
+			gen(&b, size)
+			return file(tw, path, 0o644, b.Bytes())
+		})
+	}
+}
+
+// Lock-file formats, each filled with packages up to about size bytes.
+var (
+	ComposerLock = func(w io.Writer, size int) {
+		io.WriteString(w, `{"packages":[`)
+		for i, n := 0, 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, `%s{"name":"vendor/pkg-%d","version":"1.0.%d","type":"library"}`, sep(i), i, i)
+			n += k
+		}
+		io.WriteString(w, `],"packages-dev":[]}`)
+	}
+	PipfileLock = func(w io.Writer, size int) {
+		io.WriteString(w, `{"_meta":{},"default":{`)
+		for i, n := 0, 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, `%s"pkg-%d":{"version":"==1.0.%d","hashes":["sha256:00"]}`, sep(i), i, i)
+			n += k
+		}
+		io.WriteString(w, `},"develop":{}}`)
+	}
+	PnpmLock = func(w io.Writer, size int) {
+		io.WriteString(w, "lockfileVersion: '6.0'\npackages:\n")
+		for i, n := 0, 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, "  /pkg-%d@1.0.%d:\n    resolution: {integrity: sha512-x}\n    dev: false\n", i, i)
+			n += k
+		}
+	}
+	YarnLock = func(w io.Writer, size int) {
+		io.WriteString(w, "# yarn lockfile v1\n\n")
+		for i, n := 0, 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, "pkg-%d@^1.0.0:\n  version \"1.0.%d\"\n  resolved \"https://registry.yarnpkg.com/x\"\n\n", i, i)
+			n += k
+		}
+	}
+	DepsJSON = func(w io.Writer, size int) {
+		io.WriteString(w, `{"runtimeTarget":{"name":".NETCoreApp,Version=v8.0"},"targets":{".NETCoreApp,Version=v8.0":{}},"libraries":{`)
+		for i, n := 0, 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, `%s"Pkg%d/1.0.%d":{"type":"package","serviceable":true,"sha512":"sha512-x"}`, sep(i), i, i)
+			n += k
+		}
+		io.WriteString(w, `}}`)
+	}
+	PoetryLock = func(w io.Writer, size int) {
+		for i, n := 0, 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, "[[package]]\nname = \"pkg-%d\"\nversion = \"1.0.%d\"\ncategory = \"main\"\n\n", i, i)
+			n += k
+		}
+	}
+	PackageJSON = func(w io.Writer, size int) {
+		io.WriteString(w, `{"name":"app","version":"1.0.0","dependencies":{`)
+		for i, n := 0, 0; n < size; i++ {
+			k, _ := fmt.Fprintf(w, `%s"pkg-%d":"^1.0.%d"`, sep(i), i, i)
+			n += k
+		}
+		io.WriteString(w, `}}`)
+	}
+)
+
+func sep(i int) string {
+	if i == 0 {
+		return ""
+	}
+	return ","
 }
 
 // DeepPaths: one zstd layer of n world-writable files (one finding
