@@ -1,11 +1,11 @@
 // Package budget bounds what one scan of one image may cost: bytes
 // decompressed, tar entries, path data held in memory, bytes spilled to
-// temporary files, layers and package records. A hostile image is small on
-// disk and huge when read; every one of these is what such an image
-// inflates.
+// temporary files, layers, package records and the size of one parsed lock
+// file. A hostile image is small on disk and huge when read; every one of
+// these is what such an image inflates.
 //
 //	scan ─New(Limits)─▶ *Budget ─▶ layer walks charge bytes, entries, spills and paths
-//	                              ─▶ catalogers check package records
+//	                              ─▶ catalogers check file sizes and count package records
 //	                              ─▶ the first charge over a limit returns *ExceededError
 //
 // A Budget is shared by every layer of one scan and safe for concurrent
@@ -35,6 +35,7 @@ const (
 	SpillBytes               // bytes in temporary files at one time (sparse holes included)
 	Layers                   // layers per image
 	Records                  // package records per package database
+	FileBytes                // bytes of one lock file or manifest a cataloger parses
 	numKinds
 )
 
@@ -46,6 +47,7 @@ var kinds = [numKinds]struct{ name, flag, unit string }{
 	SpillBytes:   {"temporary disk", "--max-spill-bytes", "bytes"},
 	Layers:       {"layers per image", "--max-layers", ""},
 	Records:      {"package records per database", "--max-records", ""},
+	FileBytes:    {"bytes per parsed file", "--max-file-bytes", "bytes"},
 }
 
 // String is the budget's name as messages use it.
@@ -82,6 +84,10 @@ type Limits struct {
 	SpillBytes int64
 	Layers     int64
 	Records    int64
+	// FileBytes bounds one lock file or manifest that a cataloger parses
+	// (package-lock.json, composer.lock, deps.json…); parsers stream it,
+	// so it bounds time more than memory.
+	FileBytes int64
 }
 
 // Defaults. A real image has thousands of entries, a few hundred MB of
@@ -97,6 +103,9 @@ const (
 	DefaultSpillBytes   = 512 << 20
 	DefaultLayers       = 256
 	DefaultRecords      = 100_000
+	// DefaultFileBytes is twice the largest real lock files (monorepo
+	// package-lock.json and yarn.lock files reach ~30 MB).
+	DefaultFileBytes = 64 << 20
 	// ExpansionRatio is how much a compressed image may grow when read,
 	// whatever ImageBytes says; real layers compress 2–10×.
 	ExpansionRatio = 100
@@ -119,6 +128,7 @@ func (l Limits) WithDefaults() Limits {
 	def(&l.SpillBytes, DefaultSpillBytes)
 	def(&l.Layers, DefaultLayers)
 	def(&l.Records, DefaultRecords)
+	def(&l.FileBytes, DefaultFileBytes)
 	return l
 }
 
@@ -139,6 +149,8 @@ func (l Limits) Limit(k Kind) int64 {
 		return l.Layers
 	case Records:
 		return l.Records
+	case FileBytes:
+		return l.FileBytes
 	}
 	return 0
 }

@@ -23,6 +23,7 @@ func (b *budgetFlags) register(fl *pflag.FlagSet) {
 	fl.Int64Var(&b.l.SpillBytes, "max-spill-bytes", budget.DefaultSpillBytes, "budget: bytes in temporary files at once (streamed files copied for random access)")
 	fl.Int64Var(&b.l.Layers, "max-layers", budget.DefaultLayers, "budget: layers per image")
 	fl.Int64Var(&b.l.Records, "max-records", budget.DefaultRecords, "budget: package records per package database or lock file")
+	fl.Int64Var(&b.l.FileBytes, "max-file-bytes", budget.DefaultFileBytes, "budget: bytes of one lock file or manifest a cataloger parses")
 }
 
 // overBudget adds to a budget error how to raise the budget.

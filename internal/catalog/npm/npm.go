@@ -4,9 +4,10 @@
 //
 // # Data flow
 //
-// Wants sorts a path into one of five kinds by its name alone (see
-// [classify]); Parse reads the file once, bounded by [maxFileSize], and
-// hands the bytes to the kind's parser:
+// The cataloger is a [generic.Cataloger]: [route] sorts a path into one of
+// five kinds by its name alone (see [classify]) and picks the kind's
+// parser, which reads the file once as a stream, counting every package
+// against the scan's record budget:
 //
 //	node_modules/**/package.json  ─▶ parsePackageJSON  (one installed package)
 //	package.json elsewhere        ─▶ parsePackageJSON  (the project itself, Main)
@@ -50,34 +51,15 @@ package npm
 
 import (
 	"context"
-	"fmt"
-	"io/fs"
 	"path"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// maxFileSize bounds what Parse reads. Lock files of large monorepos reach
-// tens of MiB; anything beyond this is reported as an unknown rather than
-// read.
-const maxFileSize = 128 << 20
-
-// Cataloger reads Node.js manifests and lock files. The zero value is
-// ready to use.
-type Cataloger struct{}
-
-var _ catalog.Cataloger = (*Cataloger)(nil)
-
-// New returns a Node.js cataloger.
-func New() *Cataloger { return &Cataloger{} }
-
-// Name implements [catalog.Cataloger].
-func (*Cataloger) Name() string { return "npm" }
-
-// Version implements [catalog.Cataloger].
-func (*Cataloger) Version() string { return "1" }
+// New returns the Node.js cataloger.
+func New() *generic.Cataloger { return generic.New("npm", "1", route) }
 
 // kind is what a wanted file is.
 type kind int
@@ -91,10 +73,36 @@ const (
 	pnpmLockFile
 )
 
-// Wants implements [catalog.Cataloger]. Files of any size are wanted so
-// that an oversized one becomes an unknown instead of vanishing.
-func (*Cataloger) Wants(p string, mode fs.FileMode, _ int64) bool {
-	return mode.IsRegular() && classify(p) != notWanted
+// route picks the parser of a wanted file.
+func route(p string) generic.Parser {
+	switch classify(p) {
+	case installed:
+		return parseInstalled
+	case project:
+		return parseProject
+	case packageLock:
+		return parsePackageLock
+	case yarnLock:
+		return parseYarnLock
+	case pnpmLockFile:
+		return parsePnpmLock
+	}
+	return nil
+}
+
+func parseInstalled(_ context.Context, f *generic.File) ([]sbom.Package, error) {
+	return one(parsePackageJSON(f, false))
+}
+
+func parseProject(_ context.Context, f *generic.File) ([]sbom.Package, error) {
+	return one(parsePackageJSON(f, true))
+}
+
+func one(p sbom.Package, ok bool, err error) ([]sbom.Package, error) {
+	if !ok {
+		return nil, err
+	}
+	return []sbom.Package{p}, err
 }
 
 // classify decides from the path alone what a file is. It runs for every
@@ -161,39 +169,6 @@ func debianNode(p string) bool {
 	}
 	_, after, ok := strings.Cut(rest, "/")
 	return ok && strings.HasPrefix(after, "nodejs/")
-}
-
-// Parse implements [catalog.Cataloger].
-func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
-	k := classify(f.Path())
-	if k == notWanted {
-		return nil, nil
-	}
-	data, err := catalog.ReadAll(f, maxFileSize)
-	if err != nil {
-		return nil, fmt.Errorf("npm: %s: %w", f.Path(), err)
-	}
-	var pkgs []sbom.Package
-	switch k {
-	case installed, project:
-		var p sbom.Package
-		var ok bool
-		p, ok, err = parsePackageJSON(data, k == project)
-		if ok {
-			pkgs = []sbom.Package{p}
-		}
-	case packageLock:
-		pkgs, err = parsePackageLock(ctx, data)
-	case yarnLock:
-		pkgs, err = parseYarnLock(ctx, data)
-	case pnpmLockFile:
-		pkgs, err = parsePnpmLock(ctx, data)
-	}
-	catalog.Locate(pkgs, f.Path())
-	if err != nil {
-		return pkgs, fmt.Errorf("npm: %s: %w", f.Path(), err)
-	}
-	return pkgs, nil
 }
 
 // set collects packages of one file, keyed by name and version; a package

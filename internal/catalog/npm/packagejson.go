@@ -1,13 +1,16 @@
 package npm
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -15,24 +18,51 @@ import (
 // Version are raw so that a number or an object there is an error rather
 // than a silent zero value.
 type manifest struct {
-	Name     json.RawMessage `json:"name"`
-	Version  json.RawMessage `json:"version"`
-	License  json.RawMessage `json:"license"`
-	Licenses json.RawMessage `json:"licenses"`
+	Name     json.RawMessage
+	Version  json.RawMessage
+	License  json.RawMessage
+	Licenses json.RawMessage
 }
 
 var errNotObject = errors.New("not a JSON object")
 
-// parsePackageJSON reads one package.json. An installed package without a
-// name or version is an error (npm itself calls such a tree invalid); a
-// project manifest without them is simply not a package, ok false.
-func parsePackageJSON(data []byte, isProject bool) (sbom.Package, bool, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // npm tolerates a BOM
-	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
+// parsePackageJSON reads one package.json as a stream, keeping the four
+// fields above and skipping the rest unread (dependency lists, scripts and
+// embedded READMEs can be long). An installed package without a name or
+// version is an error (npm itself calls such a tree invalid); a project
+// manifest without them is simply not a package, ok false.
+func parsePackageJSON(r io.Reader, isProject bool) (sbom.Package, bool, error) {
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3) // npm tolerates a BOM
+	}
+	if !startsObject(br) {
 		return sbom.Package{}, false, errNotObject
 	}
 	var m manifest
-	if err := json.Unmarshal(data, &m); err != nil {
+	dec := generic.NewDecoder(br)
+	_, err := generic.Object(dec, func(key string) error {
+		// Keys match case-insensitively and the last of a repeated key
+		// wins, as encoding/json's do.
+		var dst *json.RawMessage
+		switch strings.ToLower(key) {
+		case "name":
+			dst = &m.Name
+		case "version":
+			dst = &m.Version
+		case "license":
+			dst = &m.License
+		case "licenses":
+			dst = &m.Licenses
+		default:
+			return generic.Skip(dec)
+		}
+		return dec.Decode(dst)
+	})
+	if err == nil {
+		err = generic.End(dec)
+	}
+	if err != nil {
 		return sbom.Package{}, false, fmt.Errorf("package.json: %w", err)
 	}
 	name, err := jsonString(m.Name, "name")
@@ -56,6 +86,22 @@ func parsePackageJSON(data []byte, isProject bool) (sbom.Package, bool, error) {
 	p := sbom.Package{Name: name, Version: version, Type: sbom.NPM, Main: isProject}
 	p.License = licenses(m.License, m.Licenses)
 	return p, true, nil
+}
+
+// startsObject reports whether the first byte after white space is "{".
+func startsObject(br *bufio.Reader) bool {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return false
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		br.UnreadByte()
+		return c == '{'
+	}
 }
 
 func missing(name, version string) string {

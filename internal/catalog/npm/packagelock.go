@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	npmver "github.com/bulwark-sec/bulwark/internal/vercmp/npm"
 )
@@ -16,64 +18,120 @@ import (
 // real trees are a few dozen levels deep at most.
 const maxDepth = 512
 
-// lockFile is package-lock.json or npm-shrinkwrap.json, any version.
-// lockfileVersion 1 (npm 5–6) has only the nested "dependencies" tree;
-// 2 (npm 7–8) has both it and the flat "packages" map; 3 (npm 9+) has only
-// "packages". When "packages" is present it is authoritative (npm's own
-// rule: the legacy section exists for old npm clients only).
-type lockFile struct {
-	LockfileVersion json.RawMessage            `json:"lockfileVersion"`
-	Packages        map[string]json.RawMessage `json:"packages"`
-	Dependencies    map[string]json.RawMessage `json:"dependencies"`
-}
-
-// lockEntry is one entry of "packages" (v2/v3) or "dependencies" (v1).
-type lockEntry struct {
-	Name         string                     `json:"name"`
-	Version      string                     `json:"version"`
-	Dev          bool                       `json:"dev"`
-	Link         bool                       `json:"link"`
-	Dependencies map[string]json.RawMessage `json:"dependencies"` // v1 only
-}
-
-func parsePackageLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
-	var lf lockFile
-	if err := json.Unmarshal(data, &lf); err != nil {
-		return nil, fmt.Errorf("package-lock: %w", err)
-	}
-	if lf.Packages == nil && lf.Dependencies == nil && len(lf.LockfileVersion) == 0 {
-		return nil, errors.New("package-lock: no lockfileVersion, packages or dependencies")
-	}
+// parsePackageLock reads package-lock.json or npm-shrinkwrap.json, any
+// version, as a stream. lockfileVersion 1 (npm 5–6) has only the nested
+// "dependencies" tree; 2 (npm 7–8) has both it and the flat "packages" map;
+// 3 (npm 9+) has only "packages". When "packages" is present it is
+// authoritative (npm's own rule: the legacy section exists for old npm
+// clients only): npm writes it first, so the legacy tree after it is
+// skipped unread; one before it is read and then dropped.
+func parsePackageLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
+	dec := generic.NewDecoder(f)
 	var (
-		s    set
-		errs []error
+		pkgs, v1     set
+		errs         []error
+		seenPackages bool
+		seenDeps     bool
+		seenVersion  bool
+		n            int
 	)
-	if lf.Packages != nil {
-		for key, raw := range lf.Packages {
+	// entry is called for every record read; it counts it and checks
+	// for cancellation now and then.
+	entry := func() error {
+		if n++; n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if err := addPackagesEntry(&s, key, raw); err != nil {
-				errs = append(errs, err)
+				return err
 			}
 		}
-	} else {
-		errs = append(errs, addV1Tree(ctx, &s, lf.Dependencies, 0)...)
+		return f.Record()
 	}
-	return s.sorted(), joinSkipped(errs)
+	isObj, err := generic.Object(dec, func(key string) error {
+		switch key = strings.ToLower(key); key { // encoding/json matches fields so
+		case "lockfileversion":
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return err
+			}
+			seenVersion = len(v) > 0
+			return nil
+		case "packages":
+			ok, err := generic.Object(dec, func(key string) error {
+				if err := entry(); err != nil {
+					return err
+				}
+				return addPackagesEntry(dec, &pkgs, &errs, key)
+			})
+			seenPackages = seenPackages || ok
+			return err
+		case "dependencies":
+			if seenPackages {
+				return generic.Skip(dec)
+			}
+			ok, err := addV1Tree(dec, &v1, &errs, entry, 0)
+			seenDeps = seenDeps || ok
+			return err
+		}
+		return generic.Skip(dec)
+	})
+	if err == nil && !isObj {
+		err = errors.New("not an object")
+	}
+	if err == nil {
+		err = generic.End(dec)
+	}
+	if err != nil {
+		if stop(ctx, err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("package-lock: %w", err)
+	}
+	if !seenPackages && !seenDeps && !seenVersion {
+		return nil, errors.New("package-lock: no lockfileVersion, packages or dependencies")
+	}
+	if !seenPackages {
+		pkgs = v1
+		errs = slices.DeleteFunc(errs, func(e error) bool { _, ok := e.(packagesError); return ok })
+	} else {
+		errs = slices.DeleteFunc(errs, func(e error) bool { _, ok := e.(packagesError); return !ok })
+	}
+	return pkgs.sorted(), joinSkipped(errs)
 }
 
-// addPackagesEntry adds one "packages" entry of a v2/v3 lock file. Keys are
-// install paths: "" is the project, "node_modules/a/node_modules/@s/b" an
-// installed package, anything without node_modules/ a workspace folder.
-func addPackagesEntry(s *set, key string, raw json.RawMessage) error {
+// packagesError is an error about an entry of "packages", told apart from
+// the legacy tree's when only one of them counts.
+type packagesError struct{ error }
+
+// stop reports whether err ends a parse as it is: a budget error or the
+// end of the scan.
+func stop(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, budget.ErrExceeded)
+}
+
+// packagesEntry is one entry of "packages" (v2/v3).
+type packagesEntry struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Dev     bool   `json:"dev"`
+	Link    bool   `json:"link"`
+}
+
+// addPackagesEntry reads the value of one "packages" entry of a v2/v3 lock
+// file. Keys are install paths: "" is the project,
+// "node_modules/a/node_modules/@s/b" an installed package, anything
+// without node_modules/ a workspace folder.
+func addPackagesEntry(dec *json.Decoder, s *set, errs *[]error, key string) error {
 	i := strings.LastIndex(key, "node_modules/")
 	if i < 0 {
-		return nil // the project or a workspace: its own sources
+		return generic.Skip(dec) // the project or a workspace: its own sources
 	}
-	var e lockEntry
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	var e packagesEntry
 	if err := json.Unmarshal(raw, &e); err != nil {
-		return fmt.Errorf("packages[%q]: %w", key, err)
+		*errs = append(*errs, packagesError{fmt.Errorf("packages[%q]: %w", key, err)})
+		return nil
 	}
 	if e.Link {
 		return nil // points at a workspace folder, reported there if anywhere
@@ -83,43 +141,81 @@ func addPackagesEntry(s *set, key string, raw json.RawMessage) error {
 		name = e.Name // an alias: "node_modules/foo" holding bar
 	}
 	if !validName(name) {
-		return fmt.Errorf("packages[%q]: invalid package name %q", key, name)
+		*errs = append(*errs, packagesError{fmt.Errorf("packages[%q]: invalid package name %q", key, name)})
+		return nil
 	}
 	if e.Version == "" {
 		return nil // nothing installed there (an optional dependency for another platform)
 	}
 	if npmver.Valid(e.Version) != nil {
-		return fmt.Errorf("packages[%q]: invalid version %q", key, e.Version)
+		*errs = append(*errs, packagesError{fmt.Errorf("packages[%q]: invalid version %q", key, e.Version)})
+		return nil
 	}
 	s.add(name, e.Version, e.Dev)
 	return nil
 }
 
-// addV1Tree walks the nested "dependencies" of a v1 lock file.
-func addV1Tree(ctx context.Context, s *set, deps map[string]json.RawMessage, depth int) []error {
+// addV1Tree reads the nested "dependencies" of a v1 lock file as a stream:
+// each entry's own fields are read, its nested dependencies walked in
+// turn. It reports whether the value was an object.
+func addV1Tree(dec *json.Decoder, s *set, errs *[]error, entry func() error, depth int) (bool, error) {
 	if depth > maxDepth {
-		return []error{fmt.Errorf("dependencies nested deeper than %d", maxDepth)}
+		*errs = append(*errs, fmt.Errorf("dependencies nested deeper than %d", maxDepth))
+		return true, generic.Skip(dec)
 	}
-	var errs []error
-	for key, raw := range deps {
-		if err := ctx.Err(); err != nil {
-			return append(errs, err)
+	return generic.Object(dec, func(key string) error {
+		if err := entry(); err != nil {
+			return err
 		}
-		var e lockEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
-			errs = append(errs, fmt.Errorf("dependencies[%q]: %w", key, err))
-			continue
+		var (
+			version  string
+			dev      bool
+			fieldErr error
+		)
+		// Keys match case-insensitively, as encoding/json's do.
+		_, err := generic.Object(dec, func(field string) error {
+			switch {
+			case strings.EqualFold(field, "version"), strings.EqualFold(field, "dev"):
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return err
+				}
+				var err error
+				if strings.EqualFold(field, "version") {
+					err = json.Unmarshal(raw, &version)
+				} else {
+					err = json.Unmarshal(raw, &dev)
+				}
+				if err != nil && fieldErr == nil {
+					fieldErr = err
+				}
+				return nil
+			case strings.EqualFold(field, "dependencies"):
+				_, err := addV1Tree(dec, s, errs, entry, depth+1)
+				if errors.Is(err, generic.ErrType) && fieldErr == nil {
+					fieldErr, err = err, nil
+				}
+				return err
+			}
+			return generic.Skip(dec)
+		})
+		if errors.Is(err, generic.ErrType) {
+			fieldErr, err = err, nil
 		}
-		if name, version, ok := v1Package(key, e.Version); ok {
-			s.add(name, version, e.Dev)
+		if err != nil {
+			return err
+		}
+		if fieldErr != nil {
+			*errs = append(*errs, fmt.Errorf("dependencies[%q]: %w", key, fieldErr))
+			return nil
+		}
+		if name, v, ok := v1Package(key, version); ok {
+			s.add(name, v, dev)
 		} else if !validName(key) {
-			errs = append(errs, fmt.Errorf("dependencies[%q]: invalid package name", key))
+			*errs = append(*errs, fmt.Errorf("dependencies[%q]: invalid package name", key))
 		}
-		if len(e.Dependencies) > 0 {
-			errs = append(errs, addV1Tree(ctx, s, e.Dependencies, depth+1)...)
-		}
-	}
-	return errs
+		return nil
+	})
 }
 
 // v1Package returns the registry package a v1 entry installs. Its version is

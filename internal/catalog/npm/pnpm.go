@@ -1,6 +1,7 @@
 package npm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	npmver "github.com/bulwark-sec/bulwark/internal/vercmp/npm"
 )
@@ -68,7 +70,18 @@ type pnpmSnapshot struct {
 	Optional     map[string]string `yaml:"optionalDependencies"`
 }
 
-func parsePnpmLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
+// parsePnpmLock decodes pnpm-lock.yaml whole: yaml.v3 cannot read a
+// mapping as a stream, so what bounds it is the file budget
+// (--max-file-bytes), and the entries of "packages" are counted against
+// the record budget on the raw lines before anything is decoded.
+func parsePnpmLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
+	data, err := f.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if err := countPnpmPackages(data, f.Record); err != nil {
+		return nil, err
+	}
 	var lf pnpmLock
 	var errs []error
 	if err := yaml.Unmarshal(data, &lf); err != nil {
@@ -206,4 +219,29 @@ func snapshotKey(name, version string) string {
 		return version
 	}
 	return name + "@" + version
+}
+
+// countPnpmPackages calls record for every line that opens an entry of the
+// top-level "packages" mapping as pnpm writes it (block style, two spaces
+// of indentation). It only counts: decoding is yaml.v3's.
+func countPnpmPackages(data []byte, record func() error) error {
+	in := false
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		switch {
+		case len(line) == 0 || line[0] == '#':
+		case line[0] != ' ':
+			in = bytes.HasPrefix(line, []byte("packages:"))
+		case in && len(line) > 2 && line[1] == ' ' && line[2] != ' ' && line[2] != '#':
+			if err := record(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

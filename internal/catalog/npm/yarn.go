@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	npmver "github.com/bulwark-sec/bulwark/internal/vercmp/npm"
 )
@@ -33,7 +34,7 @@ type yarnEntry struct {
 // syml writer), so reading lines is exact and keeps one code path. Lines
 // indented deeper (dependency lists) are skipped. yarn.lock records no
 // dev/production distinction, so Dev is never set.
-func parseYarnLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
+func parseYarnLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 	var (
 		s    set
 		errs []error
@@ -48,37 +49,27 @@ func parseYarnLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
 		}
 		cur = nil
 	}
-	n := 0
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		n++
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
+	err := generic.Lines(ctx, f, func(n int, line []byte) error {
 		line = bytes.TrimRight(line, "\r")
 		trimmed := bytes.TrimSpace(line)
 		if len(trimmed) == 0 || trimmed[0] == '#' {
-			continue
+			return nil
 		}
 		indent := len(line) - len(bytes.TrimLeft(line, " "))
 		if indent == 0 {
 			flush()
+			if err := f.Record(); err != nil {
+				return err
+			}
 			if !bytes.HasSuffix(trimmed, []byte(":")) {
 				errs = append(errs, fmt.Errorf("line %d: not an entry", n))
-				continue
+				return nil
 			}
 			cur = &yarnEntry{line: n, keys: yarnKeys(string(trimmed[:len(trimmed)-1]))}
-			continue
+			return nil
 		}
 		if cur == nil || indent != 2 {
-			continue
+			return nil
 		}
 		k, v := yarnField(string(trimmed))
 		switch k {
@@ -89,6 +80,13 @@ func parseYarnLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
 		case "linkType":
 			cur.linkType = v
 		}
+		return nil
+	})
+	if err != nil {
+		if stop(ctx, err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("yarn.lock: %w", err)
 	}
 	flush()
 	return s.sorted(), joinSkipped(errs)
