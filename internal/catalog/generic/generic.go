@@ -187,3 +187,9 @@ func (f *File) ReadAll() ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// FromBytes is a File over data with the default budgets, for tests and
+// fuzz targets of parsers.
+func FromBytes(path string, data []byte) *File {
+	return NewFile(context.Background(), path, bytes.NewReader(data), int64(len(data)))
+}

@@ -281,7 +281,7 @@ func FuzzPackageLock(f *testing.F) {
 	f.Add([]byte(`{"lockfileVersion":1,"dependencies":{"a":{"version":"1.0.0","dev":true,"dependencies":{"b":{"version":"npm:@s/c@2.0.0-rc.1"}}},"g":{"version":"git+https://x/g.git#1"}}}`))
 	f.Add([]byte(`{"lockfileVersion":3,"packages":{"":{"name":"x","version":"1.0.0"},"node_modules/a":{"version":"1.0.0","dev":true},"node_modules/a/node_modules/@s/b":{"name":"c","version":"2.0.0"},"node_modules/l":{"link":true},"w":{"version":"0.1.0"}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, _ := parsePackageLock(context.Background(), fuzzFile(b))
+		pkgs, _ := parsePackageLock(context.Background(), generic.FromBytes("x", b))
 		checkFuzzed(t, pkgs)
 	})
 }
@@ -290,7 +290,7 @@ func FuzzYarnLock(f *testing.F) {
 	f.Add([]byte("# yarn lockfile v1\n\n\"@s/a@^1.0.0\", \"@s/a@^1.1.0\":\n  version \"1.2.0\"\n  dependencies:\n    b \"^2\"\n\nfoo@npm:b@^2:\n  version \"2.0.1\"\n"))
 	f.Add([]byte("__metadata:\n  version: 8\n\n\"a@npm:^1.0.0\":\n  version: 1.0.3\n  resolution: \"a@npm:1.0.3\"\n  linkType: hard\n\n\"x@workspace:.\":\n  version: 0.0.0-use.local\n  resolution: \"x@workspace:.\"\n  linkType: soft\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, _ := parseYarnLock(context.Background(), fuzzFile(b))
+		pkgs, _ := parseYarnLock(context.Background(), generic.FromBytes("x", b))
 		checkFuzzed(t, pkgs)
 	})
 }
@@ -300,11 +300,7 @@ func FuzzPnpmLock(f *testing.F) {
 	f.Add([]byte("lockfileVersion: '6.0'\npackages:\n  /a@1.0.0(b@2.0.0):\n    dev: true\n  registry.x/c/-/c-1.0.0.tgz:\n    name: c\n    version: 1.0.0\n"))
 	f.Add([]byte("lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\n    devDependencies:\n      b:\n        specifier: ^2\n        version: 2.0.0(a@1.0.0)\npackages:\n  a@1.0.0: {}\n  b@2.0.0: {}\nsnapshots:\n  a@1.0.0: {}\n  b@2.0.0(a@1.0.0):\n    dependencies:\n      a: 1.0.0\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, _ := parsePnpmLock(context.Background(), fuzzFile(b))
+		pkgs, _ := parsePnpmLock(context.Background(), generic.FromBytes("x", b))
 		checkFuzzed(t, pkgs)
 	})
-}
-
-func fuzzFile(b []byte) *generic.File {
-	return generic.NewFile(context.Background(), "x", bytes.NewReader(b), int64(len(b)))
 }

@@ -1,7 +1,6 @@
 package python
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/pep440"
 )
@@ -33,80 +34,136 @@ type poetryFile struct {
 // installs only the main group for `install --only main` (and
 // `--without dev` style deployments), so every other group is development
 // tooling.
-func parsePoetryLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
-	var lf poetryFile
-	// Poetry writes three levels; the TOML parser recurses per level.
-	if err := catalog.CheckNesting(data, 32); err != nil {
-		return nil, fmt.Errorf("poetry.lock: %w", err)
-	}
-	if _, err := toml.Decode(string(data), &lf); err != nil {
-		return nil, fmt.Errorf("poetry.lock: %w", err)
-	}
+//
+// The file is read one table at a time ([generic.TOMLTables]): every
+// [[package]] table is decoded on its own and counted against the record
+// budget; the other tables (dependency lists, metadata and its file
+// hashes) are only checked to be TOML.
+func parsePoetryLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 	var (
 		s    set
 		errs []error
+		i    int
 	)
-	for i, p := range lf.Package {
-		if err := ctx.Err(); err != nil {
+	err := generic.TOMLTables(ctx, f, func(header string, chunk []byte) error {
+		// Poetry writes three levels; the TOML parser recurses per level.
+		if err := catalog.CheckNesting(chunk, 32); err != nil {
+			return err
+		}
+		var lf poetryFile
+		var v any = &lf
+		if strings.Join(strings.Fields(header), "") != "[[package]]" {
+			v = &struct{}{}
+		}
+		if _, err := toml.Decode(string(chunk), v); err != nil {
+			return err
+		}
+		for _, p := range lf.Package {
+			if err := f.Record(); err != nil {
+				return err
+			}
+			i++
+			name, version := strings.TrimSpace(p.Name), strings.TrimSpace(p.Version)
+			if !validName(name) || version == "" {
+				errs = append(errs, fmt.Errorf("package %d: name %q, version %q", i, name, version))
+				continue
+			}
+			dev := p.Category == "dev" || (len(p.Groups) > 0 && !slices.Contains(p.Groups, "main"))
+			s.add(name, version, dev)
+		}
+		return nil
+	})
+	if err != nil {
+		if stop(ctx, err) {
 			return nil, err
 		}
-		name, version := strings.TrimSpace(p.Name), strings.TrimSpace(p.Version)
-		if !validName(name) || version == "" {
-			errs = append(errs, fmt.Errorf("package %d: name %q, version %q", i+1, name, version))
-			continue
-		}
-		dev := p.Category == "dev" || (len(p.Groups) > 0 && !slices.Contains(p.Groups, "main"))
-		s.add(name, version, dev)
+		return nil, fmt.Errorf("poetry.lock: %w", err)
 	}
 	return s.sorted(), joinSkipped(errs)
 }
 
-// pipfileFile is Pipfile.lock: sections of name → {"version": "==1.2.3",
-// "hashes": […], "markers": …}. "default" is what `pipenv install`
-// deploys, "develop" what `pipenv install --dev` adds.
-type pipfileFile struct {
-	Meta    json.RawMessage            `json:"_meta"`
-	Default map[string]json.RawMessage `json:"default"`
-	Develop map[string]json.RawMessage `json:"develop"`
+// stop reports whether err ends a parse as it is: a budget error or the
+// end of the scan.
+func stop(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, budget.ErrExceeded)
 }
 
-func parsePipfileLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
-	var lf pipfileFile
-	if err := json.Unmarshal(data, &lf); err != nil {
-		return nil, fmt.Errorf("Pipfile.lock: %w", err)
-	}
-	if lf.Meta == nil && lf.Default == nil && lf.Develop == nil {
-		return nil, errors.New("Pipfile.lock: no _meta, default or develop section")
-	}
+// parsePipfileLock reads Pipfile.lock as a JSON stream: sections of
+// name → {"version": "==1.2.3", "hashes": […], "markers": …}. "default" is
+// what `pipenv install` deploys, "develop" what `pipenv install --dev`
+// adds.
+func parsePipfileLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 	var (
-		s    set
-		errs []error
+		s                       set
+		errs                    []error
+		meta, defaults, develop bool
+		n                       int
 	)
-	for _, sec := range []struct {
-		entries map[string]json.RawMessage
-		dev     bool
-	}{{lf.Default, false}, {lf.Develop, true}} {
-		for name, raw := range sec.entries {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	dec := generic.NewDecoder(f)
+	section := func(dev bool) (bool, error) {
+		return generic.Object(dec, func(name string) error {
+			if n++; n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if err := f.Record(); err != nil {
+				return err
+			}
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return err
 			}
 			var e struct {
 				Version string `json:"version"`
 			}
 			if err := json.Unmarshal(raw, &e); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", name, err))
-				continue
+				return nil
 			}
 			if !validName(name) {
 				errs = append(errs, fmt.Errorf("invalid name %q", name))
-				continue
+				return nil
 			}
-			version, ok := exactPin(e.Version)
-			if !ok {
-				continue // a VCS, path or file requirement: no version to report
+			if version, ok := exactPin(e.Version); ok { // else a VCS, path or file requirement
+				s.add(name, version, dev)
 			}
-			s.add(name, version, sec.dev)
+			return nil
+		})
+	}
+	isObj, err := generic.Object(dec, func(key string) error {
+		var err error
+		switch strings.ToLower(key) { // encoding/json matches fields so
+		case "_meta":
+			meta = true
+			err = generic.Skip(dec)
+		case "default":
+			var ok bool
+			ok, err = section(false)
+			defaults = defaults || ok
+		case "develop":
+			var ok bool
+			ok, err = section(true)
+			develop = develop || ok
+		default:
+			err = generic.Skip(dec)
 		}
+		return err
+	})
+	if err == nil && !isObj {
+		err = errors.New("not an object")
+	}
+	if err == nil {
+		err = generic.End(dec)
+	}
+	if err != nil {
+		if stop(ctx, err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("Pipfile.lock: %w", err)
+	}
+	if !meta && !defaults && !develop {
+		return nil, errors.New("Pipfile.lock: no _meta, default or develop section")
 	}
 	return s.sorted(), joinSkipped(errs)
 }
@@ -133,26 +190,30 @@ func exactPin(spec string) (string, bool) {
 // and editable installs pin nothing and are passed over; pip options
 // ("-r", "--index-url") are not requirements. A line that is none of these
 // is an error, and the rest of the file is still read.
-func parseRequirements(ctx context.Context, data []byte) ([]sbom.Package, error) {
+func parseRequirements(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 	var (
 		s    set
 		errs []error
 	)
-	lines := logicalLines(data)
-	for i, l := range lines {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	err := logicalLines(ctx, f, func(l logicalLine) error {
+		if err := f.Record(); err != nil {
+			return err
 		}
 		name, version, err := requirement(l.text)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("line %d: %w", l.n, err))
-			continue
+			return nil
 		}
 		if name != "" {
 			s.add(name, version, false)
 		}
+		return nil
+	})
+	if err != nil {
+		if stop(ctx, err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("requirements: %w", err)
 	}
 	return s.sorted(), joinSkipped(errs)
 }
@@ -162,23 +223,15 @@ type logicalLine struct {
 	text string
 }
 
-// logicalLines joins backslash continuations and drops comments (pip: a
-// "#" at the start of a line or after white space) and blank lines.
-func logicalLines(data []byte) []logicalLine {
+// logicalLines calls fn with every logical line of f: backslash
+// continuations joined, comments (pip: a "#" at the start of a line or
+// after white space) and blank lines dropped.
+func logicalLines(ctx context.Context, f *generic.File, fn func(logicalLine) error) error {
 	var (
-		out  []logicalLine
 		cur  strings.Builder
 		from int
 	)
-	n := 0
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		n++
+	err := generic.Lines(ctx, f, func(n int, line []byte) error {
 		text := strings.TrimRight(string(line), "\r")
 		if cur.Len() == 0 {
 			from = n
@@ -187,19 +240,27 @@ func logicalLines(data []byte) []logicalLine {
 			text = text[:i]
 		}
 		if strings.HasSuffix(text, "\\") {
+			if cur.Len()+len(text) > generic.MaxLine {
+				return fmt.Errorf("line %d: continued beyond %d bytes", from, generic.MaxLine)
+			}
 			cur.WriteString(strings.TrimSuffix(text, "\\"))
-			continue
+			return nil
 		}
 		cur.WriteString(text)
-		if t := strings.TrimSpace(cur.String()); t != "" {
-			out = append(out, logicalLine{from, t})
-		}
+		t := strings.TrimSpace(cur.String())
 		cur.Reset()
+		if t != "" {
+			return fn(logicalLine{from, t})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if t := strings.TrimSpace(cur.String()); t != "" {
-		out = append(out, logicalLine{from, t})
+		return fn(logicalLine{from, t})
 	}
-	return out
+	return nil
 }
 
 func commentStart(s string) int {

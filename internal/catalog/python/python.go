@@ -4,9 +4,10 @@
 //
 // # Data flow
 //
-// Wants sorts a path into a kind by its name alone ([classify]); Parse
-// reads the file once, bounded by [maxFileSize], and hands it to the kind's
-// parser:
+// The cataloger is a [generic.Cataloger]: [route] sorts a path into a
+// kind by its name alone ([classify]) and picks the kind's parser; lock
+// files and requirements are read as streams, counting every entry against
+// the scan's record budget:
 //
 //	*.dist-info/METADATA            ─▶ parseMetadata  (wheel installs)
 //	*.egg-info/PKG-INFO, *.egg-info ─▶ parseMetadata  (setuptools installs,
@@ -29,32 +30,14 @@ package python
 
 import (
 	"context"
-	"fmt"
-	"io/fs"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// maxFileSize bounds what Parse reads. Core metadata with an embedded long
-// description and big lock files stay well below it.
-const maxFileSize = 64 << 20
-
-// Cataloger reads Python metadata and lock files. The zero value is ready
-// to use.
-type Cataloger struct{}
-
-var _ catalog.Cataloger = (*Cataloger)(nil)
-
-// New returns a Python cataloger.
-func New() *Cataloger { return &Cataloger{} }
-
-// Name implements [catalog.Cataloger].
-func (*Cataloger) Name() string { return "python" }
-
-// Version implements [catalog.Cataloger].
-func (*Cataloger) Version() string { return "1" }
+// New returns the Python cataloger.
+func New() *generic.Cataloger { return generic.New("python", "1", route) }
 
 type kind int
 
@@ -66,10 +49,33 @@ const (
 	requirements
 )
 
-// Wants implements [catalog.Cataloger]. Files of any size are wanted so
-// that an oversized one becomes an unknown instead of vanishing.
-func (*Cataloger) Wants(p string, mode fs.FileMode, _ int64) bool {
-	return mode.IsRegular() && classify(p) != notWanted
+// route picks the parser of a wanted file.
+func route(p string) generic.Parser {
+	switch classify(p) {
+	case metadata:
+		return parseMetadataFile
+	case poetryLock:
+		return parsePoetryLock
+	case pipfileLock:
+		return parsePipfileLock
+	case requirements:
+		return parseRequirements
+	}
+	return nil
+}
+
+// parseMetadataFile reads core metadata whole: it is one package's
+// headers and description.
+func parseMetadataFile(_ context.Context, f *generic.File) ([]sbom.Package, error) {
+	data, err := f.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseMetadata(data)
+	if err != nil {
+		return nil, err
+	}
+	return []sbom.Package{p}, nil
 }
 
 // classify decides what a file is from its path. It runs for every file of
@@ -119,37 +125,6 @@ func lockKind(p string, k kind) kind {
 		}
 	}
 	return k
-}
-
-// Parse implements [catalog.Cataloger].
-func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
-	k := classify(f.Path())
-	if k == notWanted {
-		return nil, nil
-	}
-	data, err := catalog.ReadAll(f, maxFileSize)
-	if err != nil {
-		return nil, fmt.Errorf("python: %s: %w", f.Path(), err)
-	}
-	var pkgs []sbom.Package
-	switch k {
-	case metadata:
-		var p sbom.Package
-		if p, err = parseMetadata(data); err == nil {
-			pkgs = []sbom.Package{p}
-		}
-	case poetryLock:
-		pkgs, err = parsePoetryLock(ctx, data)
-	case pipfileLock:
-		pkgs, err = parsePipfileLock(ctx, data)
-	case requirements:
-		pkgs, err = parseRequirements(ctx, data)
-	}
-	catalog.Locate(pkgs, f.Path())
-	if err != nil {
-		return pkgs, fmt.Errorf("python: %s: %w", f.Path(), err)
-	}
-	return pkgs, nil
 }
 
 // set collects the packages of one file by name (as PEP 503 compares them)

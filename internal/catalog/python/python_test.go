@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/catalogtest"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -284,7 +285,7 @@ func FuzzPoetryLock(f *testing.F) {
 	f.Add([]byte("[[package]]\nname = \"flask\"\nversion = \"2.2.2\"\ncategory = \"main\"\n\n[[package]]\nname = \"pytest\"\nversion = \"7.2.0\"\ncategory = \"dev\"\n"))
 	f.Add([]byte("[[package]]\nname = \"idna\"\nversion = \"3.10\"\ngroups = [\"main\", \"dev\"]\nfiles = []\n\n[metadata]\nlock-version = \"2.1\"\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, _ := parsePoetryLock(context.Background(), b)
+		pkgs, _ := parsePoetryLock(context.Background(), generic.FromBytes("x", b))
 		checkFuzzed(t, pkgs)
 	})
 }
@@ -292,7 +293,7 @@ func FuzzPoetryLock(f *testing.F) {
 func FuzzPipfileLock(f *testing.F) {
 	f.Add([]byte(`{"_meta":{"pipfile-spec":6},"default":{"requests":{"version":"==2.28.1"},"x":{"path":"."}},"develop":{"black":{"version":"==22.10.0"},"requests":{"version":"==2.28.1"}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, _ := parsePipfileLock(context.Background(), b)
+		pkgs, _ := parsePipfileLock(context.Background(), generic.FromBytes("x", b))
 		checkFuzzed(t, pkgs)
 	})
 }
@@ -301,7 +302,7 @@ func FuzzRequirements(f *testing.F) {
 	f.Add([]byte("--index-url https://x\nA[b]==1.0 ; python_version < '3'  # c\nB===2 \\\n  --hash=sha256:00\nC>=1,<2\n-e .\n"))
 	f.Add([]byte("a==1 \\\n --hash=x\nb[c]==2; python_version<'3'\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, _ := parseRequirements(context.Background(), b)
+		pkgs, _ := parseRequirements(context.Background(), generic.FromBytes("x", b))
 		checkFuzzed(t, pkgs)
 	})
 }
