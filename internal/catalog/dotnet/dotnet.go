@@ -6,9 +6,10 @@
 // The .NET SDK writes <app>.deps.json next to every application it
 // builds or publishes; the host reads it at start-up to find the
 // assemblies to load, so it lists exactly what the application runs with.
-// Wants picks files whose name ends in ".deps.json"; Parse decodes the
-// JSON and turns each entry of its "libraries" object, keyed "Name/Version",
-// into one package according to its "type":
+// The cataloger is a [generic.Cataloger] for files whose name ends in
+// ".deps.json"; it reads the JSON as a stream and turns each entry of its
+// "libraries" object, keyed "Name/Version", into one package according to
+// its "type":
 //
 //   - "package": a NuGet package, reported as a nuget package;
 //   - "project" (and "msbuildproject"): the application itself or a project
@@ -32,54 +33,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"slices"
 	"strings"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// maxSize bounds a deps.json: large ASP.NET applications write a few
-// hundred KiB.
-const maxSize = 64 << 20
-
-// Cataloger reads .NET deps.json files. The zero value is ready to use.
-type Cataloger struct{}
-
-// New returns a .NET cataloger.
-func New() *Cataloger { return &Cataloger{} }
-
-var _ catalog.Cataloger = (*Cataloger)(nil)
-
-// Name implements [catalog.Cataloger].
-func (*Cataloger) Name() string { return "dotnet" }
-
-// Version implements [catalog.Cataloger].
-func (*Cataloger) Version() string { return "1" }
-
-// Wants implements [catalog.Cataloger].
-func (*Cataloger) Wants(path string, mode fs.FileMode, size int64) bool {
-	return mode.IsRegular() && size <= maxSize && strings.HasSuffix(path, ".deps.json") && len(path) > len(".deps.json") && path[len(path)-len(".deps.json")-1] != '/'
-}
-
-// Parse implements [catalog.Cataloger].
-func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
-	if f.Size() > maxSize {
-		return nil, fmt.Errorf("dotnet: reading %s: %d bytes, more than the %d accepted", f.Path(), f.Size(), maxSize)
-	}
-	pkgs, err := ParseDeps(f, f.Path())
-	if err != nil {
-		err = fmt.Errorf("dotnet: reading %s: %w", f.Path(), err)
-	}
-	return pkgs, err
-}
-
-// depsFile is the part of the deps.json schema the inventory needs.
-type depsFile struct {
-	Targets   map[string]map[string]json.RawMessage `json:"targets"`
-	Libraries map[string]json.RawMessage            `json:"libraries"`
+// New returns the .NET cataloger.
+func New() *generic.Cataloger {
+	return generic.New("dotnet", "1", func(p string) generic.Parser {
+		if strings.HasSuffix(p, ".deps.json") && len(p) > len(".deps.json") && p[len(p)-len(".deps.json")-1] != '/' {
+			return parseDeps
+		}
+		return nil
+	})
 }
 
 type library struct {
@@ -90,73 +60,126 @@ type targetEntry struct {
 	CompileOnly bool `json:"compileOnly"`
 }
 
-// ParseDeps reads a deps.json and returns its libraries located at path,
-// sorted.
-func ParseDeps(r io.Reader, path string) ([]sbom.Package, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+// parseDeps reads a deps.json as a JSON stream and returns its libraries,
+// sorted. Entries of "targets" and "libraries" are read one at a time;
+// each library counts against the record budget, and the entries of the
+// targets against a budget of the same size.
+func parseDeps(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
+	var (
+		runtime, compileOnly = map[string]bool{}, map[string]bool{}
+		targetRecords        = catalog.NewRecords(ctx)
+		pkgs                 []sbom.Package
+		keys                 []string // of pkgs
+		skipped              []error
+		hasLibraries         bool
+		n                    int
+	)
+	tick := func() error {
+		if n++; n%1024 == 0 {
+			return ctx.Err()
+		}
+		return nil
+	}
+	dec := generic.NewDecoder(f)
+	isObj, err := generic.Object(dec, func(key string) error {
+		switch strings.ToLower(key) { // encoding/json matches fields so
+		case "targets":
+			_, err := generic.Object(dec, func(string) error {
+				_, err := generic.Object(dec, func(key string) error {
+					if err := tick(); err != nil {
+						return err
+					}
+					if err := targetRecords.Add(); err != nil {
+						return err
+					}
+					var raw json.RawMessage
+					if err := dec.Decode(&raw); err != nil {
+						return err
+					}
+					// A library is compile-only when every target that
+					// lists it says so.
+					var e targetEntry
+					if json.Unmarshal(raw, &e) == nil && e.CompileOnly {
+						compileOnly[key] = true
+					} else {
+						runtime[key] = true
+					}
+					return nil
+				})
+				return err
+			})
+			return err
+		case "libraries":
+			ok, err := generic.Object(dec, func(key string) error {
+				if err := tick(); err != nil {
+					return err
+				}
+				if err := f.Record(); err != nil {
+					return err
+				}
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return err
+				}
+				if p, ok, err := libraryPackage(key, raw); err != nil {
+					skipped = append(skipped, err)
+				} else if ok {
+					pkgs, keys = append(pkgs, p), append(keys, key)
+				}
+				return nil
+			})
+			hasLibraries = hasLibraries || ok
+			return err
+		}
+		return generic.Skip(dec)
+	})
+	if err == nil && !isObj {
+		err = errors.New("not an object")
+	}
+	if err == nil {
+		err = generic.End(dec)
+	}
 	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxSize {
-		return nil, fmt.Errorf("more than %d bytes", maxSize)
-	}
-	var doc depsFile
-	if err := json.Unmarshal(b, &doc); err != nil {
+		if ctx.Err() != nil || errors.Is(err, budget.ErrExceeded) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("not a deps.json: %w", err)
 	}
-	if doc.Libraries == nil {
+	if !hasLibraries {
 		return nil, errors.New(`not a deps.json: no "libraries" object`)
 	}
-
-	// A library is compile-only when every target that lists it says so.
-	runtime, compileOnly := map[string]bool{}, map[string]bool{}
-	for _, entries := range doc.Targets {
-		for key, raw := range entries {
-			var e targetEntry
-			if json.Unmarshal(raw, &e) == nil && e.CompileOnly {
-				compileOnly[key] = true
-			} else {
-				runtime[key] = true
-			}
-		}
-	}
-
-	var (
-		pkgs    []sbom.Package
-		skipped []error
-	)
-	for key, raw := range doc.Libraries {
-		var lib library
-		if err := json.Unmarshal(raw, &lib); err != nil {
-			skipped = append(skipped, fmt.Errorf("library %q: %w", key, err))
-			continue
-		}
-		name, version, ok := strings.Cut(key, "/")
-		if !ok || !validName(name) || !validVersion(version) {
-			skipped = append(skipped, fmt.Errorf("library %q: not \"Name/Version\"", key))
-			continue
-		}
-		p := sbom.Package{
-			Name: name, Version: version, Type: sbom.NuGet,
-			Dev:       compileOnly[key] && !runtime[key],
-			Locations: []sbom.Location{{Path: path}},
-		}
-		switch strings.ToLower(lib.Type) {
-		case "package":
-		case "project", "msbuildproject":
-			p.Main = true
-		case "runtimepack":
-			if rest, ok := strings.CutPrefix(name, "runtimepack."); ok && validName(rest) {
-				p.Name = rest
-			}
-		default:
-			continue
-		}
-		pkgs = append(pkgs, p)
+	for i, key := range keys {
+		pkgs[i].Dev = compileOnly[key] && !runtime[key]
 	}
 	sbom.Sort(pkgs)
 	// Errors in map order would make the message differ from run to run.
 	return pkgs, joinSorted(skipped)
+}
+
+// libraryPackage is the package of the "libraries" entry key: raw; ok is
+// false for kinds that are not reported.
+func libraryPackage(key string, raw json.RawMessage) (sbom.Package, bool, error) {
+	var lib library
+	if err := json.Unmarshal(raw, &lib); err != nil {
+		return sbom.Package{}, false, fmt.Errorf("library %q: %w", key, err)
+	}
+	name, version, ok := strings.Cut(key, "/")
+	if !ok || !validName(name) || !validVersion(version) {
+		return sbom.Package{}, false, fmt.Errorf("library %q: not \"Name/Version\"", key)
+	}
+	p := sbom.Package{Name: name, Version: version, Type: sbom.NuGet}
+	switch strings.ToLower(lib.Type) {
+	case "package":
+	case "project", "msbuildproject":
+		p.Main = true
+	case "runtimepack":
+		if rest, ok := strings.CutPrefix(name, "runtimepack."); ok && validName(rest) {
+			p.Name = rest
+		}
+	default:
+		return sbom.Package{}, false, nil
+	}
+	return p, true, nil
 }
 
 func joinSorted(errs []error) error {

@@ -1,7 +1,6 @@
 package dotnet
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -12,7 +11,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog/catalogtest"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/match"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
@@ -64,8 +65,9 @@ func TestWants(t *testing.T) {
 			t.Errorf("Wants(%q) = %v, want %v", p, got, want)
 		}
 	}
-	if c.Wants("a.deps.json", 0o644, maxSize+1) {
-		t.Error("wants an oversized file")
+	// An oversized file is wanted, and refused by the file budget.
+	if !c.Wants("a.deps.json", 0o644, budget.DefaultFileBytes+1) {
+		t.Error("does not want an oversized file")
 	}
 }
 
@@ -88,7 +90,7 @@ func TestMalformed(t *testing.T) {
 		{"targets of odd shape", `{"targets":{"t":{"A/1.0.0":[],"B/2.0.0":{"compileOnly":"yes"}}},"libraries":{"A/1.0.0":{"type":"package"}}}`, []string{"A@1.0.0"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseDeps(strings.NewReader(tc.in), "x.deps.json")
+			got, err := parseDeps(context.Background(), generic.FromBytes("x.deps.json", []byte(tc.in)))
 			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
 				t.Errorf("error %v, want %q", err, tc.err)
 			}
@@ -103,9 +105,9 @@ func TestMalformed(t *testing.T) {
 	}
 	// Errors come in a stable order whatever the map order.
 	in := `{"libraries":{"a":{},"b":{},"c":{},"d":{},"e":{},"f":{}}}`
-	_, first := ParseDeps(strings.NewReader(in), "x")
+	_, first := parseDeps(context.Background(), generic.FromBytes("x", []byte(in)))
 	for i := 0; i < 20; i++ {
-		if _, err := ParseDeps(strings.NewReader(in), "x"); err.Error() != first.Error() {
+		if _, err := parseDeps(context.Background(), generic.FromBytes("x", []byte(in))); err.Error() != first.Error() {
 			t.Fatalf("error changed:\n%v\n%v", first, err)
 		}
 	}
@@ -152,7 +154,7 @@ func FuzzParseDeps(f *testing.F) {
 	f.Add([]byte(`{"libraries":{"runtimepack./1":{"type":"runtimepack"},"a/1":{"type":"Project"}},"targets":{"x":{"a/1":{"compileOnly":true}}}}`))
 	f.Add([]byte(`{"libraries":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pkgs, _ := ParseDeps(bytes.NewReader(data), "x.deps.json")
+		pkgs, _ := parseDeps(context.Background(), generic.FromBytes("x.deps.json", data))
 		for _, p := range pkgs {
 			if !validName(p.Name) || !validVersion(p.Version) {
 				t.Errorf("invalid package %+v", p)

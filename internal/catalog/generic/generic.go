@@ -68,8 +68,8 @@ func Names(names ...string) Matcher {
 	}
 }
 
-// Glob matches paths against patterns in [pathglob] syntax ("**" for any
-// number of directories at the end, path.Match otherwise).
+// Glob matches paths against patterns in [pathglob] syntax: path.Match,
+// and "dir/**" for a directory and everything below it.
 func Glob(patterns ...string) Matcher {
 	return func(p string) bool {
 		for _, pat := range patterns {

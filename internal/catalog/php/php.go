@@ -2,8 +2,9 @@
 //
 // # Data flow
 //
-// Wants picks two file names ([classify]); Parse reads the file, bounded by
-// [maxFileSize], and decodes it:
+// The cataloger is a [generic.Cataloger]: [route] picks two file names
+// ([classify]), each read as a JSON stream, one package entry at a time
+// counted against the scan's record budget:
 //
 //	vendor/composer/installed.json ─▶ what `composer install` put in vendor/:
 //	                                  v1 (Composer 1) a JSON array of packages,
@@ -19,37 +20,21 @@
 package php
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/budget"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// maxFileSize bounds what Parse reads; installed.json of large applications
-// is a few MiB.
-const maxFileSize = 64 << 20
-
-// Cataloger reads Composer's installed.json and composer.lock. The zero
-// value is ready to use.
-type Cataloger struct{}
-
-var _ catalog.Cataloger = (*Cataloger)(nil)
-
-// New returns a PHP cataloger.
-func New() *Cataloger { return &Cataloger{} }
-
-// Name implements [catalog.Cataloger].
-func (*Cataloger) Name() string { return "php" }
-
-// Version implements [catalog.Cataloger].
-func (*Cataloger) Version() string { return "1" }
+// New returns the PHP cataloger.
+func New() *generic.Cataloger { return generic.New("php", "1", route) }
 
 type kind int
 
@@ -59,10 +44,15 @@ const (
 	lock
 )
 
-// Wants implements [catalog.Cataloger]. Files of any size are wanted so
-// that an oversized one becomes an unknown instead of vanishing.
-func (*Cataloger) Wants(p string, mode fs.FileMode, _ int64) bool {
-	return mode.IsRegular() && classify(p) != notWanted
+// route picks the parser of a wanted file.
+func route(p string) generic.Parser {
+	switch classify(p) {
+	case installed:
+		return parseInstalled
+	case lock:
+		return parseLock
+	}
+	return nil
 }
 
 func classify(p string) kind {
@@ -80,29 +70,6 @@ func classify(p string) kind {
 	return notWanted
 }
 
-// Parse implements [catalog.Cataloger].
-func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
-	k := classify(f.Path())
-	if k == notWanted {
-		return nil, nil
-	}
-	data, err := catalog.ReadAll(f, maxFileSize)
-	if err != nil {
-		return nil, fmt.Errorf("php: %s: %w", f.Path(), err)
-	}
-	var pkgs []sbom.Package
-	if k == installed {
-		pkgs, err = parseInstalled(ctx, data)
-	} else {
-		pkgs, err = parseLock(ctx, data)
-	}
-	catalog.Locate(pkgs, f.Path())
-	if err != nil {
-		return pkgs, fmt.Errorf("php: %s: %w", f.Path(), err)
-	}
-	return pkgs, nil
-}
-
 // composerPackage is one package entry; both files share the shape.
 type composerPackage struct {
 	Name    string          `json:"name"`
@@ -110,75 +77,145 @@ type composerPackage struct {
 	License json.RawMessage `json:"license"`
 }
 
-func parseInstalled(ctx context.Context, data []byte) ([]sbom.Package, error) {
-	data = bytes.TrimSpace(data)
+// parseInstalled reads installed.json as a JSON stream, one package
+// entry at a time.
+func parseInstalled(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
+	br := bufio.NewReader(f)
+	first := firstByte(br)
+	dec := generic.NewDecoder(br)
+	s := set{f: f}
 	var (
-		entries  []json.RawMessage
 		devNames []string
+		err      error
 	)
-	switch {
-	case len(data) > 0 && data[0] == '[':
-		if err := json.Unmarshal(data, &entries); err != nil {
-			return nil, fmt.Errorf("installed.json: %w", err)
-		}
-	case len(data) > 0 && data[0] == '{':
-		var v2 struct {
-			Packages        []json.RawMessage `json:"packages"`
-			DevPackageNames []string          `json:"dev-package-names"`
-		}
-		if err := json.Unmarshal(data, &v2); err != nil {
-			return nil, fmt.Errorf("installed.json: %w", err)
-		}
-		if v2.Packages == nil {
+	switch first {
+	case '[':
+		_, err = generic.Array(dec, func(i int) error { return s.addNext(ctx, dec, i, false) })
+	case '{':
+		var hasPackages bool
+		_, err = generic.Object(dec, func(key string) error {
+			switch strings.ToLower(key) { // encoding/json matches fields so
+			case "packages":
+				ok, err := generic.Array(dec, func(i int) error { return s.addNext(ctx, dec, i, false) })
+				hasPackages = hasPackages || ok
+				return err
+			case "dev-package-names":
+				return dec.Decode(&devNames)
+			}
+			return generic.Skip(dec)
+		})
+		if err == nil && !hasPackages {
 			return nil, errors.New("installed.json: no packages list")
 		}
-		entries, devNames = v2.Packages, v2.DevPackageNames
 	default:
 		return nil, errors.New("installed.json: neither a package list nor an object")
 	}
-	var s set
-	for i, raw := range entries {
-		if err := ctx.Err(); err != nil {
+	if err == nil {
+		err = generic.End(dec)
+	}
+	if err != nil {
+		if stop(ctx, err) {
 			return nil, err
 		}
-		s.addRaw(i, raw, func(name string) bool { return slices.Contains(devNames, name) })
+		return nil, fmt.Errorf("installed.json: %w", err)
+	}
+	// v2 names its development packages after listing them.
+	for i := range s.pkgs {
+		s.pkgs[i].Dev = slices.Contains(devNames, s.pkgs[i].Name)
 	}
 	return s.result()
 }
 
-func parseLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
-	var lf struct {
-		Packages    []json.RawMessage `json:"packages"`
-		PackagesDev []json.RawMessage `json:"packages-dev"`
+// parseLock reads composer.lock as a JSON stream, one package entry at a
+// time.
+func parseLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
+	dec := generic.NewDecoder(f)
+	s := set{f: f}
+	var seen bool
+	n := 0 // entries so far, numbering those of "packages-dev" after "packages"
+	isObj, err := generic.Object(dec, func(key string) error {
+		var dev bool
+		switch strings.ToLower(key) { // encoding/json matches fields so
+		case "packages":
+		case "packages-dev":
+			dev = true
+		default:
+			return generic.Skip(dec)
+		}
+		start := n
+		ok, err := generic.Array(dec, func(i int) error {
+			n = start + i + 1
+			return s.addNext(ctx, dec, start+i, dev)
+		})
+		seen = seen || ok
+		return err
+	})
+	if err == nil && !isObj {
+		err = errors.New("not an object")
 	}
-	if err := json.Unmarshal(data, &lf); err != nil {
+	if err == nil {
+		err = generic.End(dec)
+	}
+	if err != nil {
+		if stop(ctx, err) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("composer.lock: %w", err)
 	}
-	if lf.Packages == nil && lf.PackagesDev == nil {
+	if !seen {
 		return nil, errors.New("composer.lock: no packages or packages-dev")
 	}
-	var s set
-	for i, raw := range lf.Packages {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		s.addRaw(i, raw, func(string) bool { return false })
-	}
-	for i, raw := range lf.PackagesDev {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		s.addRaw(len(lf.Packages)+i, raw, func(string) bool { return true })
-	}
 	return s.result()
+}
+
+// stop reports whether err ends a parse as it is: a budget error or the
+// end of the scan.
+func stop(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, budget.ErrExceeded)
+}
+
+// firstByte is the first byte after white space, left unread.
+func firstByte(br *bufio.Reader) byte {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return 0
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		br.UnreadByte()
+		return c
+	}
 }
 
 // set collects the packages of one file; a package listed twice stays Dev
 // only if both say so.
 type set struct {
+	f     *generic.File // whose records are counted
 	index map[string]int
 	pkgs  []sbom.Package
 	errs  []string
+}
+
+// addNext decodes the next package entry of dec, the i-th of the file,
+// and counts it against the record budget.
+func (s *set) addNext(ctx context.Context, dec *json.Decoder, i int, dev bool) error {
+	if i%1024 == 1023 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if err := s.f.Record(); err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	s.addRaw(i, raw, func(string) bool { return dev })
+	return nil
 }
 
 func (s *set) addRaw(i int, raw json.RawMessage, isDev func(string) bool) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/catalogtest"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -156,8 +157,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"packages":[{"name":"a/b","version":"v1.0.0"},{"name":"c/d","version":"dev-main"}],"dev":true,"dev-package-names":["c/d"]}`))
 	f.Add([]byte(`{"packages":[{"name":"a/b","version":"1.0"}],"packages-dev":[{"name":"a/b","version":"1.0"},{"name":"e/f","version":"2"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, parse := range []func(context.Context, []byte) ([]sbom.Package, error){parseInstalled, parseLock} {
-			pkgs, _ := parse(context.Background(), b)
+		for _, parse := range []generic.Parser{parseInstalled, parseLock} {
+			pkgs, _ := parse(context.Background(), generic.FromBytes("x", b))
 			seen := map[string]bool{}
 			for _, p := range pkgs {
 				if !validName(p.Name) || p.Version == "" || p.Type != sbom.Composer || seen[p.Name+"@"+p.Version] {
@@ -186,7 +187,7 @@ func composerShow(t *testing.T, fixture string, args ...string) []string {
 	dst := filepath.Join(dir, "composer.lock")
 	if strings.HasSuffix(fixture, "installed.json") {
 		dst = filepath.Join(dir, "vendor/composer/installed.json")
-		pkgs, err := parseInstalled(context.Background(), data)
+		pkgs, err := parseInstalled(context.Background(), generic.FromBytes("x", data))
 		if err != nil {
 			t.Fatal(err)
 		}

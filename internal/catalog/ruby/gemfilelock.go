@@ -1,12 +1,14 @@
 package ruby
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -23,54 +25,50 @@ import (
 // Gems of GEM (a gem server) and GIT sources are reported; PATH sources are
 // the project's own folders. A version followed by "-platform" is a
 // platform-specific build.
-func parseGemfileLock(ctx context.Context, data []byte) ([]sbom.Package, error) {
+func parseGemfileLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 	var (
 		pkgs    []sbom.Package
 		errs    []string
 		section string
 		inSpecs bool
 		seen    = map[string]bool{}
-		n       int
 	)
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		n++
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
+	err := generic.Lines(ctx, f, func(n int, line []byte) error {
 		s := strings.TrimRight(string(line), "\r")
 		if strings.TrimSpace(s) == "" {
-			continue
+			return nil
 		}
 		indent := len(s) - len(strings.TrimLeft(s, " "))
 		switch {
 		case indent == 0:
 			section, inSpecs = strings.TrimSpace(s), false
-			continue
+			return nil
 		case indent == 2:
 			inSpecs = strings.TrimSpace(s) == "specs:"
-			continue
+			return nil
 		case indent != 4 || !inSpecs || (section != "GEM" && section != "GIT"):
-			continue
+			return nil
+		}
+		if err := f.Record(); err != nil {
+			return err
 		}
 		name, version, platform, ok := specLine(strings.TrimSpace(s))
 		if !ok {
 			errs = append(errs, fmt.Sprintf("line %d: not a gem: %q", n, clip(strings.TrimSpace(s))))
-			continue
+			return nil
 		}
 		key := name + " " + version + " " + platform
-		if seen[key] {
-			continue
+		if !seen[key] {
+			seen[key] = true
+			pkgs = append(pkgs, sbom.Package{Name: name, Version: version, Type: sbom.Gem, Arch: platform})
 		}
-		seen[key] = true
-		pkgs = append(pkgs, sbom.Package{Name: name, Version: version, Type: sbom.Gem, Arch: platform})
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() != nil || errors.Is(err, budget.ErrExceeded) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("Gemfile.lock: %w", err)
 	}
 	if section == "" && len(pkgs) == 0 {
 		return nil, fmt.Errorf("Gemfile.lock: no sections")

@@ -3,8 +3,9 @@
 //
 // # Data flow
 //
-// Wants picks files by path ([classify]); Parse reads one file, bounded by
-// [maxFileSize], and hands it to its parser:
+// The cataloger is a [generic.Cataloger]: [route] picks a parser by path
+// ([classify]); Gemfile.lock is read line by line, each gem counted
+// against the scan's record budget:
 //
 //	…/specifications/*.gemspec          ─▶ parseGemspec   (one installed gem)
 //	…/specifications/default/*.gemspec  ─▶ parseGemspec   (Ruby's default gems)
@@ -24,32 +25,14 @@ package ruby
 
 import (
 	"context"
-	"fmt"
-	"io/fs"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// maxFileSize bounds what Parse reads; gemspecs are a few KiB and lock
-// files rarely reach 100 KiB.
-const maxFileSize = 16 << 20
-
-// Cataloger reads gem specifications and Bundler lock files. The zero value
-// is ready to use.
-type Cataloger struct{}
-
-var _ catalog.Cataloger = (*Cataloger)(nil)
-
-// New returns a Ruby cataloger.
-func New() *Cataloger { return &Cataloger{} }
-
-// Name implements [catalog.Cataloger].
-func (*Cataloger) Name() string { return "ruby" }
-
-// Version implements [catalog.Cataloger].
-func (*Cataloger) Version() string { return "1" }
+// New returns the Ruby cataloger.
+func New() *generic.Cataloger { return generic.New("ruby", "1", route) }
 
 type kind int
 
@@ -59,10 +42,28 @@ const (
 	gemfileLock
 )
 
-// Wants implements [catalog.Cataloger]. Files of any size are wanted so
-// that an oversized one becomes an unknown instead of vanishing.
-func (*Cataloger) Wants(p string, mode fs.FileMode, _ int64) bool {
-	return mode.IsRegular() && classify(p) != notWanted
+// route picks the parser of a wanted file.
+func route(p string) generic.Parser {
+	switch classify(p) {
+	case specification:
+		return parseGemspecFile
+	case gemfileLock:
+		return parseGemfileLock
+	}
+	return nil
+}
+
+// parseGemspecFile reads a specification whole: it is one gem's.
+func parseGemspecFile(_ context.Context, f *generic.File) ([]sbom.Package, error) {
+	data, err := f.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseGemspec(string(data), f.Path()[strings.LastIndexByte(f.Path(), '/')+1:])
+	if err != nil {
+		return nil, err
+	}
+	return []sbom.Package{p}, nil
 }
 
 func classify(p string) kind {
@@ -106,32 +107,4 @@ func insideGem(dir string) bool {
 		}
 		dir = dir[i+len("gems/"):]
 	}
-}
-
-// Parse implements [catalog.Cataloger].
-func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
-	k := classify(f.Path())
-	if k == notWanted {
-		return nil, nil
-	}
-	data, err := catalog.ReadAll(f, maxFileSize)
-	if err != nil {
-		return nil, fmt.Errorf("ruby: %s: %w", f.Path(), err)
-	}
-	var pkgs []sbom.Package
-	switch k {
-	case specification:
-		base := f.Path()[strings.LastIndexByte(f.Path(), '/')+1:]
-		var p sbom.Package
-		if p, err = parseGemspec(string(data), base); err == nil {
-			pkgs = []sbom.Package{p}
-		}
-	case gemfileLock:
-		pkgs, err = parseGemfileLock(ctx, data)
-	}
-	catalog.Locate(pkgs, f.Path())
-	if err != nil {
-		return pkgs, fmt.Errorf("ruby: %s: %w", f.Path(), err)
-	}
-	return pkgs, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/catalogtest"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -310,7 +311,7 @@ func FuzzGemspec(f *testing.F) {
 func FuzzGemfileLock(f *testing.F) {
 	seeds(f, "testdata/srv/rails-app/Gemfile.lock")
 	f.Fuzz(func(t *testing.T, b []byte) {
-		pkgs, _ := parseGemfileLock(context.Background(), b)
+		pkgs, _ := parseGemfileLock(context.Background(), generic.FromBytes("x", b))
 		for _, p := range pkgs {
 			if !validGemName(p.Name) || !validGemVersion(p.Version) {
 				t.Fatalf("bad package %+v", p)

@@ -20,7 +20,7 @@ func FuzzParseLock(f *testing.F) {
 	f.Add([]byte("[root]\nname = \"x\"\nversion = \"0.1.0\"\n[metadata]\n\"checksum x\" = \"y\"\n"))
 	f.Add([]byte("package = [{name = \"a\", version = \"1.0.0\", source = \"registry+x\"}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pkgs, _ := ParseLock(bytes.NewReader(data), "Cargo.lock")
+		pkgs, _ := lockOf(data, "Cargo.lock")
 		for _, p := range pkgs {
 			if !validName(p.Name) || !validVersion(p.Version) {
 				t.Errorf("invalid package %+v", p)

@@ -1,14 +1,15 @@
 package rust
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -17,67 +18,76 @@ import (
 // recurses once per level, so unbounded nesting could exhaust the stack.
 const maxNesting = 32
 
-// ParseLock reads a Cargo.lock (formats v1 to v4) and returns its crates
-// located at path, sorted. A [[package]] table without a usable name or
-// version is skipped; the crates that were read come back with an error
-// naming each skipped table.
-func ParseLock(r io.Reader, path string) ([]sbom.Package, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxLockSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxLockSize {
-		return nil, fmt.Errorf("more than %d bytes", maxLockSize)
-	}
-	if err := catalog.CheckNesting(b, maxNesting); err != nil {
-		return nil, err
-	}
-	var doc map[string]any
-	if _, err := toml.Decode(string(b), &doc); err != nil {
-		return nil, fmt.Errorf("not TOML: %w", err)
-	}
-	if v, ok := doc["version"]; ok {
-		// v3 and v4 say so; v1 and v2 files have no version key.
-		if n, ok := v.(int64); !ok || n < 1 {
-			return nil, fmt.Errorf("lock file version %v is not a format version", v)
-		}
-	}
-
-	var tables []map[string]any
-	switch p := doc["package"].(type) {
-	case nil:
-	case []map[string]any:
-		tables = p
-	default:
-		return nil, errors.New(`"package" is not an array of tables`)
-	}
-	if root, ok := doc["root"].(map[string]any); ok {
-		// The oldest v1 lock files keep the root crate in its own
-		// table instead of a [[package]] entry.
-		tables = append(tables, root)
-	}
-
+// parseLock reads a Cargo.lock (formats v1 to v4) one TOML table at a
+// time ([generic.TOMLTables]) and returns its crates, sorted; every
+// [[package]] table counts against the scan's record budget. A table
+// without a usable name or version is skipped; the crates that were read
+// come back with an error naming each skipped table.
+func parseLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 	var (
 		pkgs    []sbom.Package
 		skipped []error
+		root    map[string]any
+		i       int
 	)
-	for i, t := range tables {
+	add := func(t map[string]any) {
+		i++
 		name, _ := t["name"].(string)
 		version, _ := t["version"].(string)
 		source, hasSource := t["source"].(string)
 		if _, ok := t["source"]; ok && !hasSource {
-			skipped = append(skipped, fmt.Errorf("package %d (%q): source is not a string", i+1, name))
-			continue
+			skipped = append(skipped, fmt.Errorf("package %d (%q): source is not a string", i, name))
+			return
 		}
 		if !validName(name) || !validVersion(version) {
-			skipped = append(skipped, fmt.Errorf("package %d: no usable name and version (%q, %q)", i+1, name, version))
-			continue
+			skipped = append(skipped, fmt.Errorf("package %d: no usable name and version (%q, %q)", i, name, version))
+			return
 		}
 		pkgs = append(pkgs, sbom.Package{
 			Name: name, Version: version, Type: sbom.Cargo,
-			Main:      !hasSource || source == "",
-			Locations: []sbom.Location{{Path: path}},
+			Main: !hasSource || source == "",
 		})
+	}
+	err := generic.TOMLTables(ctx, f, func(header string, chunk []byte) error {
+		if err := catalog.CheckNesting(chunk, maxNesting); err != nil {
+			return err
+		}
+		var doc map[string]any
+		if _, err := toml.Decode(string(chunk), &doc); err != nil {
+			return fmt.Errorf("not TOML: %w", err)
+		}
+		if v, ok := doc["version"]; ok && header == "" {
+			// v3 and v4 say so; v1 and v2 files have no version key.
+			if n, ok := v.(int64); !ok || n < 1 {
+				return fmt.Errorf("lock file version %v is not a format version", v)
+			}
+		}
+		switch p := doc["package"].(type) {
+		case nil:
+		case []map[string]any:
+			for _, t := range p {
+				if err := f.Record(); err != nil {
+					return err
+				}
+				add(t)
+			}
+		default:
+			if header == "" || strings.HasPrefix(header, "[package") && !strings.HasPrefix(header, "[package.") {
+				return errors.New(`"package" is not an array of tables`)
+			}
+		}
+		if r, ok := doc["root"].(map[string]any); ok && (header == "[root]" || header == "") {
+			// The oldest v1 lock files keep the root crate in its own
+			// table instead of a [[package]] entry.
+			root = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if root != nil {
+		add(root)
 	}
 	sbom.Sort(pkgs)
 	return pkgs, errors.Join(skipped...)

@@ -1,6 +1,7 @@
 package rust
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/catalogtest"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
@@ -164,7 +167,7 @@ func TestLockMalformed(t *testing.T) {
 		{"bad name", good + "\n[[package]]\nname = \"a b\"\nversion = \"1.0.0\"\n", []string{"memchr@2.4.1"}, "package 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseLock(strings.NewReader(tc.in), "Cargo.lock")
+			got, err := lockOf(tc.in, "Cargo.lock")
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("error %v, want %q", err, tc.err)
 			}
@@ -177,7 +180,7 @@ func TestLockMalformed(t *testing.T) {
 			}
 		})
 	}
-	if pkgs, err := ParseLock(strings.NewReader(""), "Cargo.lock"); err != nil || len(pkgs) != 0 {
+	if pkgs, err := lockOf("", "Cargo.lock"); err != nil || len(pkgs) != 0 {
 		t.Errorf("empty lock file: %v, %v", pkgs, err)
 	}
 }
@@ -192,7 +195,7 @@ func TestWants(t *testing.T) {
 	}{
 		{"src/app/Cargo.lock", 0o644, 100, true},
 		{"Cargo.lock", 0o644, 100, true},
-		{"src/app/Cargo.lock", 0o644, 32 << 20, false},
+		{"src/app/Cargo.lock", 0o644, 128 << 20, true}, // refused by the file budget, not dropped
 		{"src/app/Cargo.toml", 0o644, 100, false},
 		{"src/app/cargo.lock", 0o644, 100, false},
 		{"usr/local/bin/rg", 0o755, 5 << 20, true},
@@ -204,4 +207,11 @@ func TestWants(t *testing.T) {
 			t.Errorf("Wants(%q, %v, %d) = %v, want %v", tc.path, tc.mode, tc.size, got, tc.want)
 		}
 	}
+}
+
+// lockOf parses a Cargo.lock given as text or bytes, located at path.
+func lockOf[T string | []byte](data T, path string) ([]sbom.Package, error) {
+	pkgs, err := parseLock(context.Background(), generic.FromBytes(path, []byte(data)))
+	catalog.Locate(pkgs, path)
+	return pkgs, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -40,7 +39,7 @@ name = "smallvec"
 version = "1.6.1"
 source = "registry+https://github.com/rust-lang/crates.io-index"
 `
-	extra, err := ParseLock(strings.NewReader(lock), "srv/Cargo.lock")
+	extra, err := lockOf(lock, "srv/Cargo.lock")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,9 +4,10 @@
 // # Data flow
 //
 // Wants picks files named Cargo.lock, and executable files of a plausible
-// size. Parse dispatches on the name:
+// size. Parse dispatches on the name (Cargo.lock through a
+// [generic.Cataloger], which bounds and counts it like every lock file):
 //
-//   - Cargo.lock (lock.go) is TOML: every [[package]] table (and the
+//   - Cargo.lock (lock.go) is TOML, read one table at a time: every [[package]] table (and the
 //     [root] table of the oldest v1 files) gives one crate with its name,
 //     version and source. The v1 to v4 formats differ only in what they
 //     keep beside those three keys (checksums, dependency spellings), so
@@ -40,24 +41,24 @@ import (
 	"path"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
+	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-const (
-	// minExeSize is well below the smallest Rust executable (a stripped
-	// "hello world" is about 300 KiB); it only keeps scripts out.
-	minExeSize = 4 << 10
-	// maxLockSize bounds a Cargo.lock: the largest real workspaces stay
-	// below a few MiB.
-	maxLockSize = 16 << 20
-)
+// minExeSize is well below the smallest Rust executable (a stripped
+// "hello world" is about 300 KiB); it only keeps scripts out.
+const minExeSize = 4 << 10
 
-// Cataloger reads Cargo.lock files and cargo-auditable data. The zero value
-// is ready to use.
-type Cataloger struct{}
+// Cataloger reads Cargo.lock files (through a [generic.Cataloger], which
+// bounds and counts them) and cargo-auditable data.
+type Cataloger struct {
+	lock *generic.Cataloger
+}
 
 // New returns a Rust cataloger.
-func New() *Cataloger { return &Cataloger{} }
+func New() *Cataloger {
+	return &Cataloger{lock: generic.New("rust", "1", generic.Routes(generic.Route{Match: generic.Names("Cargo.lock"), Parse: parseLock}))}
+}
 
 var _ catalog.Cataloger = (*Cataloger)(nil)
 
@@ -68,27 +69,20 @@ func (*Cataloger) Name() string { return "rust" }
 func (*Cataloger) Version() string { return "1" }
 
 // Wants implements [catalog.Cataloger].
-func (*Cataloger) Wants(p string, mode fs.FileMode, size int64) bool {
+func (c *Cataloger) Wants(p string, mode fs.FileMode, size int64) bool {
 	if !mode.IsRegular() {
 		return false
 	}
 	if path.Base(p) == "Cargo.lock" {
-		return size <= maxLockSize
+		return c.lock.Wants(p, mode, size)
 	}
 	return mode.Perm()&0o111 != 0 && size >= minExeSize && size <= catalog.MaxRandomAccessSize
 }
 
 // Parse implements [catalog.Cataloger].
-func (*Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
+func (c *Cataloger) Parse(ctx context.Context, f catalog.File) ([]sbom.Package, error) {
 	if path.Base(f.Path()) == "Cargo.lock" {
-		if f.Size() > maxLockSize {
-			return nil, fmt.Errorf("rust: reading %s: %d bytes, more than the %d accepted", f.Path(), f.Size(), maxLockSize)
-		}
-		pkgs, err := ParseLock(f, f.Path())
-		if err != nil {
-			err = fmt.Errorf("rust: reading %s: %w", f.Path(), err)
-		}
-		return pkgs, err
+		return c.lock.Parse(ctx, f)
 	}
 	var head [8]byte
 	if _, err := io.ReadFull(f, head[:]); err != nil || sniff(head[:]) == notExe {
