@@ -144,22 +144,6 @@ func CheckNesting(b []byte, max int) error {
 	return nil
 }
 
-// ReadAll reads a wanted file whole, refusing one larger than max: the
-// cataloger reports it as an unknown instead of reading without bound.
-func ReadAll(f File, max int64) ([]byte, error) {
-	if f.Size() > max {
-		return nil, fmt.Errorf("%d bytes is over the %d-byte limit", f.Size(), max)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading: %w", err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("over the %d-byte limit", max)
-	}
-	return data, nil
-}
-
 // Locate sets every package's location to the file at path.
 func Locate(pkgs []sbom.Package, path string) {
 	for i := range pkgs {

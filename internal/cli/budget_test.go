@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -336,5 +338,40 @@ func TestSignalStopsScan(t *testing.T) {
 		if len(m.left) > 0 {
 			t.Errorf("%v: temporary files left: %v", sig, m.left)
 		}
+	}
+}
+
+// TestBudgetLockFiles: lock files are read as streams, so one of a few
+// hundred thousand packages (a ~10 MB composer.lock, package-lock.json,
+// Pipfile.lock, poetry.lock, deps.json, yarn.lock in a small image) is
+// refused at the budget of records per file with memory bounded by that
+// budget, not by the file; a file over --max-file-bytes is refused before
+// it is read, naming the flag.
+func TestBudgetLockFiles(t *testing.T) {
+	const size = 10 << 20
+	for _, c := range []struct {
+		path string
+		gen  func(io.Writer, int)
+	}{
+		{"srv/app/composer.lock", hostile.ComposerLock},
+		{"srv/app/Pipfile.lock", hostile.PipfileLock},
+		{"srv/app/poetry.lock", hostile.PoetryLock},
+		{"srv/app/app.deps.json", hostile.DepsJSON},
+		{"srv/app/yarn.lock", hostile.YarnLock},
+	} {
+		t.Run(path.Base(c.path), func(t *testing.T) {
+			target := generate(t, func(dir string) (string, error) { return hostile.Manifest(dir, c.path, c.gen)(size) })
+			m := measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), target)...)
+			if m.code != 2 || !strings.Contains(m.stderr, "--max-records") {
+				t.Errorf("want exit 2 naming --max-records: %s", m)
+			}
+			if m.rssKB > 150<<10 {
+				t.Errorf("peak RSS %d MB, want under 150 MB", m.rssKB>>10)
+			}
+			m = measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), "--max-file-bytes", "1000000", target)...)
+			if m.code != 2 || !strings.Contains(m.stderr, "bytes per parsed file") || !strings.Contains(m.stderr, "--max-file-bytes") {
+				t.Errorf("want exit 2 naming --max-file-bytes: %s", m)
+			}
+		})
 	}
 }

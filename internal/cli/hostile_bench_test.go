@@ -76,7 +76,7 @@ func describe(m measured) string {
 	}
 	why := "exit " + fmt.Sprint(m.code)
 	for _, f := range []string{"--max-image-bytes", "--max-layer-entries", "--max-image-entries", "--max-path-bytes",
-		"--max-spill-bytes", "--max-layers", "--max-records"} {
+		"--max-spill-bytes", "--max-layers", "--max-records", "--max-file-bytes"} {
 		if strings.Contains(m.stderr, f) {
 			why = f
 		}
