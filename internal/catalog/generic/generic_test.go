@@ -249,3 +249,49 @@ func FuzzTOMLTables(f *testing.F) {
 		}
 	})
 }
+
+func TestYAMLBlocks(t *testing.T) {
+	doc := "lockfileVersion: '9.0'\n\nsettings:\n  a: true\n\npackages:\n\n  a@1.0.0:\n    resolution: {integrity: x}\n\n  '@s/b@2.0.0':\n    dev: true\n# a comment\nsnapshots: {}\n"
+	type chunk struct {
+		Key   string
+		Entry bool
+		Text  string
+	}
+	var got []chunk
+	split := func(k string) bool { return k == "packages" || k == "snapshots" }
+	err := YAMLBlocks(context.Background(), FromBytes("x", []byte(doc)), split, func(k string, entry bool, c []byte) error {
+		got = append(got, chunk{k, entry, string(c)})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []chunk{
+		{"lockfileVersion", false, "lockfileVersion: '9.0'\n\n"},
+		{"settings", false, "settings:\n  a: true\n\n"},
+		{"packages", true, "  a@1.0.0:\n    resolution: {integrity: x}\n\n"},
+		{"packages", true, "  '@s/b@2.0.0':\n    dev: true\n# a comment\n"},
+		{"snapshots", false, "snapshots: {}\n"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+// FuzzYAMLBlocks splits arbitrary input: no panic, and the chunks hold
+// every line that is not a split key's own.
+func FuzzYAMLBlocks(f *testing.F) {
+	f.Add([]byte("lockfileVersion: '6.0'\npackages:\n  /a@1.0.0:\n    dev: false\n"))
+	f.Add([]byte("packages: {}\n  x\n y:\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := 0
+		_ = YAMLBlocks(context.Background(), FromBytes("x", data), func(k string) bool { return k == "packages" },
+			func(_ string, _ bool, c []byte) error {
+				n += bytes.Count(c, []byte("\n"))
+				return nil
+			})
+		if lines := bytes.Count(data, []byte("\n")) + 1; n > lines {
+			t.Errorf("%d chunk lines from %d lines", n, lines)
+		}
+	})
+}

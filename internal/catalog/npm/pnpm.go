@@ -1,7 +1,6 @@
 package npm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/bulwark-sec/bulwark/internal/budget"
+	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	npmver "github.com/bulwark-sec/bulwark/internal/vercmp/npm"
@@ -70,28 +71,77 @@ type pnpmSnapshot struct {
 	Optional     map[string]string `yaml:"optionalDependencies"`
 }
 
-// parsePnpmLock decodes pnpm-lock.yaml whole: yaml.v3 cannot read a
-// mapping as a stream, so what bounds it is the file budget
-// (--max-file-bytes), and the entries of "packages" are counted against
-// the record budget on the raw lines before anything is decoded.
+// parsePnpmLock reads pnpm-lock.yaml one entry at a time
+// ([generic.YAMLBlocks]): each entry of packages, snapshots, importers and
+// the top-level dependency maps is decoded on its own by yaml.v3, every
+// package counting against the record budget (snapshots and importers
+// against a budget of the same size), and every other top-level key is
+// decoded whole.
 func parsePnpmLock(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
-	data, err := f.ReadAll()
-	if err != nil {
-		return nil, err
+	var (
+		lf    pnpmLock
+		errs  []error
+		graph = catalog.NewRecords(ctx)
+	)
+	split := func(key string) bool {
+		switch key {
+		case "packages", "snapshots", "importers", "dependencies", "devDependencies", "optionalDependencies":
+			return true
+		}
+		return false
 	}
-	if err := countPnpmPackages(data, f.Record); err != nil {
-		return nil, err
-	}
-	var lf pnpmLock
-	var errs []error
-	if err := yaml.Unmarshal(data, &lf); err != nil {
-		// A type error leaves the rest of the document decoded; anything
+	err := generic.YAMLBlocks(ctx, f, split, func(key string, entry bool, chunk []byte) error {
+		var err error
+		switch {
+		case !entry:
+			var part pnpmLock
+			err = yaml.Unmarshal(chunk, &part)
+			lf.merge(&part)
+		case key == "packages":
+			if err := f.Record(); err != nil {
+				return err
+			}
+			err = decodeInto(chunk, &lf.Packages)
+		case key == "snapshots" || key == "importers":
+			if err := graph.Add(); err != nil {
+				return err
+			}
+			if key == "snapshots" {
+				err = decodeInto(chunk, &lf.Snapshots)
+			} else {
+				err = decodeInto(chunk, &lf.Importers)
+			}
+		default: // the direct dependencies of v5 and v6
+			if err := f.Record(); err != nil {
+				return err
+			}
+			part := pnpmImporter{}
+			switch key {
+			case "dependencies":
+				err = decodeInto(chunk, &part.Dependencies)
+				lf.Dependencies = mergeMap(lf.Dependencies, part.Dependencies)
+			case "devDependencies":
+				err = decodeInto(chunk, &part.DevDependencies)
+				lf.DevDependencies = mergeMap(lf.DevDependencies, part.DevDependencies)
+			default:
+				err = decodeInto(chunk, &part.Optional)
+				lf.Optional = mergeMap(lf.Optional, part.Optional)
+			}
+		}
+		// A type error leaves the rest of the chunk decoded; anything
 		// else is a file we cannot read.
 		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			return nil, fmt.Errorf("pnpm-lock: %w", err)
+		if errors.As(err, &te) {
+			errs = append(errs, err)
+			return nil
 		}
-		errs = append(errs, err)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil || errors.Is(err, budget.ErrExceeded) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("pnpm-lock: %w", err)
 	}
 	ver := lf.LockfileVersion.Value
 	if ver == "" {
@@ -221,27 +271,36 @@ func snapshotKey(name, version string) string {
 	return name + "@" + version
 }
 
-// countPnpmPackages calls record for every line that opens an entry of the
-// top-level "packages" mapping as pnpm writes it (block style, two spaces
-// of indentation). It only counts: decoding is yaml.v3's.
-func countPnpmPackages(data []byte, record func() error) error {
-	in := false
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		switch {
-		case len(line) == 0 || line[0] == '#':
-		case line[0] != ' ':
-			in = bytes.HasPrefix(line, []byte("packages:"))
-		case in && len(line) > 2 && line[1] == ' ' && line[2] != ' ' && line[2] != '#':
-			if err := record(); err != nil {
-				return err
-			}
-		}
+// decodeInto decodes one entry's chunk and adds it to *m.
+func decodeInto[T any](chunk []byte, m *map[string]T) error {
+	var one map[string]T
+	err := yaml.Unmarshal(chunk, &one)
+	*m = mergeMap(*m, one)
+	return err
+}
+
+func mergeMap[T any](dst, src map[string]T) map[string]T {
+	if src == nil {
+		return dst
 	}
-	return nil
+	if dst == nil { // an empty map stays an empty map, not nil
+		dst = make(map[string]T, len(src))
+	}
+	for k, v := range src {
+		dst[k] = v
+	}
+	return dst
+}
+
+// merge adds what a top-level chunk decoded to lf.
+func (lf *pnpmLock) merge(part *pnpmLock) {
+	if part.LockfileVersion.Kind != 0 {
+		lf.LockfileVersion = part.LockfileVersion
+	}
+	lf.Importers = mergeMap(lf.Importers, part.Importers)
+	lf.Packages = mergeMap(lf.Packages, part.Packages)
+	lf.Snapshots = mergeMap(lf.Snapshots, part.Snapshots)
+	lf.Dependencies = mergeMap(lf.Dependencies, part.Dependencies)
+	lf.DevDependencies = mergeMap(lf.DevDependencies, part.DevDependencies)
+	lf.Optional = mergeMap(lf.Optional, part.Optional)
 }
