@@ -137,10 +137,10 @@ func (st *trustState) judge(i int, p *provenance.Provenance, now time.Time) []Vi
 		if !ok {
 			why := "it has no signature"
 			if len(seen) > 0 {
-				why = "its signatures are " + strings.Join(seen, "; ")
+				why = "its signatures are " + capList(seen)
 			}
 			if len(p.Errors) > 0 {
-				why += "; errors: " + strings.Join(p.Errors, "; ")
+				why += "; errors: " + capList(p.Errors)
 			}
 			vs = append(vs, Violation{policy.RuleSignature, fmt.Sprintf("%s is not signed by a signer trusted for %s: %s (trust.images)", p.Reference, r.Pattern, why)})
 		}
@@ -167,7 +167,9 @@ func (st *trustState) judge(i int, p *provenance.Provenance, now time.Time) []Vi
 		if !ok {
 			why := "it has no SLSA provenance signed by a trusted signer"
 			if len(seen) > 0 {
-				why = "its provenance says " + strings.Join(seen, "; ")
+				why = "its provenance says " + capList(seen)
+			} else if failed := failedAttestations(p); len(failed) > 0 {
+				why += "; attestations that did not verify: " + capList(failed)
 			}
 			vs = append(vs, Violation{policy.RuleProvenance, fmt.Sprintf("%s was not built by a trusted builder from a trusted source: %s (trust.images builders, source_repos)", p.Reference, why)})
 		}
@@ -187,6 +189,36 @@ func (st *trustState) judge(i int, p *provenance.Provenance, now time.Time) []Vi
 		}
 	}
 	return vs
+}
+
+// failedAttestations lists the attestations that did not verify and why.
+func failedAttestations(p *provenance.Provenance) []string {
+	var out []string
+	for _, a := range p.Attestations {
+		if !a.Verified && a.Error != "" {
+			out = append(out, a.Source+": "+a.Error)
+		}
+	}
+	return out
+}
+
+// capList joins at most three reasons, each cut to 300 bytes, so a
+// registry serving dozens of hostile signatures cannot make a denial
+// reason (an audit record, an error shown to the user) grow without bound.
+func capList(items []string) string {
+	const n, width = 3, 300
+	var out []string
+	for i, s := range items {
+		if i == n {
+			out = append(out, fmt.Sprintf("and %d more", len(items)-n))
+			break
+		}
+		if len(s) > width {
+			s = strings.ToValidUTF8(s[:width], "") + "…"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "; ")
 }
 
 func sigWord(s provenance.Signature) string {

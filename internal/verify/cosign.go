@@ -125,17 +125,8 @@ func (c *collector) cosignSignature(img v1.Image, l v1.Descriptor, src string) p
 		s.Error = "reading the payload: " + err.Error()
 		return s
 	}
-	var ss simpleSigning
-	if err := strictJSON(payload, &ss); err != nil {
-		s.Error = "payload is not a simple signing document: " + err.Error()
-		return s
-	}
-	if ss.Critical.Type != "cosign container image signature" && ss.Critical.Type != "atomic container signature" {
-		s.Error = fmt.Sprintf("payload type %q is not a container image signature", ss.Critical.Type)
-		return s
-	}
-	if got := ss.Critical.Image.DockerManifestDigest; got != c.hash.String() {
-		s.Error = fmt.Sprintf("signature is for another digest (%s), not %s", got, c.hash)
+	if err := checkSimpleSigning(payload, c.hash); err != nil {
+		s.Error = err.Error()
 		return s
 	}
 	sig, err := base64.StdEncoding.DecodeString(l.Annotations[annSignature])
@@ -147,6 +138,22 @@ func (c *collector) cosignSignature(img v1.Image, l v1.Descriptor, src string) p
 	content := bundle.NewMessageSignature(digest[:], "SHA2_256", sig)
 	c.v.check(&checked{sig: &s}, l.Annotations, content, sgverify.WithArtifact(bytes.NewReader(payload)))
 	return s
+}
+
+// checkSimpleSigning parses a simple signing payload and checks that it
+// is a container image signature for the digest img.
+func checkSimpleSigning(payload []byte, img v1.Hash) error {
+	var ss simpleSigning
+	if err := strictJSON(payload, &ss); err != nil {
+		return fmt.Errorf("payload is not a simple signing document: %w", err)
+	}
+	if ss.Critical.Type != "cosign container image signature" && ss.Critical.Type != "atomic container signature" {
+		return fmt.Errorf("payload type %q is not a container image signature", ss.Critical.Type)
+	}
+	if got := ss.Critical.Image.DockerManifestDigest; got != img.String() {
+		return fmt.Errorf("signature is for another digest (%s), not %s", got, img)
+	}
+	return nil
 }
 
 // cosignAttestation checks one DSSE layer: the envelope must verify and

@@ -51,20 +51,25 @@ func (c *collector) referrers(g *errgroup.Group) {
 		c.fail("listing referrers: %v", err)
 		return
 	}
+	// The signature referrers, each once, never the image itself; over
+	// the limit none is read, so the record has one reason and not one
+	// per referrer.
 	seen := map[v1.Hash]bool{}
-	n := 0
+	var sigs []v1.Descriptor
 	for _, d := range m.Manifests {
 		if seen[d.Digest] || d.Digest == c.hash {
 			continue
 		}
 		seen[d.Digest] = true
-		if d.ArtifactType != artifactNotation && !isSigstoreBundle(d.ArtifactType) {
-			continue
+		if d.ArtifactType == artifactNotation || isSigstoreBundle(d.ArtifactType) {
+			sigs = append(sigs, d)
 		}
-		if n++; n > maxReferrers {
-			c.fail("more than %d signature referrers: the rest were not read", maxReferrers)
-			return
-		}
+	}
+	if len(sigs) > maxReferrers {
+		c.fail("%d signature referrers, over the limit of %d: none read", len(sigs), maxReferrers)
+		return
+	}
+	for _, d := range sigs {
 		src := "referrer " + d.Digest.String()
 		g.Go(func() error {
 			if d.ArtifactType == artifactNotation {
@@ -156,12 +161,17 @@ func (c *collector) notation(d v1.Descriptor, src string) provenance.Signature {
 // predicate) or an attestation, with sigstore-go.
 func (c *collector) bundle(d v1.Descriptor, src string) {
 	raw, _, err := c.referrerBlob(d, maxEnvelope)
-	a := provenance.Attestation{Kind: provenance.KindOther, Source: src, Method: provenance.MethodUnparsed}
 	if err != nil {
-		a.Error = err.Error()
-		c.addAtt(a)
+		c.addAtt(provenance.Attestation{Kind: provenance.KindOther, Source: src, Method: provenance.MethodUnparsed, Error: err.Error()})
 		return
 	}
+	c.readBundle(raw, src)
+}
+
+// readBundle checks the bytes of a Sigstore bundle and records it as a
+// signature or an attestation.
+func (c *collector) readBundle(raw []byte, src string) {
+	a := provenance.Attestation{Kind: provenance.KindOther, Source: src, Method: provenance.MethodUnparsed}
 	var b bundle.Bundle
 	if err := b.UnmarshalJSON(raw); err != nil {
 		a.Error = "not a Sigstore bundle: " + err.Error()

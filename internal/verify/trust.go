@@ -3,7 +3,6 @@ package verify
 import (
 	"crypto"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -105,6 +104,11 @@ func LoadKey(ref string) (Key, error) {
 		}
 		pemBytes = b
 	}
+	return parseKey(ref, pemBytes)
+}
+
+// parseKey reads a PEM public key, or the key of a PEM certificate.
+func parseKey(ref string, pemBytes []byte) (Key, error) {
 	pub, err := cryptoutils.UnmarshalPEMToPublicKey(pemBytes)
 	if err != nil {
 		certs, cerr := cryptoutils.UnmarshalCertificatesFromPEM(pemBytes)
@@ -218,14 +222,23 @@ func LoadNotation(configDir string) (*Notation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("verify: notation trust policy: %w", err)
 	}
-	var doc trustpolicy.Document
-	if err := json.Unmarshal(b, &doc); err != nil {
+	doc, err := parseTrustPolicy(b)
+	if err != nil {
 		return nil, fmt.Errorf("verify: notation trust policy %s: %w", filepath.Join(configDir, "trustpolicy.json"), err)
 	}
-	if err := doc.Validate(); err != nil {
-		return nil, fmt.Errorf("verify: notation trust policy: %w", err)
+	return &Notation{Dir: configDir, policy: doc, store: truststore.NewX509TrustStore(dir.NewSysFS(configDir))}, nil
+}
+
+// parseTrustPolicy reads and validates a Notation trustpolicy.json.
+func parseTrustPolicy(b []byte) (*trustpolicy.Document, error) {
+	var doc trustpolicy.Document
+	if err := strictJSON(b, &doc); err != nil {
+		return nil, err
 	}
-	return &Notation{Dir: configDir, policy: &doc, store: truststore.NewX509TrustStore(dir.NewSysFS(configDir))}, nil
+	if err := doc.Validate(); err != nil {
+		return nil, err
+	}
+	return &doc, nil
 }
 
 // readCapped reads a regular file of at most max bytes.

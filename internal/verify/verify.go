@@ -41,7 +41,8 @@ import (
 
 // Limits on what is read from a registry.
 const (
-	maxResponse     = 64 << 20 // any one registry response body
+	maxResponse     = 64 << 20 // any one registry response body (a blob)
+	maxManifest     = 4 << 20  // a manifest or a referrers list (the OCI distribution spec's size registries must accept)
 	maxPayload      = 1 << 20  // a simple signing payload, a Notation envelope
 	maxEnvelope     = 32 << 20 // a DSSE envelope or Sigstore bundle (SBOMs travel inside)
 	maxLayers       = 32       // signature or attestation layers per manifest
@@ -216,22 +217,26 @@ func (t cappedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if resp.ContentLength > maxResponse {
-		resp.Body.Close()
-		return nil, fmt.Errorf("registry response of %d bytes is over the %d-byte limit", resp.ContentLength, maxResponse)
+	max := int64(maxResponse)
+	if p := req.URL.Path; strings.Contains(p, "/manifests/") || strings.Contains(p, "/referrers/") {
+		max = maxManifest
 	}
-	resp.Body = &cappedBody{ReadCloser: resp.Body, left: maxResponse}
+	if resp.ContentLength > max {
+		resp.Body.Close()
+		return nil, fmt.Errorf("registry response of %d bytes is over the %d-byte limit", resp.ContentLength, max)
+	}
+	resp.Body = &cappedBody{ReadCloser: resp.Body, left: max, max: max}
 	return resp, nil
 }
 
 type cappedBody struct {
 	io.ReadCloser
-	left int64
+	left, max int64
 }
 
 func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, fmt.Errorf("registry response over the %d-byte limit", maxResponse)
+		return 0, fmt.Errorf("registry response over the %d-byte limit", b.max)
 	}
 	if int64(len(p)) > b.left {
 		p = p[:b.left]
