@@ -131,6 +131,14 @@ func (v *Verifier) Verify(ctx context.Context, ref string) (*provenance.Provenan
 		return nil, err
 	}
 	opts := append([]remote.Option{remote.WithContext(ctx)}, v.remote...)
+	// One puller for the whole verification: it pings and authenticates
+	// once per repository, not once per manifest, tag and referrers list,
+	// which saves two round trips on the way to the signatures.
+	puller, err := remote.NewPuller(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	opts = append(opts, remote.Reuse(puller))
 	desc, err := remote.Get(r, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("verify: resolving %s: %w", ref, err)
