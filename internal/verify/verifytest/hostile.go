@@ -153,7 +153,7 @@ type rawManifest struct {
 	mt types.MediaType
 }
 
-func (r rawManifest) RawManifest() ([]byte, error)         { return r.b, nil }
+func (r rawManifest) RawManifest() ([]byte, error)        { return r.b, nil }
 func (r rawManifest) MediaType() (types.MediaType, error) { return r.mt, nil }
 
 // Put uploads m's blobs and the manifest itself as ref (a tag or, with
