@@ -41,6 +41,7 @@ type benchFlags struct {
 	factsIn      string
 	auditRules   []string
 	trustedUsers []string
+	trustPolicy  string
 	ignoreLabel  string
 	workers      int
 	noProcesses  bool
@@ -89,6 +90,7 @@ Exit codes: 0 done, 1 a result trips --fail-on, 2 usage or input error.`,
 	fl.StringVar(&f.factsIn, "facts", "", "judge a recorded facts snapshot instead of this host")
 	fl.StringSliceVar(&f.auditRules, "audit-rules", nil, "audit rules files to read instead of asking auditctl")
 	fl.StringSliceVar(&f.trustedUsers, "trusted-users", nil, "users allowed in the docker group (1.1.2)")
+	fl.StringVar(&f.trustPolicy, "trust-policy", "", "guard policy `FILE` whose trust section says which signers, builders and attestations are trusted: 4.5, 4.11 and 4.12 verify each image against it")
 	fl.StringVar(&f.ignoreLabel, "ignore-label", facts.DefaultIgnoreLabel, "leave out containers carrying this label (the audit's own container)")
 	fl.IntVar(&f.workers, "workers", 16, "concurrent Engine API requests")
 	fl.BoolVar(&f.noProcesses, "no-processes", false, "do not list container processes (5.7 is then skipped)")
@@ -140,7 +142,16 @@ func runBench(ctx context.Context, s *streams, f *benchFlags) error {
 		return usageErrorf("--facts and --facts-out cannot be combined")
 	}
 
-	snap, engineErr, err := benchFacts(ctx, f)
+	var judge facts.ImageJudge
+	if f.trustPolicy != "" {
+		if f.factsIn != "" {
+			return usageErrorf("--trust-policy verifies images in their registries; a replayed snapshot (--facts) carries the verdicts recorded with it")
+		}
+		if judge, err = benchTrustJudge(f.trustPolicy); err != nil {
+			return err
+		}
+	}
+	snap, engineErr, err := benchFacts(ctx, f, judge)
 	if err != nil {
 		return &exitError{code: ExitInput, err: err}
 	}
@@ -177,7 +188,7 @@ func runBench(ctx context.Context, s *streams, f *benchFlags) error {
 
 // benchFacts loads a snapshot or gathers one; engineErr is set when the
 // engine could not be read.
-func benchFacts(ctx context.Context, f *benchFlags) (*facts.Snapshot, string, error) {
+func benchFacts(ctx context.Context, f *benchFlags, judge facts.ImageJudge) (*facts.Snapshot, string, error) {
 	if f.factsIn != "" {
 		fh, err := os.Open(f.factsIn)
 		if err != nil {
@@ -200,6 +211,9 @@ func benchFacts(ctx context.Context, f *benchFlags) (*facts.Snapshot, string, er
 	})
 	if err != nil {
 		return nil, "", err
+	}
+	if judge != nil && snap.Engine.Err == "" {
+		facts.GatherTrust(ctx, snap, f.trustPolicy, judge, benchTrustWorkers)
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		slog.WarnContext(ctx, "bench: gathering timed out; some inputs are missing", "timeout", f.timeout)

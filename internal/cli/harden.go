@@ -135,7 +135,7 @@ func (e *engineFlags) register(cmd *cobra.Command) {
 // gather collects bench facts exactly as `bulwark bench` does.
 func (e *engineFlags) gather(ctx context.Context) (*facts.Snapshot, error) {
 	snap, _, err := benchFacts(ctx, &benchFlags{hostRoot: e.hostRoot, dockerHost: e.dockerHost, tlsCACert: e.tlsCACert,
-		tlsCert: e.tlsCert, tlsKey: e.tlsKey, factsIn: e.factsIn, timeout: e.timeout, ignoreLabel: facts.DefaultIgnoreLabel, workers: 16})
+		tlsCert: e.tlsCert, tlsKey: e.tlsKey, factsIn: e.factsIn, timeout: e.timeout, ignoreLabel: facts.DefaultIgnoreLabel, workers: 16}, nil)
 	if err != nil {
 		return nil, &exitError{code: ExitInput, err: err}
 	}

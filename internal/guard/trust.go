@@ -2,6 +2,7 @@ package guard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -68,17 +69,49 @@ func compileTrust(t *policy.Trust, now func() time.Time) (*trustState, error) {
 	return st, nil
 }
 
-// trust applies the trust rules to an image by its repo digests: the first
-// repo digest a rule covers is verified (or its cached result read), and
-// the rule's signers, provenance and vulnerability attestation age are
-// checked. Anything that cannot be verified denies, with the reason.
+// trust applies the trust rules to an image by its repo digests (see
+// trustState.verdict) and records the verified signers.
 func (e *eval) trust(ctx context.Context, repoDigests []string, name string) []Violation {
 	st := e.c.trust
 	if st == nil {
 		return []Violation{{policy.RuleSignature, "trust is enabled but not compiled"}}
 	}
+	v := st.verdict(ctx, repoDigests, name, e.g.opts.Now())
+	if v.Reference != "" {
+		e.summary().Signers = v.Signers
+	}
+	return v.Violations
+}
+
+// TrustVerdict is one image judged against the trust rules.
+type TrustVerdict struct {
+	// Reference is the repo digest verified and Pattern the rule that
+	// covered it; both empty when no verification was made.
+	Reference string `json:"reference,omitempty"`
+	Pattern   string `json:"pattern,omitempty"`
+	// Signers are the verified signers, trusted or not.
+	Signers []string `json:"signers,omitempty"`
+	// Provenance: the image has SLSA provenance signed by a signer the
+	// rule trusts, from the rule's builders and source repositories (when
+	// it names any).
+	Provenance bool `json:"provenance"`
+	// ProvenanceWhy says why Provenance is false.
+	ProvenanceWhy string      `json:"provenance_why,omitempty"`
+	Violations    []Violation `json:"violations,omitempty"`
+}
+
+// verdict applies the trust rules to an image by its repo digests: the
+// first repo digest a rule covers is verified (or its cached result
+// read), and the rule's signers, provenance and vulnerability attestation
+// age are checked. Anything that cannot be verified is a violation, with
+// the reason.
+func (st *trustState) verdict(ctx context.Context, repoDigests []string, name string, now time.Time) TrustVerdict {
+	fail := func(format string, a ...any) TrustVerdict {
+		why := fmt.Sprintf(format, a...)
+		return TrustVerdict{ProvenanceWhy: why, Violations: []Violation{{policy.RuleSignature, why}}}
+	}
 	if len(repoDigests) == 0 {
-		return []Violation{{policy.RuleSignature, fmt.Sprintf("image %s has no repo digest (built or loaded here, never pulled), so its signatures cannot be found (trust.enabled)", name)}}
+		return fail("image %s has no repo digest (built or loaded here, never pulled), so its signatures cannot be found (trust.enabled)", name)
 	}
 	var repos []string
 	for _, rd := range repoDigests {
@@ -94,19 +127,48 @@ func (e *eval) trust(ctx context.Context, repoDigests []string, name string) []V
 			}
 			p, err := st.cache.Verify(ctx, rd)
 			if err != nil {
-				return []Violation{{policy.RuleSignature, fmt.Sprintf("verifying %s failed, so it is refused: %v", rd, err)}}
+				return fail("verifying %s failed, so it is refused: %v", rd, err)
 			}
-			sum := e.summary()
-			sum.Signers = p.Signers()
-			return st.judge(i, p, e.g.opts.Now())
+			v := st.judge(i, p, now)
+			v.Reference, v.Pattern, v.Signers = rd, r.Pattern, p.Signers()
+			return v
 		}
 	}
 	slices.Sort(repos)
-	return []Violation{{policy.RuleSignature, fmt.Sprintf("no trust.images pattern covers %s", strings.Join(slices.Compact(repos), ", "))}}
+	return fail("no trust.images pattern covers %s", strings.Join(slices.Compact(repos), ", "))
+}
+
+// TrustJudge applies a policy's trust rules outside the guard (bench
+// judges the host's images with it): the guard's verifier, cache and
+// rules. It is safe for concurrent use.
+type TrustJudge struct {
+	st  *trustState
+	now func() time.Time
+}
+
+// NewTrustJudge compiles the trust section of a policy, enabled or not.
+func NewTrustJudge(t policy.Trust, now func() time.Time) (*TrustJudge, error) {
+	if len(t.Images) == 0 {
+		return nil, errors.New("trust: the policy's trust.images names nothing to trust")
+	}
+	if now == nil {
+		now = time.Now
+	}
+	t.Enabled = true
+	st, err := compileTrust(&t, now)
+	if err != nil {
+		return nil, err
+	}
+	return &TrustJudge{st: st, now: now}, nil
+}
+
+// Judge verifies and judges one image by its repo digests.
+func (j *TrustJudge) Judge(ctx context.Context, repoDigests []string, name string) TrustVerdict {
+	return j.st.verdict(ctx, repoDigests, name, j.now())
 }
 
 // judge checks one verification record against rule i.
-func (st *trustState) judge(i int, p *provenance.Provenance, now time.Time) []Violation {
+func (st *trustState) judge(i int, p *provenance.Provenance, now time.Time) TrustVerdict {
 	r := st.rules[i]
 	trusted := func(method, signer, issuer, kind string) bool {
 		switch method {
@@ -154,24 +216,25 @@ func (st *trustState) judge(i int, p *provenance.Provenance, now time.Time) []Vi
 		}
 		return out
 	}
-	if len(r.Builders) > 0 || len(r.SourceRepos) > 0 {
-		ok := false
-		var seen []string
-		for _, a := range att(provenance.KindSLSA) {
-			if globAny(r.Builders, a.BuilderID) && globAny(r.SourceRepos, a.SourceRepo) {
-				ok = true
-				break
-			}
-			seen = append(seen, fmt.Sprintf("builder %s, source %s", a.BuilderID, a.SourceRepo))
+	var out TrustVerdict
+	var seen []string
+	for _, a := range att(provenance.KindSLSA) {
+		if globAny(r.Builders, a.BuilderID) && globAny(r.SourceRepos, a.SourceRepo) {
+			out.Provenance = true
+			break
 		}
-		if !ok {
-			why := "it has no SLSA provenance signed by a trusted signer"
-			if len(seen) > 0 {
-				why = "its provenance says " + capList(seen)
-			} else if failed := failedAttestations(p); len(failed) > 0 {
-				why += "; attestations that did not verify: " + capList(failed)
-			}
-			vs = append(vs, Violation{policy.RuleProvenance, fmt.Sprintf("%s was not built by a trusted builder from a trusted source: %s (trust.images builders, source_repos)", p.Reference, why)})
+		seen = append(seen, fmt.Sprintf("builder %s, source %s", a.BuilderID, a.SourceRepo))
+	}
+	if !out.Provenance {
+		why := "it has no SLSA provenance signed by a trusted signer"
+		if len(seen) > 0 {
+			why = "its provenance says " + capList(seen)
+		} else if failed := failedAttestations(p); len(failed) > 0 {
+			why += "; attestations that did not verify: " + capList(failed)
+		}
+		out.ProvenanceWhy = fmt.Sprintf("%s was not built by a trusted builder from a trusted source: %s (trust.images builders, source_repos)", p.Reference, why)
+		if len(r.Builders) > 0 || len(r.SourceRepos) > 0 {
+			vs = append(vs, Violation{policy.RuleProvenance, out.ProvenanceWhy})
 		}
 	}
 	if max := r.MaxVulnAttestationAge.Duration; max > 0 {
@@ -188,7 +251,8 @@ func (st *trustState) judge(i int, p *provenance.Provenance, now time.Time) []Vi
 			vs = append(vs, Violation{policy.RuleVulnAttestation, fmt.Sprintf("%s's newest vulnerability scan attestation is from %s, older than %s (trust.images max_vuln_attestation_age)", p.Reference, newest.Format(time.RFC3339), max)})
 		}
 	}
-	return vs
+	out.Violations = vs
+	return out
 }
 
 // failedAttestations lists the attestations that did not verify and why.

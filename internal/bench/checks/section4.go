@@ -67,12 +67,12 @@ func section4() []bench.Check {
 		check("4.10", "Secrets are not stored in images", 1, false,
 			"Pass secrets at run time (docker secrets, mounted files, --secret in BuildKit) instead of ENV, ARG or files in the image.",
 			secretEnv),
-		manual("4.11", "Only verified packages are installed", 2,
-			"review the build steps of each image for package signature verification (signed repositories, checked GPG keys and checksums)",
-			"Install packages only from signed repositories and verify checksums of downloaded artifacts in the Dockerfile."),
-		manual("4.12", "All signed artifacts are validated", 1,
-			"confirm that every artifact's signature is verified before it is used in a build or deployment",
-			"Verify signatures (cosign, Notary, GPG) of every image and artifact in the pipeline before use."),
+		check("4.11", "Only verified packages are installed", 2, false,
+			"Install packages only from signed repositories and verify checksums of downloaded artifacts in the Dockerfile; build in a pipeline that signs SLSA provenance (trust.images builders, source_repos).",
+			verifiedBuilds),
+		check("4.12", "All signed artifacts are validated", 1, false,
+			"Verify signatures (cosign, Notation) of every image and artifact before use; `bulwark guard` with trust.enabled refuses containers from images that fail.",
+			validatedArtifacts),
 	}
 }
 
@@ -82,14 +82,81 @@ func isRootUser(u string) bool {
 	return user == "" || user == "root" || strings.TrimLeft(user, "0") == "" && user != ""
 }
 
+// trustHint names the flag that turns 4.5, 4.11 and 4.12 into checks of
+// each image's signatures and attestations.
+const trustHint = "--trust-policy FILE verifies each image's signatures and attestations against a guard policy's trust section"
+
+// contentTrust judges 4.5: with a trust policy, each image must carry a
+// verified signature from a signer the policy names (Docker Content
+// Trust's Notary v1 is end-of-life; cosign and Notation signatures are
+// what is checked); without one, DOCKER_CONTENT_TRUST in the audit's
+// environment.
 func contentTrust(s *facts.Snapshot) bench.Outcome {
+	if s.Trust != nil {
+		return perTrusted(s, "lack a verified signature from a signer the trust policy names",
+			"carry a verified signature from a signer the trust policy names",
+			func(ti facts.TrustedImage) string { return ti.Unsigned })
+	}
 	if s.Env.ContentTrust == "1" {
 		return pass("DOCKER_CONTENT_TRUST=1 in the audit's environment")
 	}
 	if !s.Env.ContentTrustSet {
-		return warn(nil, "DOCKER_CONTENT_TRUST is not set in the audit's environment (run bench with the variable of the shells that use docker)")
+		return warn(nil, "DOCKER_CONTENT_TRUST is not set in the audit's environment (run bench with the variable of the shells that use docker; or %s)", trustHint)
 	}
-	return warn(nil, "DOCKER_CONTENT_TRUST=%q in the audit's environment, want 1", s.Env.ContentTrust)
+	return warn(nil, "DOCKER_CONTENT_TRUST=%q in the audit's environment, want 1 (or %s)", s.Env.ContentTrust, trustHint)
+}
+
+// verifiedBuilds judges 4.11 with a trust policy: each image must carry
+// SLSA provenance signed by a trusted signer, from the builders and
+// source repositories its rule names (a verified build is how a host can
+// know its packages were installed by a checked process).
+func verifiedBuilds(s *facts.Snapshot) bench.Outcome {
+	if s.Trust == nil {
+		return bench.Outcome{Status: bench.Note, Details: "review the build steps of each image for package signature verification (signed repositories, checked GPG keys and checksums); " + trustHint}
+	}
+	return perTrusted(s, "lack SLSA provenance from a trusted signer, builder and source",
+		"carry SLSA provenance signed by a trusted signer, from the builders and sources their rule names",
+		func(ti facts.TrustedImage) string { return ti.NoProvenance })
+}
+
+// validatedArtifacts judges 4.12 with a trust policy: each image must meet
+// every rule that covers it (signers, provenance, vulnerability
+// attestation age), as the guard would admit it.
+func validatedArtifacts(s *facts.Snapshot) bench.Outcome {
+	if s.Trust == nil {
+		return bench.Outcome{Status: bench.Note, Details: "confirm that every artifact's signature is verified before it is used in a build or deployment; " + trustHint}
+	}
+	return perTrusted(s, "break the trust policy's rules", "meet every trust policy rule that covers them",
+		func(ti facts.TrustedImage) string { return strings.Join(ti.Violations, "; ") })
+}
+
+// perTrusted judges each image's trust verdict; bad says what is wrong.
+func perTrusted(s *facts.Snapshot, what, good string, bad func(facts.TrustedImage) string) bench.Outcome {
+	if o, down := engineDown(s); down {
+		return o
+	}
+	var items []string
+	for _, ti := range s.Trust.Images {
+		if why := bad(ti); why != "" {
+			n := ti.Image
+			if ti.InUse {
+				n += " (in use)"
+			}
+			items = append(items, n+": "+why)
+		}
+	}
+	slices.Sort(items)
+	n := len(s.Trust.Images)
+	switch {
+	case len(items) > 0:
+		return warn(items, "%d of %d images %s (%s)", len(items), n, what, s.Trust.Policy)
+	case s.Engine.ImagesErr != "":
+		return skip("could not read every image: %s", s.Engine.ImagesErr)
+	case n == 0:
+		return info("no images to check")
+	default:
+		return pass("all %d images %s (%s)", n, good, s.Trust.Policy)
+	}
 }
 
 // perHistory judges the build steps of each image, newest first as the API

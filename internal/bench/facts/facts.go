@@ -52,6 +52,9 @@ type Snapshot struct {
 	Host     Host   `json:"host"`
 	Daemon   Daemon `json:"daemon"`
 	Engine   Engine `json:"engine"`
+	// Trust is the images judged against a trust policy, when one was
+	// given (bench --trust-policy).
+	Trust *Trust `json:"trust,omitempty"`
 }
 
 // Env is the part of the audit process's environment checks read.

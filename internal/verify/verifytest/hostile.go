@@ -260,15 +260,23 @@ func image(t testing.TB, repo, body string) string {
 // control every hostile case departs from.
 func KeySigned(t testing.TB, reg *HostileRegistry, s *KeySigner, repo, body string) string {
 	t.Helper()
-	full := reg.Host + "/" + repo
-	ref := image(t, full, body)
+	ref := image(t, reg.Host+"/"+repo, body)
+	s.Attach(t, ref)
+	return ref
+}
+
+// Attach signs the image ref (a digest reference) as `cosign sign --key`
+// does and attests SLSA provenance from builder https://builder.example/ci@v1
+// as `cosign attest --key --type slsaprovenance` does.
+func (s *KeySigner) Attach(t testing.TB, ref string) {
+	t.Helper()
+	repo, _, _ := strings.Cut(ref, "@")
 	payload := SimpleSigning(ref)
-	Put(t, full, CosignTag(ref, ".sig"), Manifest{Layers: []Layer{{MediaType: mediaSimpleSigning, Body: payload,
+	Put(t, repo, CosignTag(ref, ".sig"), Manifest{Layers: []Layer{{MediaType: mediaSimpleSigning, Body: payload,
 		Annotations: map[string]string{annSignature: s.Sign(t, payload)}}}})
 	env := s.Envelope(t, inToto, Statement(ref, slsaV02, goodSLSA))
-	Put(t, full, CosignTag(ref, ".att"), Manifest{Layers: []Layer{{MediaType: mediaDSSE, Body: env,
+	Put(t, repo, CosignTag(ref, ".att"), Manifest{Layers: []Layer{{MediaType: mediaDSSE, Body: env,
 		Annotations: map[string]string{"predicateType": slsaV02}}}})
-	return ref
 }
 
 // HostileCases pushes one image per hostile payload to reg under
