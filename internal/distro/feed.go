@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/debian"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
@@ -34,7 +35,7 @@ type Feed struct {
 	Binary bool
 }
 
-var numeric = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
+var numeric = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`) })
 
 // Ecosystem maps a detected distribution to its feed. ok is false for a
 // distribution or release no feed names (the packages are then reported as
@@ -61,7 +62,7 @@ func Ecosystem(d *sbom.Distro) (Feed, bool) {
 func byID(id string, d *sbom.Distro) (Feed, bool) {
 	v := strings.TrimSpace(d.VersionID)
 	major, _, _ := strings.Cut(v, ".")
-	if v != "" && !numeric.MatchString(v) {
+	if v != "" && !numeric().MatchString(v) {
 		return Feed{}, false
 	}
 	switch id {
@@ -132,9 +133,11 @@ var (
 	// "Linux Enterprise Module for Basesystem 15 SP5", "Linux Enterprise
 	// Server 15 SP5-LTSS", "Linux Enterprise Server for SAP Applications
 	// 15 SP5", "Linux Enterprise High Performance Computing 15 SP5-ESPOS".
-	sleProduct = regexp.MustCompile(`^Linux Enterprise (.+?) ([0-9]+)(?: SP([0-9]+))?(?:-[A-Z]+)?$`)
+	sleProduct = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^Linux Enterprise (.+?) ([0-9]+)(?: SP([0-9]+))?(?:-[A-Z]+)?$`)
+	})
 	// "Linux Enterprise Micro 5.5".
-	sleMicro = regexp.MustCompile(`^Linux Enterprise Micro ([0-9]+\.[0-9]+)$`)
+	sleMicro = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Linux Enterprise Micro ([0-9]+\.[0-9]+)$`) })
 )
 
 // CanonicalEcosystem returns the name a publisher's ecosystem is stored
@@ -149,10 +152,10 @@ func CanonicalEcosystem(eco string) string {
 	if !ok {
 		return eco
 	}
-	if m := sleMicro.FindStringSubmatch(rest); m != nil {
+	if m := sleMicro().FindStringSubmatch(rest); m != nil {
 		return "SUSE:Linux Enterprise Micro " + m[1]
 	}
-	if m := sleProduct.FindStringSubmatch(rest); m != nil && !strings.HasPrefix(m[1], "Micro") {
+	if m := sleProduct().FindStringSubmatch(rest); m != nil && !strings.HasPrefix(m[1], "Micro") {
 		if m[3] == "" || m[3] == "0" {
 			return "SUSE:Linux Enterprise Server " + m[2]
 		}

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -208,7 +209,7 @@ var AmazonReleases = map[string]string{
 	"2023": "https://cdn.amazonlinux.com/al2023/core/mirrors/latest/x86_64/mirror.list",
 }
 
-var archiveName = regexp.MustCompile(`^csaf_vex_[0-9]{4}-[0-9]{2}-[0-9]{2}\.tar\.zst$`)
+var archiveName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^csaf_vex_[0-9]{4}-[0-9]{2}-[0-9]{2}\.tar\.zst$`) })
 
 // readSmall downloads a small index file and returns its content.
 func readSmall(ctx context.Context, d *feed.Downloader, name, url string) (string, error) {
@@ -233,7 +234,7 @@ func redHatArchive(d *feed.Downloader, base string) func(ctx context.Context) (*
 			return nil, err
 		}
 		name := strings.TrimSpace(latest)
-		if !archiveName.MatchString(name) {
+		if !archiveName().MatchString(name) {
 			return nil, fmt.Errorf("redhat archive_latest.txt names %.60q, not an archive", name)
 		}
 		return d.Fetcher("redhat/csaf_vex.tar.zst", base+"/"+name), nil

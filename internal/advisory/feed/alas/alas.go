@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
@@ -76,9 +77,9 @@ type update struct {
 }
 
 var (
-	idRE      = regexp.MustCompile(`^(ALAS[0-9]*)-[0-9]{4}-[0-9]+$`)
-	nameRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
-	versionRE = regexp.MustCompile(`^[A-Za-z0-9._+~^]+$`)
+	idRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(ALAS[0-9]*)-[0-9]{4}-[0-9]+$`) })
+	nameRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`) })
+	versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._+~^]+$`) })
 )
 
 // Parse reads an updateinfo.xml, gzip-compressed or not.
@@ -154,7 +155,7 @@ func Parse(ctx context.Context, r io.Reader) ([]*advisory.Advisory, error) {
 
 func convert(u *update) (*advisory.Advisory, error) {
 	id := strings.TrimSpace(u.ID)
-	m := idRE.FindStringSubmatch(id)
+	m := idRE().FindStringSubmatch(id)
 	if m == nil {
 		if strings.HasPrefix(id, "ALAS") && len(id) <= 64 {
 			return nil, nil // an optional topic's advisory (ALAS2KERNEL-5.10-…)
@@ -184,11 +185,11 @@ func convert(u *update) (*advisory.Advisory, error) {
 	}
 	seen := map[string]bool{}
 	for _, p := range u.Packages {
-		if !nameRE.MatchString(p.Name) || len(p.Name) > 256 {
+		if !nameRE().MatchString(p.Name) || len(p.Name) > 256 {
 			return nil, fmt.Errorf("alas: %s: bad package name %.60q", id, p.Name)
 		}
 		for _, part := range []string{p.Version, p.Release} {
-			if !versionRE.MatchString(part) || len(part) > 256 {
+			if !versionRE().MatchString(part) || len(part) > 256 {
 				return nil, fmt.Errorf("alas: %s: %s: bad version or release %.60q", id, p.Name, part)
 			}
 		}

@@ -43,6 +43,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -149,15 +150,15 @@ type component struct {
 
 var (
 	// cpe:/o:redhat:enterprise_linux:9, cpe:/a:redhat:enterprise_linux:9::appstream
-	rhelCPE = regexp.MustCompile(`^cpe:/[ao]:redhat:enterprise_linux:([0-9]+)(?:$|:)`)
+	rhelCPE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cpe:/[ao]:redhat:enterprise_linux:([0-9]+)(?:$|:)`) })
 	// Extended and update-services streams pin a minor release; their
 	// fixes are not the mainline's.
-	pinnedStream = regexp.MustCompile(`(?:^|[.-])(?:EUS|AUS|TUS|E4S)(?:$|[.-])`)
+	pinnedStream = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[.-])(?:EUS|AUS|TUS|E4S)(?:$|[.-])`) })
 	// curl-0:7.76.1-26.el9_3.2.src
-	nevra   = regexp.MustCompile(`^(.+)-([0-9]+):([^-:]+)-([^-:]+)\.([A-Za-z0-9_]+)$`)
-	cveRE   = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`)
-	rhsaRE  = regexp.MustCompile(`/errata/(RH[SBE]A-[0-9]{4}:[0-9]+)$`)
-	nameRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
+	nevra   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+)-([0-9]+):([^-:]+)-([^-:]+)\.([A-Za-z0-9_]+)$`) })
+	cveRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,}$`) })
+	rhsaRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/errata/(RH[SBE]A-[0-9]{4}:[0-9]+)$`) })
+	nameRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`) })
 	errNotA = errors.New("not a CSAF VEX document")
 )
 
@@ -189,7 +190,7 @@ func ParseDocument(data []byte) (*advisory.Advisory, error) {
 	if cve == "" {
 		cve = strings.TrimSpace(doc.Document.Tracking.ID)
 	}
-	if !cveRE.MatchString(cve) {
+	if !cveRE().MatchString(cve) {
 		return nil, fmt.Errorf("csaf: vulnerability %.40q is not a CVE id", cve)
 	}
 	t, err := newTree(&doc)
@@ -230,7 +231,7 @@ func ParseDocument(data []byte) (*advisory.Advisory, error) {
 	for _, r := range v.Remediations {
 		switch r.Category {
 		case "vendor_fix":
-			if m := rhsaRE.FindStringSubmatch(r.URL); m != nil && !slices.Contains(a.Aliases, m[1]) {
+			if m := rhsaRE().FindStringSubmatch(r.URL); m != nil && !slices.Contains(a.Aliases, m[1]) {
 				a.Aliases = append(a.Aliases, m[1])
 			}
 		case "no_fix_planned":
@@ -379,7 +380,7 @@ func newTree(doc *document) (*tree, error) {
 				return fmt.Errorf("more than %d products", maxProducts)
 			}
 			if p := b.Product; p != nil && p.ProductID != "" {
-				if m := rhelCPE.FindStringSubmatch(p.Helper.CPE); m != nil && !pinnedStream.MatchString(p.ProductID) {
+				if m := rhelCPE().FindStringSubmatch(p.Helper.CPE); m != nil && !pinnedStream().MatchString(p.ProductID) {
 					t.platforms[p.ProductID] = m[1]
 				} else if c, ok := parseComponent(p); ok {
 					t.components[p.ProductID] = c
@@ -448,7 +449,7 @@ func parseComponent(p *product) (component, bool) {
 		return fromNEVRA(p.ProductID)
 	}
 	u, err := packageurl.FromString(p.Helper.PURL)
-	if err != nil || !nameRE.MatchString(u.Name) {
+	if err != nil || !nameRE().MatchString(u.Name) {
 		return component{}, false
 	}
 	q := u.Qualifiers.Map()
@@ -489,8 +490,8 @@ func parseComponent(p *product) (component, bool) {
 
 // fromNEVRA reads a product id such as "curl-0:7.76.1-26.el9_3.2.src".
 func fromNEVRA(s string) (component, bool) {
-	m := nevra.FindStringSubmatch(s)
-	if m == nil || !nameRE.MatchString(m[1]) {
+	m := nevra().FindStringSubmatch(s)
+	if m == nil || !nameRE().MatchString(m[1]) {
 		return component{}, false
 	}
 	evr := m[3] + "-" + m[4]

@@ -26,6 +26,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -217,19 +218,21 @@ func distroAdvisory(id string) bool {
 var (
 	// "Important: nodejs:18 security update": the Red Hat rating AlmaLinux
 	// and Rocky Linux put first in a summary.
-	ratingPrefix = regexp.MustCompile(`^(Critical|Important|Moderate|Low): `)
+	ratingPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(Critical|Important|Moderate|Low): `) })
 	// "nodejs:18", "container-tools:4.0": an rpm module stream.
-	moduleStream = regexp.MustCompile(`(?:^|\s)([A-Za-z0-9][A-Za-z0-9_.+-]*:[A-Za-z0-9][A-Za-z0-9_.+-]*)(?:\s|$)`)
+	moduleStream = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|\s)([A-Za-z0-9][A-Za-z0-9_.+-]*:[A-Za-z0-9][A-Za-z0-9_.+-]*)(?:\s|$)`)
+	})
 )
 
 // redHatSummary reads the rating of a Red Hat rebuild's advisory summary
 // ("Important: nodejs:18 security update") and the module stream it
 // updates: "*" when the summary names none or several.
 func redHatSummary(sum string) (rating, module string) {
-	if m := ratingPrefix.FindStringSubmatch(sum); m != nil {
+	if m := ratingPrefix().FindStringSubmatch(sum); m != nil {
 		rating = m[1]
 	}
-	streams := moduleStream.FindAllStringSubmatch(ratingPrefix.ReplaceAllString(sum, ""), -1)
+	streams := moduleStream().FindAllStringSubmatch(ratingPrefix().ReplaceAllString(sum, ""), -1)
 	module = "*"
 	if len(streams) == 1 {
 		module = streams[0][1]
