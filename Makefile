@@ -32,6 +32,7 @@ vet:
 test: vet
 	$(GO) build -o bin/testsum ./internal/testsum
 	GO=$(GO) ./bin/testsum -count=1 -timeout 20m ./...
+	cd third_party/distribution-reference && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 bench: build
 	./bench/run.sh

@@ -154,3 +154,5 @@ require (
 	golang.org/x/term v0.48.0
 	golang.org/x/text v0.42.0 // indirect
 )
+
+replace github.com/distribution/reference => ./third_party/distribution-reference
