@@ -29,10 +29,12 @@ vet:
 # internal/testsum prints what go test prints plus one line counting the
 # skipped tests by reason, before go test's last package line; the exit
 # status is go test's.
+# third_party/ holds patched copies of dependencies (each README.md says
+# what changed); their own tests run here too.
 test: vet
 	$(GO) build -o bin/testsum ./internal/testsum
 	GO=$(GO) ./bin/testsum -count=1 -timeout 20m ./...
-	cd third_party/distribution-reference && $(GO) vet ./... && $(GO) test -count=1 ./...
+	for m in third_party/*/; do (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
 
 bench: build
 	./bench/run.sh

@@ -156,3 +156,5 @@ require (
 )
 
 replace github.com/distribution/reference => ./third_party/distribution-reference
+
+replace github.com/asaskevich/govalidator => ./third_party/govalidator
