@@ -37,7 +37,7 @@ type Options struct {
 	// DB, when set, matches inventories on the host; without it the server
 	// matches them.
 	DB *vulndb.DB
-	// ScanOptions for scan.Inventory (cache, temp dir).
+	// ScanOptions for scan.Run (cache, temp dir).
 	ScanOptions scan.Options
 	// Interval between runs in Run (6h).
 	Interval time.Duration
@@ -134,21 +134,16 @@ func wanted(tags, filters []string) bool {
 }
 
 func scanOne(ctx context.Context, o Options, sopts scan.Options, img image.Summary, run time.Time) (int64, error) {
-	target := "docker:" + img.ID
-	rep, err := scan.Inventory(ctx, target, sopts)
+	sopts.Matching, sopts.DB = scan.ByServer, o.DB
+	if o.DB != nil {
+		sopts.Matching = scan.MatchDB
+	}
+	rep, err := scan.Run(ctx, "docker:"+img.ID, sopts)
 	if err != nil {
 		return 0, err
 	}
 	if len(rep.Target.RepoTags) == 0 {
 		rep.Target.RepoTags = slices.DeleteFunc(slices.Clone(img.RepoTags), func(t string) bool { return t == "<none>:<none>" })
-	}
-	if o.DB != nil {
-		if err := scan.Match(ctx, rep, o.DB, false); err != nil {
-			return 0, err
-		}
-	} else {
-		rep.Coverage.Matching = report.ByServer
-		rep.Normalize()
 	}
 	var buf bytes.Buffer
 	if err := report.WriteJSON(&buf, rep); err != nil {

@@ -7,7 +7,7 @@
 // [Run] calls [RunOnce] every interval. RunOnce gathers bench facts from
 // the host and its engine (bench/facts), evaluates the CIS checks and
 // submits the bench json report; then it lists the engine's images and, for
-// each, runs scan.Inventory on "docker:<id>" (and scan.Match when the agent
+// each, runs scan.Run on "docker:<id>" (matching there when the agent
 // has an advisory database; otherwise the server matches the inventory) and
 // submits the json scan report. [Client] speaks the server's API: every
 // submission carries an Idempotency-Key derived from the run, so a retried

@@ -67,6 +67,7 @@ input error. Findings suppressed in NEW (ignore file, --vex) do not count.`,
 				if r, ok, err := readSavedReport(a); err != nil {
 					return err
 				} else if ok {
+					triage.Apply(r, plan.triage)
 					reps[i] = r
 					continue
 				}
@@ -83,21 +84,16 @@ input error. Findings suppressed in NEW (ignore file, --vex) do not count.`,
 				if err != nil {
 					return err
 				}
-				r, err := scan.Inventory(cmd.Context(), a, opts)
+				opts.Matching, opts.DB, opts.Triage = scan.MatchDB, db, &plan.triage
+				r, err := scan.Run(cmd.Context(), a, opts)
 				done()
 				if err != nil {
 					return inputError(err)
 				}
-				if db == nil {
+				if r.Coverage.Matching == report.NoDatabase {
 					vf.warnNoDB(s.err)
 				}
-				if err := scan.Match(cmd.Context(), r, db, false); err != nil {
-					return inputError(err)
-				}
 				reps[i] = r
-			}
-			for _, r := range reps {
-				triage.Apply(r, plan.triage)
 			}
 			res := diff.Compare(reps[0], reps[1])
 			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,14 +14,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
-	"github.com/bulwark-sec/bulwark/internal/history"
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/pathglob"
 	"github.com/bulwark-sec/bulwark/internal/report"
-	"github.com/bulwark-sec/bulwark/internal/sbomread"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source"
-	"github.com/bulwark-sec/bulwark/internal/triage"
+	"github.com/bulwark-sec/bulwark/internal/vex"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
@@ -116,29 +113,17 @@ func (f *targetFlags) scanOptions(s *streams) (scan.Options, func(), error) {
 	return opts, pb.finish, nil
 }
 
-// recordHistory keeps the scan's summary for `bulwark guard`'s scan gate,
-// untriaged: the gate applies its own ignore file when it decides. A
-// failure to record costs the gate a scan, not this command its result.
-func (f *targetFlags) recordHistory(ctx context.Context, rep *report.Report) {
-	switch source.Kind(rep.Target.Kind) {
-	case source.Dir, "":
-		return
-	}
-	if rep.Target.Kind == "dockerfile" || rep.Target.Kind == sbomread.Kind {
-		return
-	}
-	var dir string
+// historyDir is where a matched scan is recorded for `bulwark guard`'s
+// scan gate: beside the layer cache, and not at all without it.
+func (f *targetFlags) historyDir() string {
 	if f.noCache {
-		return
+		return ""
 	}
 	root, err := cacheRoot(f.cacheDir)
-	if err == nil {
-		dir = filepath.Join(root, "history")
-		err = history.Record(ctx, dir, rep)
-	}
 	if err != nil {
-		slog.WarnContext(ctx, "scan not recorded for the guard's scan gate", "err", err)
+		return ""
 	}
+	return filepath.Join(root, "history")
 }
 
 // failOn is the parsed --fail-on gate.
@@ -394,7 +379,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 				}
 			}
 			var db *vulndb.DB
-			if sel[scan.ScannerVuln] && !scan.IsDockerfile(args[0]) {
+			if sel[scan.ScannerVuln] && source.Parse(args[0]).Kind != source.Dockerfile {
 				if db, err = vf.openDB(cmd, gate.severity != ""); err != nil {
 					return err
 				}
@@ -407,40 +392,23 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 				return err
 			}
 			opts.Misconfig, opts.Secrets = sel[scan.ScannerMisconfig], sel[scan.ScannerSecret]
-			// A matched scan is recorded for the guard's scan gate, which
-			// trusts it for the image ID only if the layers were checked
-			// against the configuration.
-			opts.VerifyLayers = db != nil && !tf.noCache
-			rep, err := scan.Inventory(cmd.Context(), args[0], opts)
+			opts.Matching, opts.DB, opts.Explain, opts.Triage = scan.VulnOff, db, vf.explain, &out.triage
+			if sel[scan.ScannerVuln] {
+				opts.Matching, opts.HistoryDir = scan.MatchDB, tf.historyDir()
+			}
+			if verifyOn {
+				opts.Verify = func(ctx context.Context, rep *report.Report) ([]*vex.Document, error) {
+					return vrf.verifyScan(ctx, rep, tf.insecure)
+				}
+			}
+			rep, err := scan.Run(cmd.Context(), args[0], opts)
 			done()
 			if err != nil {
 				return inputError(err)
 			}
-			switch {
-			case rep.Target.Kind == "dockerfile":
-				// Nothing to match: the report says so already.
-			case !sel[scan.ScannerVuln]:
-				rep.Coverage.Matching = report.ScannerOff
-				rep.Normalize()
-			default:
-				if db == nil {
-					vf.warnNoDB(s.err)
-				}
-				if err := scan.Match(cmd.Context(), rep, db, vf.explain); err != nil {
-					return inputError(err)
-				}
+			if rep.Coverage.Matching == report.NoDatabase {
+				vf.warnNoDB(s.err)
 			}
-			if verifyOn {
-				docs, err := vrf.verifyScan(cmd.Context(), rep, tf.insecure)
-				if err != nil {
-					return err
-				}
-				out.triage.VEX = append(out.triage.VEX, docs...)
-			}
-			if db != nil {
-				tf.recordHistory(cmd.Context(), rep)
-			}
-			triage.Apply(rep, out.triage)
 			if err := writeOutput(s.out, tf.output, func(w io.Writer) error {
 				return out.render(w, rep, false)
 			}); err != nil {

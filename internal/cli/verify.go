@@ -14,6 +14,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/provenance"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/findings"
+	"github.com/bulwark-sec/bulwark/internal/source"
 	"github.com/bulwark-sec/bulwark/internal/verify"
 	"github.com/bulwark-sec/bulwark/internal/vex"
 )
@@ -85,16 +86,16 @@ func (f *verifyFlags) trust() (*verify.Trust, error) {
 // reference as given, or the repo digests the engine recorded when it
 // pulled a docker: image.
 func imageReferences(ctx context.Context, target, dockerHost string) ([]string, error) {
-	switch {
-	case strings.HasPrefix(target, "registry:"):
-		return []string{strings.TrimPrefix(target, "registry:")}, nil
-	case strings.HasPrefix(target, "docker:"):
+	switch t := source.Parse(target); {
+	case t.Kind == source.Registry:
+		return []string{t.Ref}, nil
+	case t.Kind == source.Docker:
 		api, err := dockerhost.Client(dockerhost.Options{Host: dockerHost})
 		if err != nil {
 			return nil, fmt.Errorf("docker: %w", err)
 		}
 		defer api.Close()
-		ins, err := api.ImageInspect(ctx, strings.TrimPrefix(target, "docker:"))
+		ins, err := api.ImageInspect(ctx, t.Ref)
 		if err != nil {
 			return nil, fmt.Errorf("docker: %w", err)
 		}
@@ -102,11 +103,8 @@ func imageReferences(ctx context.Context, target, dockerHost string) ([]string, 
 			return nil, errors.New("the image has no repo digest (built or loaded here, never pulled): its signatures cannot be found in a registry")
 		}
 		return ins.RepoDigests, nil
-	}
-	for _, p := range []string{"docker-archive:", "oci-archive:", "oci-layout:", "dir:", "sbom:"} {
-		if strings.HasPrefix(target, p) {
-			return nil, fmt.Errorf("%s targets carry no registry signatures: verify the image by its registry reference or as docker:NAME", strings.TrimSuffix(p, ":"))
-		}
+	case !t.InRegistry():
+		return nil, fmt.Errorf("%s targets carry no registry signatures: verify the image by its registry reference or as docker:NAME", t.Kind)
 	}
 	return []string{target}, nil
 }

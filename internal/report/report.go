@@ -298,6 +298,18 @@ func (r *Report) Normalize() {
 			r.Packages[i].Locations = []sbom.Location{}
 		}
 	}
+	sbom.Sort(r.Packages)
+	r.Coverage.derive(r.Packages)
+	r.Tally()
+}
+
+// Tally orders the vulnerability and finding lists and recomputes the
+// summary: what a step that moves findings about in a normalized report
+// (triage) needs, without sorting the packages again.
+func (r *Report) Tally() {
+	if r.Vulnerabilities == nil {
+		r.Vulnerabilities = []Vulnerability{}
+	}
 	for _, vs := range [][]Vulnerability{r.Vulnerabilities, r.Suppressed} {
 		for i := range vs {
 			if vs[i].Aliases == nil {
@@ -305,8 +317,6 @@ func (r *Report) Normalize() {
 			}
 		}
 	}
-	sbom.Sort(r.Packages)
-	r.Coverage.derive(r.Packages)
 	SortVulnerabilities(r.Vulnerabilities)
 	SortVulnerabilities(r.Suppressed)
 	r.Summary = Summary{

@@ -11,20 +11,35 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-// Match fills rep's vulnerabilities from db and records in its coverage
-// which packages were checked, and why the others were not. explain
-// keeps the dropped candidates. A nil db is no database: every package
-// is not checked, and the report says so.
+// Match fills an inventory report's vulnerabilities from db (a stored
+// inventory the server matches again) and normalizes it. A nil db is no
+// database: every package is not checked, and the report says so. A scan
+// from a target is Run.
 func Match(ctx context.Context, rep *report.Report, db *vulndb.DB, explain bool) error {
+	if err := matchVulns(ctx, rep, MatchDB, db, explain); err != nil {
+		return err
+	}
+	rep.Normalize()
+	return nil
+}
+
+// matchVulns records in rep's coverage whether vulnerabilities were matched
+// (matchingFor) and, when they are, fills them from db: which packages
+// were checked, and why the others were not. explain keeps the dropped
+// candidates. rep is left for the caller to normalize.
+func matchVulns(ctx context.Context, rep *report.Report, m Matching, db *vulndb.DB, explain bool) error {
+	rep.Coverage.Matching = matchingFor(rep, m, db)
+	switch rep.Coverage.Matching {
+	case report.Matched:
+	case report.NoDatabase:
+		rep.Vulnerabilities, rep.Dropped, rep.Database = nil, nil, nil
+		return nil
+	default:
+		return nil
+	}
 	var d *sbom.Distro
 	if rep.OS != nil {
 		d = &sbom.Distro{ID: rep.OS.ID, VersionID: rep.OS.Version, Codename: rep.OS.Codename, PrettyName: rep.OS.PrettyName, IDLike: rep.OS.IDLike}
-	}
-	if db == nil {
-		rep.Vulnerabilities, rep.Dropped, rep.Database = nil, nil, nil
-		rep.Coverage.Matching = report.NoDatabase
-		rep.Normalize()
-		return nil
 	}
 	ecos, err := db.Ecosystems(ctx)
 	if err != nil {
@@ -49,6 +64,5 @@ func Match(ctx context.Context, rep *report.Report, db *vulndb.DB, explain bool)
 	if !slices.Contains(rep.Coverage.Scanners, ScannerVuln) {
 		rep.Coverage.Scanners = append([]string{ScannerVuln}, rep.Coverage.Scanners...)
 	}
-	rep.Normalize()
 	return nil
 }

@@ -1,8 +1,12 @@
-// Package scan is the only package that knows the whole pipeline:
+// Package scan is the only package that knows the whole pipeline, and
+// [Run] its one entry (the scan and diff commands, the agent and the
+// server's worker call it):
 //
-//	source.Open ─▶ layer cache lookup ─▶ ReadLayers (missing layers only)
+//	TARGET ─source.Parse─▶ image │ sbom: (sbomread) │ Dockerfile (dockerfile)
+//	image: source.Open ─▶ layer cache lookup ─▶ ReadLayers (missing layers only)
 //	   ─▶ inventory.AnalyzeLayer ─▶ cache store ─▶ inventory.Assemble
-//	   ─▶ report.Report
+//	   ─▶ report.Report ─▶ match (Options.Matching; coverage.matching is
+//	   decided in one place) ─▶ verify ─▶ Normalize ─▶ history ─▶ triage
 //
 // Layers are analysed concurrently; each result is stored in the layer
 // cache as soon as it exists, so an interrupted scan still leaves its
@@ -37,6 +41,9 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/sbomread"
 	"github.com/bulwark-sec/bulwark/internal/secrets"
 	"github.com/bulwark-sec/bulwark/internal/source"
+	"github.com/bulwark-sec/bulwark/internal/triage"
+	"github.com/bulwark-sec/bulwark/internal/vex"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
 // Progress receives coarse progress events; implementations must be safe
@@ -77,6 +84,27 @@ type Options struct {
 	// is what the guard's scan gate trusts. Results hashed once are cached
 	// with their digest, so a rescan of the same file hashes nothing.
 	VerifyLayers bool
+
+	// Matching selects what Run does about known vulnerabilities, against
+	// DB or, when set, the database LendDB lends for the length of the
+	// match (a holder that may swap its database meanwhile, as the
+	// server's). Explain keeps the advisories that named a package but do
+	// not apply.
+	Matching Matching
+	DB       *vulndb.DB
+	LendDB   func(use func(db *vulndb.DB) error) error
+	Explain  bool
+	// Verify, when set, checks the image's signatures after matching and
+	// records them in the report (rep.Provenance); the OpenVEX documents
+	// it returns join Triage's.
+	Verify func(ctx context.Context, rep *report.Report) ([]*vex.Document, error)
+	// HistoryDir, when set, keeps the untriaged summary of a matched scan
+	// of an image there for the guard's scan gate (package history); the
+	// layers are then checked against the configuration (VerifyLayers).
+	HistoryDir string
+	// Triage, when set, applies the team's decisions (ignore file, VEX,
+	// severity filters) last.
+	Triage *triage.Options
 }
 
 // Scanner names, as --scanners spells them.
@@ -97,29 +125,31 @@ func (o *Options) checkers() []inventory.Checker {
 	return cs
 }
 
-// Result is an inventory scan of one target.
-type Result struct {
-	Report *report.Report
-	Image  *source.Image
+// Inventory opens target and builds its normalized report: packages, OS
+// and coverage, without vulnerability matching (Run with Matching
+// unset, which is what `bulwark sbom` asks for).
+func Inventory(ctx context.Context, target string, opts Options) (*report.Report, error) {
+	opts.Matching, opts.Verify, opts.HistoryDir, opts.Triage = InventoryOnly, nil, "", nil
+	return Run(ctx, target, opts)
 }
 
-// Inventory opens target and builds its report: packages, OS and
-// coverage, without vulnerability matching. A target "sbom:FILE" is a
-// stored SBOM (CycloneDX or SPDX JSON, or a json report) read back by
-// package sbomread instead of an image.
-func Inventory(ctx context.Context, target string, opts Options) (*report.Report, error) {
-	if path, ok := strings.CutPrefix(target, "sbom:"); ok {
-		return sbomread.Inventory(ctx, path, opts.Tool)
-	}
-	if path, ok := dockerfilePath(target); ok {
-		return Dockerfile(ctx, path, opts.Tool)
+// inventoryOf builds the report of one target, not yet normalized. The
+// target grammar is source's: an SBOM is read back by package sbomread, a
+// Dockerfile is checked by package dockerfile, and everything else is an
+// image for source.Open.
+func inventoryOf(ctx context.Context, t source.Target, target string, opts Options) (*report.Report, error) {
+	switch t.Kind {
+	case source.SBOM:
+		return sbomread.Inventory(ctx, t.Ref, opts.Tool)
+	case source.Dockerfile:
+		return dockerfileReport(t.Ref, opts.Tool)
 	}
 	img, err := source.Open(ctx, target, opts.Source)
 	if err != nil {
 		return nil, err
 	}
 	defer img.Close()
-	rep, err := InventoryImage(ctx, img, opts)
+	rep, err := inventoryImage(ctx, img, opts)
 	if err != nil || img.Kind != source.Dir || !opts.Misconfig {
 		return rep, err
 	}
@@ -140,7 +170,7 @@ func dockerfilesIn(rep *report.Report, dir string, skip []string) error {
 	var names []string
 	for _, e := range ents {
 		if e.Type().IsRegular() && !pathglob.Any(skip, e.Name()) {
-			if _, ok := dockerfilePath(filepath.Join(dir, e.Name())); ok {
+			if source.DockerfileName(e.Name()) {
 				names = append(names, e.Name())
 			}
 		}
@@ -159,14 +189,11 @@ func dockerfilesIn(rep *report.Report, dir string, skip []string) error {
 		rep.Findings = append(rep.Findings, fs...)
 		rep.Coverage.Notes = append(rep.Coverage.Notes, fmt.Sprintf("Dockerfile rules applied to %s", name))
 	}
-	if len(names) > 0 {
-		rep.Normalize()
-	}
 	return nil
 }
 
-// InventoryImage is Inventory for an image already opened.
-func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*report.Report, error) {
+// inventoryImage is inventory for an image already opened.
+func inventoryImage(ctx context.Context, img *source.Image, opts Options) (*report.Report, error) {
 	started := time.Now()
 	cats := opts.Catalogers
 	if cats == nil {
@@ -233,7 +260,6 @@ func InventoryImage(ctx context.Context, img *source.Image, opts Options) (*repo
 	if len(opts.Skip) > 0 {
 		rep.Coverage.Notes = append(rep.Coverage.Notes, "paths not examined (--skip-path): "+strings.Join(opts.Skip, ", "))
 	}
-	rep.Normalize()
 	slog.DebugContext(ctx, "inventory done", "target", img.Name, "packages", len(inv.Packages), "took", time.Since(started))
 	return rep, nil
 }
@@ -386,8 +412,6 @@ func buildReport(img *source.Image, inv *inventory.Inventory, cats []catalog.Cat
 	if len(inv.Unknowns) > 0 {
 		cov.Notes = append(cov.Notes, fmt.Sprintf("%d file(s) could not be read; see unknowns", len(inv.Unknowns)))
 	}
-	cov.Matching = report.NotRequested
-	rep.Normalize()
 	return rep
 }
 
@@ -410,31 +434,9 @@ func layerHistory(img *source.Image) []string {
 	return out
 }
 
-// IsDockerfile reports whether target names a Dockerfile (see Inventory).
-func IsDockerfile(target string) bool {
-	_, ok := dockerfilePath(target)
-	return ok
-}
-
-// dockerfilePath recognises "dockerfile:PATH" and files named Dockerfile,
-// Containerfile, *.Dockerfile or Dockerfile.* that exist.
-func dockerfilePath(target string) (string, bool) {
-	if p, ok := strings.CutPrefix(target, "dockerfile:"); ok {
-		return p, true
-	}
-	base := filepath.Base(target)
-	low := strings.ToLower(base)
-	if low != "dockerfile" && low != "containerfile" && !strings.HasSuffix(low, ".dockerfile") &&
-		!strings.HasPrefix(low, "dockerfile.") && !strings.HasPrefix(low, "containerfile.") {
-		return "", false
-	}
-	st, err := os.Stat(target)
-	return target, err == nil && st.Mode().IsRegular()
-}
-
-// Dockerfile checks a Dockerfile before it is built: the misconfiguration
-// rules, with line numbers. The report has findings only.
-func Dockerfile(ctx context.Context, path string, tool report.Tool) (*report.Report, error) {
+// dockerfileReport checks a Dockerfile before it is built: the
+// misconfiguration rules, with line numbers. The report has findings only.
+func dockerfileReport(path string, tool report.Tool) (*report.Report, error) {
 	f, err := regular.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", source.ErrUnknownTarget, err)
@@ -448,11 +450,9 @@ func Dockerfile(ctx context.Context, path string, tool report.Tool) (*report.Rep
 		SchemaVersion: report.SchemaVersion,
 		Tool:          tool,
 		CreatedAt:     time.Now().UTC(),
-		Target:        report.Target{Name: path, Kind: "dockerfile"},
+		Target:        report.Target{Name: path, Kind: string(source.Dockerfile)},
 		Findings:      fs,
 	}
 	rep.Coverage.Scanners = []string{ScannerMisconfig}
-	rep.Coverage.Matching = report.NotApplicable
-	rep.Normalize()
 	return rep, nil
 }

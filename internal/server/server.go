@@ -12,7 +12,7 @@
 //
 // Work that outlives a request goes through the store's queue and is run by
 // [Server.Run]'s workers, in any replica: "scan" pulls and scans a registry
-// image (scan.Inventory then scan.Match), "rematch" matches an image's
+// image (scan.Run, matching with the current database), "rematch" matches an image's
 // stored inventory against the current advisory database and, when
 // findings changed, queues one "deliver" job per webhook, and "deliver"
 // posts the signed event (package notify), retrying with backoff and

@@ -170,7 +170,8 @@ func (s *Server) runScan(ctx context.Context, j store.Job) store.Outcome {
 	key := fmt.Sprintf("job:%d", j.ID)
 	opts := s.cfg.Scan
 	opts.Progress = nil
-	rep, err := scan.Inventory(ctx, "registry:"+p.Ref, opts)
+	opts.Matching, opts.LendDB = scan.MatchDB, s.db.use
+	rep, err := scan.Run(ctx, "registry:"+p.Ref, opts)
 	if be, ok := errors.AsType[*budget.ExceededError](err); ok {
 		// The image is what it is: another attempt costs the same.
 		return store.Outcome{Err: fmt.Sprintf("scanning %s: %v (the server's %s)", p.Ref, be, be.Kind.Flag())}
@@ -181,15 +182,6 @@ func (s *Server) runScan(ctx context.Context, j store.Job) store.Outcome {
 			return store.Outcome{Err: deniedMsg}
 		}
 		return s.retry(j, errors.New(publicError(err)))
-	}
-	err = s.db.use(func(db *vulndb.DB) error {
-		if db == nil {
-			return scan.Match(ctx, rep, nil, false)
-		}
-		return scan.Match(ctx, rep, db, false)
-	})
-	if err != nil {
-		return s.retry(j, err)
 	}
 	sc, err := s.storeReport(ctx, rep, key, p.Host, store.SourceServer)
 	if err != nil {

@@ -14,7 +14,8 @@
 //
 // Targets: docker-archive:PATH, oci-archive:PATH, oci-layout:DIR, dir:PATH,
 // docker:NAME[:TAG], registry:REF, or a bare argument, detected as described
-// at [Open].
+// at [Open]. The grammar, with the non-image targets sbom:FILE and
+// dockerfile:PATH that package scan reads, is decided here alone ([Parse]).
 package source
 
 import (
@@ -216,23 +217,22 @@ func open(ctx context.Context, target string, opts Options) (*Image, error) {
 		}
 		platform = p
 	}
-	scheme, rest, ok := strings.Cut(target, ":")
-	if ok {
-		switch Kind(scheme) {
-		case DockerArchive, OCIArchive:
-			return openArchive(rest, Kind(scheme), platform)
-		case OCILayout:
-			return openLayoutDir(rest, platform)
-		case Dir:
-			return openDir(rest)
-		case Docker:
-			return openDocker(ctx, rest, opts)
-		case Registry:
-			if opts.Offline {
-				return nil, fmt.Errorf("%s: %w", target, ErrOffline)
-			}
-			return openRegistry(ctx, rest, opts)
+	switch t := Parse(target); t.Kind {
+	case DockerArchive, OCIArchive:
+		return openArchive(t.Ref, t.Kind, platform)
+	case OCILayout:
+		return openLayoutDir(t.Ref, platform)
+	case Dir:
+		return openDir(t.Ref)
+	case Docker:
+		return openDocker(ctx, t.Ref, opts)
+	case Registry:
+		if opts.Offline {
+			return nil, fmt.Errorf("%s: %w", target, ErrOffline)
 		}
+		return openRegistry(ctx, t.Ref, opts)
+	case SBOM, Dockerfile:
+		return nil, fmt.Errorf("%w: %s is a %s, not an image", ErrNotImage, target, t.Kind)
 	}
 	// Bare argument.
 	if st, err := os.Stat(target); err == nil {

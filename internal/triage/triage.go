@@ -46,7 +46,8 @@ type Options struct {
 	Now time.Time
 }
 
-// Apply triages r in place and normalizes it.
+// Apply triages r, a normalized report, in place and tallies it again
+// (report.Tally): it moves vulnerabilities and findings only.
 func Apply(r *report.Report, o Options) {
 	now := o.Now
 	if now.IsZero() {
@@ -102,7 +103,7 @@ func Apply(r *report.Report, o Options) {
 	if len(o.Severities) > 0 || o.IgnoreUnfixed || o.Ignore != nil || len(o.VEX) > 0 {
 		r.Filters = f
 	}
-	r.Normalize()
+	r.Tally()
 }
 
 func fromIgnore(l *ignore.List, v report.Vulnerability, now time.Time) *report.Suppression {
