@@ -43,7 +43,8 @@ type File interface {
 }
 
 // MaxRandomAccessSize bounds the file size a stream-backed File buffers for
-// ReaderAt. Catalogers that need random access should not want larger files.
+// ReaderAt (layerfs.MaxRandomAccessSize, which a test holds equal).
+// Catalogers that need random access should not want larger files.
 const MaxRandomAccessSize = 512 << 20
 
 // Cataloger finds packages of one kind in single files.
@@ -70,14 +71,9 @@ type DatabaseReader interface {
 	ReadsDatabases() bool
 }
 
-// Unknown is a file that a cataloger wanted but could not read; the report
-// lists these so that "could not assess" never looks like "clean".
-type Unknown struct {
-	Path        string `json:"path"`
-	LayerDigest string `json:"layer_digest,omitempty"`
-	Cataloger   string `json:"cataloger,omitempty"`
-	Reason      string `json:"reason"`
-}
+// Unknown is a file that a cataloger wanted but could not read (the data
+// type lives with the other inventory data, in package sbom).
+type Unknown = sbom.Unknown
 
 // BytesFile is a [File] over an in-memory buffer, for tests and for content
 // the runner has already buffered.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bulwark-sec/bulwark/internal/advisory/feed/debian"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
@@ -70,7 +69,7 @@ func byID(id string, d *sbom.Distro) (Feed, bool) {
 		if major != "" {
 			return Feed{Ecosystem: "Debian:" + major, Scheme: "dpkg"}, true
 		}
-		if eco, ok := debian.Ecosystem(d.Codename); ok {
+		if eco, ok := DebianEcosystem(d.Codename); ok {
 			return Feed{Ecosystem: eco, Scheme: "dpkg"}, true
 		}
 	case "ubuntu":

@@ -201,7 +201,7 @@ func (a *Analyzer) visitor(ctx context.Context, r *LayerResult) layerfs.Visitor 
 		wanting  []catalog.Cataloger
 		checking []Checker
 	)
-	return func(e *layerfs.Entry, f catalog.File) error {
+	return func(e *layerfs.Entry, f layerfs.File) error {
 		if len(a.Skip) > 0 && pathglob.Any(a.Skip, e.Path) {
 			return nil
 		}

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/budget"
-	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
@@ -35,7 +34,7 @@ func TestVerify(t *testing.T) {
 		"gzip region": {RA: bytes.NewReader(gz(t, data)), Size: int64(len(gz(t, data)))},
 		"gzip stream": {R: bytes.NewReader(gz(t, data))},
 	} {
-		visit := func(e *Entry, f catalog.File) error { return nil }
+		visit := func(e *Entry, f File) error { return nil }
 		ix, err := Walk(context.Background(), l, Options{Verify: true}, visit)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -95,7 +94,7 @@ func TestWalkBudgets(t *testing.T) {
 	// Spill bytes are charged while a spill file exists, then given back.
 	big := gz(t, testutil.LayerTar(t, testutil.Entry{Name: "big.jar", Body: string(bytes.Repeat([]byte("j"), memLimit+1))}))
 	b := budget.New(budget.Limits{SpillBytes: memLimit})
-	_, err := Walk(context.Background(), Layer{R: bytes.NewReader(big)}, Options{Budget: b, TempDir: t.TempDir()}, func(e *Entry, f catalog.File) error {
+	_, err := Walk(context.Background(), Layer{R: bytes.NewReader(big)}, Options{Budget: b, TempDir: t.TempDir()}, func(e *Entry, f File) error {
 		if f == nil {
 			return nil
 		}
@@ -106,7 +105,7 @@ func TestWalkBudgets(t *testing.T) {
 		t.Errorf("spill over budget: %v", err)
 	}
 	b = budget.New(budget.Limits{SpillBytes: 2 * memLimit})
-	_, err = Walk(context.Background(), Layer{R: bytes.NewReader(big)}, Options{Budget: b, TempDir: t.TempDir()}, func(e *Entry, f catalog.File) error {
+	_, err = Walk(context.Background(), Layer{R: bytes.NewReader(big)}, Options{Budget: b, TempDir: t.TempDir()}, func(e *Entry, f File) error {
 		if f == nil {
 			return nil
 		}
@@ -135,7 +134,7 @@ func TestSparse(t *testing.T) {
 	raw.Write(make([]byte, 1024))
 	for _, l := range []Layer{{RA: bytes.NewReader(raw.Bytes()), Size: int64(raw.Len())}, {R: bytes.NewReader(raw.Bytes())}} {
 		b := budget.New(budget.Limits{})
-		_, err := Walk(context.Background(), l, Options{Budget: b}, func(e *Entry, f catalog.File) error {
+		_, err := Walk(context.Background(), l, Options{Budget: b}, func(e *Entry, f File) error {
 			if f == nil {
 				return nil
 			}

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/bulwark-sec/bulwark/internal/budget"
-	"github.com/bulwark-sec/bulwark/internal/catalog"
 )
 
 // WalkDir walks an unpacked root filesystem as if it were a single layer.
@@ -141,7 +140,7 @@ type stat struct {
 	mtime    int64 // Unix nanoseconds
 }
 
-// osFile is a catalog.File over a file of a directory walk, opened by its
+// osFile is a File over a file of a directory walk, opened by its
 // name in its directory's Root when first read.
 type osFile struct {
 	entry  *Entry
@@ -159,7 +158,7 @@ type fileHandle interface {
 	Close() error
 }
 
-var _ catalog.File = (*osFile)(nil)
+var _ File = (*osFile)(nil)
 
 func (o *osFile) open() (fileHandle, error) {
 	if o.f == nil && o.err == nil {

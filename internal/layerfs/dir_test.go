@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/bulwark-sec/bulwark/internal/catalog"
 )
 
 func TestWalkDir(t *testing.T) {
@@ -35,7 +34,7 @@ func TestWalkDir(t *testing.T) {
 	os.Chmod(filepath.Join(root, "tmp"), 0o777|os.ModeSticky)
 
 	var got []seen
-	ix, err := WalkDir(context.Background(), root, Options{}, func(e *Entry, f catalog.File) error {
+	ix, err := WalkDir(context.Background(), root, Options{}, func(e *Entry, f File) error {
 		s := seen{Path: e.Path, Kind: kindName(e.Kind), Link: e.Link}
 		if f != nil {
 			b, err := io.ReadAll(f)
@@ -77,7 +76,7 @@ func TestWalkDir(t *testing.T) {
 		t.Errorf("index: %+v", ix)
 	}
 	// Modes carry the special bits the misconfiguration checks read.
-	_, err = WalkDir(context.Background(), root, Options{}, func(e *Entry, _ catalog.File) error {
+	_, err = WalkDir(context.Background(), root, Options{}, func(e *Entry, _ File) error {
 		switch e.Path {
 		case "usr/bin/su":
 			if e.Mode&fs.ModeSetuid == 0 || e.Mode.Perm() != 0o755 {

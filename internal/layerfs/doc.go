@@ -6,7 +6,7 @@
 // cleaned (no absolute names, no "..", no escaping links: a hostile layer is
 // an [ErrUnsafeEntry], not a best effort), whiteouts and opaque-directory
 // markers are recognised, and regular files are offered to the caller as a
-// positioned [catalog.File]. When the layer is an uncompressed tar inside a
+// positioned [File] (the method set catalogers consume). When the layer is an uncompressed tar inside a
 // seekable file, file contents the caller does not read are skipped with a
 // seek, and random access to a file is a section of the underlying file:
 // nothing is copied. When the layer is a compressed stream it is decompressed

@@ -19,7 +19,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/bulwark-sec/bulwark/internal/budget"
-	"github.com/bulwark-sec/bulwark/internal/catalog"
 )
 
 // Layer is the content of one image layer: a tar, possibly gzip or zstd
@@ -98,7 +97,28 @@ func (o Options) withDefaults() Options {
 
 // Visitor sees every entry of a layer in tar order. f is non-nil for regular
 // files only and valid until the visitor returns.
-type Visitor func(e *Entry, f catalog.File) error
+type Visitor func(e *Entry, f File) error
+
+// File is a regular file of a walk, positioned at its start. Its method
+// set is the one catalogers consume (catalog.File, the consumer's
+// interface), declared here too so the walker depends on nothing above
+// it.
+type File interface {
+	io.Reader
+	// Path is clean, slash-separated and relative to the image root
+	// ("var/lib/dpkg/status"); it never contains ".." or a leading "/".
+	Path() string
+	Size() int64
+	Mode() fs.FileMode
+	// ReaderAt gives random access to the whole file. It is cheap on
+	// seekable layers and directories; on compressed streams it buffers
+	// the file, up to MaxRandomAccessSize.
+	ReaderAt() (io.ReaderAt, error)
+}
+
+// MaxRandomAccessSize bounds the file size a stream-backed File buffers
+// for ReaderAt.
+const MaxRandomAccessSize = 512 << 20
 
 const (
 	whiteoutPrefix = ".wh."
@@ -485,7 +505,7 @@ func checkSymlink(p, target string) error {
 	return nil
 }
 
-// tarFile is the catalog.File for the current tar entry.
+// tarFile is the File for the current tar entry.
 type tarFile struct {
 	entry   *Entry
 	r       io.Reader    // the tar reader, positioned at the body
@@ -509,7 +529,7 @@ const keepLimit = 64 << 10
 // ErrSparse: random access to a sparse tar entry is not offered.
 var ErrSparse = errors.New("random access to a sparse file is not offered (its holes would be copied to disk)")
 
-var _ catalog.File = (*tarFile)(nil)
+var _ File = (*tarFile)(nil)
 
 func (f *tarFile) Path() string      { return f.entry.Path }
 func (f *tarFile) Size() int64       { return f.entry.Size }
@@ -552,7 +572,7 @@ func (f *tarFile) ReaderAt() (io.ReaderAt, error) {
 	if f.read > int64(f.kept.Len()) {
 		return nil, errors.New("layerfs: random access requested after streaming more than 64 KiB")
 	}
-	if f.entry.Size > catalog.MaxRandomAccessSize {
+	if f.entry.Size > MaxRandomAccessSize {
 		return nil, fmt.Errorf("layerfs: %s: %d bytes exceeds the random-access limit", f.entry.Path, f.entry.Size)
 	}
 	s, err := spill(f.kept.Bytes(), f.r, f.entry.Size, f.tempDir, f.budget)

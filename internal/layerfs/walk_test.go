@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
@@ -33,7 +32,7 @@ func walkBoth(t *testing.T, data []byte, opts Options) ([]seen, *Index, error) {
 	var ixs [2]*Index
 	var errs [2]error
 	for i, l := range []Layer{{RA: bytes.NewReader(data), Size: int64(len(data))}, {R: bytes.NewReader(data)}} {
-		ixs[i], errs[i] = Walk(context.Background(), l, opts, func(e *Entry, f catalog.File) error {
+		ixs[i], errs[i] = Walk(context.Background(), l, opts, func(e *Entry, f File) error {
 			s := seen{Path: e.Path, Kind: kindName(e.Kind), Link: e.Link}
 			if f != nil {
 				ra, err := f.ReaderAt()
@@ -206,7 +205,7 @@ func TestWalkTooManyEntries(t *testing.T) {
 func TestReaderAtAfterSniff(t *testing.T) {
 	body := string(bytes.Repeat([]byte("0123456789"), 3000))
 	data := testutil.LayerTar(t, testutil.Entry{Name: "f", Body: body})
-	_, err := Walk(context.Background(), Layer{R: bytes.NewReader(gz(t, data))}, Options{TempDir: t.TempDir()}, func(e *Entry, f catalog.File) error {
+	_, err := Walk(context.Background(), Layer{R: bytes.NewReader(gz(t, data))}, Options{TempDir: t.TempDir()}, func(e *Entry, f File) error {
 		if f == nil {
 			return nil
 		}
@@ -239,7 +238,7 @@ func FuzzWalk(f *testing.F) {
 	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, l := range []Layer{{RA: bytes.NewReader(data), Size: int64(len(data))}, {R: bytes.NewReader(data)}} {
-			ix, err := Walk(context.Background(), l, Options{MaxEntries: 1000, MinBombSize: 1 << 20}, func(e *Entry, f catalog.File) error {
+			ix, err := Walk(context.Background(), l, Options{MaxEntries: 1000, MinBombSize: 1 << 20}, func(e *Entry, f File) error {
 				if e.Path == "" || e.Path == ".." || e.Path[0] == '/' || hasDotDot(e.Path) {
 					t.Fatalf("unsafe path passed: %q", e.Path)
 				}

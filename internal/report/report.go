@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
-	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/provenance"
 	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
@@ -180,9 +179,9 @@ type Coverage struct {
 	PackageDatabases []string   `json:"package_databases"` // "path (cataloger)"
 	Catalogers       []string   `json:"catalogers"`
 	// Scanners lists what was looked for: "vuln", "misconfig", "secret".
-	Scanners []string          `json:"scanners,omitempty"`
-	Unknowns []catalog.Unknown `json:"unknowns,omitempty"` // files that could not be read
-	Files    int               `json:"files"`
+	Scanners []string       `json:"scanners,omitempty"`
+	Unknowns []sbom.Unknown `json:"unknowns,omitempty"` // files that could not be read
+	Files    int            `json:"files"`
 	// Matching says whether vulnerabilities were matched, or why not.
 	Matching Matching `json:"matching"`
 	// PackageStatus counts packages by coverage status; Gaps groups those

@@ -115,3 +115,12 @@ func firstPath(p Package) string {
 	}
 	return p.Locations[0].Path
 }
+
+// Unknown is a file that a cataloger wanted but could not read; reports
+// list these so that "could not assess" never looks like "clean".
+type Unknown struct {
+	Path        string `json:"path"`
+	LayerDigest string `json:"layer_digest,omitempty"`
+	Cataloger   string `json:"cataloger,omitempty"`
+	Reason      string `json:"reason"`
+}

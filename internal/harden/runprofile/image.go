@@ -13,7 +13,6 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
-	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
 	"github.com/bulwark-sec/bulwark/internal/misconfig"
@@ -79,7 +78,7 @@ type layerScan struct {
 }
 
 func scanVisitor(ctx context.Context, ls *layerScan, files *misconfig.Files) layerfs.Visitor {
-	return func(e *layerfs.Entry, f catalog.File) error {
+	return func(e *layerfs.Entry, f layerfs.File) error {
 		if fs, err := files.Check(ctx, e, nil); err == nil && len(fs) > 0 {
 			ls.findings[e.Path] = append(ls.findings[e.Path], fs...)
 		}
