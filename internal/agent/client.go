@@ -28,7 +28,6 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/notify"
-	"github.com/bulwark-sec/bulwark/internal/store"
 )
 
 // Client calls the server API with one token.
@@ -49,8 +48,8 @@ func NewClient(base, token string, httpc *http.Client) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("agent: server url %q: want http(s)://host[:port]", base)
 	}
-	if !strings.HasPrefix(token, store.TokenPrefix) {
-		return nil, fmt.Errorf("agent: token: want a %s... token", store.TokenPrefix)
+	if !strings.HasPrefix(token, TokenPrefix) {
+		return nil, fmt.Errorf("agent: token: want a %s... token", TokenPrefix)
 	}
 	if httpc == nil {
 		httpc = &http.Client{Timeout: 2 * time.Minute}
@@ -151,30 +150,30 @@ func (c *Client) hostQuery() url.Values {
 }
 
 // SubmitScan posts a json scan report.
-func (c *Client) SubmitScan(ctx context.Context, report []byte, idem string) (store.Scan, error) {
-	var sc store.Scan
+func (c *Client) SubmitScan(ctx context.Context, report []byte, idem string) (ScanReceipt, error) {
+	var sc ScanReceipt
 	err := c.do(ctx, http.MethodPost, "/api/v1/scans", c.hostQuery(), report, idem, &sc)
 	return sc, err
 }
 
 // SubmitBench posts a bench json report.
-func (c *Client) SubmitBench(ctx context.Context, report []byte, idem string) (store.BenchRun, error) {
-	var br store.BenchRun
+func (c *Client) SubmitBench(ctx context.Context, report []byte, idem string) (BenchReceipt, error) {
+	var br BenchReceipt
 	err := c.do(ctx, http.MethodPost, "/api/v1/bench", c.hostQuery(), report, idem, &br)
 	return br, err
 }
 
 // RequestScan asks the server to scan a registry image.
-func (c *Client) RequestScan(ctx context.Context, ref, idem string) (store.Job, error) {
+func (c *Client) RequestScan(ctx context.Context, ref, idem string) (Job, error) {
 	body, _ := json.Marshal(map[string]string{"ref": ref})
-	var j store.Job
+	var j Job
 	err := c.do(ctx, http.MethodPost, "/api/v1/scan-requests", nil, body, idem, &j)
 	return j, err
 }
 
 // Job reads a job (viewer and admin tokens).
-func (c *Client) Job(ctx context.Context, id int64) (store.Job, error) {
-	var j store.Job
+func (c *Client) Job(ctx context.Context, id int64) (Job, error) {
+	var j Job
 	err := c.do(ctx, http.MethodGet, "/api/v1/jobs/"+strconv.FormatInt(id, 10), nil, nil, "", &j)
 	return j, err
 }
