@@ -104,18 +104,6 @@ func (f *BytesFile) Size() int64                    { return int64(len(f.Data)) 
 func (f *BytesFile) Mode() fs.FileMode              { return f.FileMod }
 func (f *BytesFile) ReaderAt() (io.ReaderAt, error) { return bytes.NewReader(f.Data), nil }
 
-// ParseError wraps a cataloger's failure on one file.
-type ParseError struct {
-	Cataloger string
-	Path      string
-	Err       error
-}
-
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("catalog: %s: %s: %v", e.Cataloger, e.Path, e.Err)
-}
-func (e *ParseError) Unwrap() error { return e.Err }
-
 // CheckNesting refuses input whose brackets ('[', '{') nest deeper than
 // max. Recursive-descent parsers (TOML, some YAML and JSON decoders) use a
 // stack frame per level, so a hostile manifest of a few megabytes of "["

@@ -140,9 +140,6 @@ func (v *Vector) Version() Version { return v.version }
 // String returns the vector as it was parsed.
 func (v *Vector) String() string { return v.raw }
 
-// Metric returns a metric's value as written, or "" when absent.
-func (v *Vector) Metric(name string) string { return v.metrics[name] }
-
 // Rating is RatingOf(v.Version(), v.Score()).
 func (v *Vector) Rating() Rating { return RatingOf(v.version, v.Score()) }
 

@@ -27,9 +27,6 @@ func Merge(indexes []*Index) *Stack {
 	return s
 }
 
-// Len is the number of layers.
-func (s *Stack) Len() int { return len(s.layers) }
-
 // pathKeys are the keys of a path and of its ancestors, computed once per
 // question however many layers are asked.
 type pathKeys struct {

@@ -61,9 +61,3 @@ var (
 		"A file that holds credentials (private key, cloud or registry credentials, tokens, .env) is part of the image.",
 		"Remove the file from every layer (rebuild; deleting it in a later layer keeps it in the earlier one), revoke the credential, and mount secrets at run time."))
 )
-
-// Rules lists every misconfiguration rule, for documentation.
-func Rules() []finding.Rule {
-	return []finding.Rule{RootUser, NoHealthcheck, AddRemote, AddArchive, UpdateAlone, NoCacheCleanup, SecretInConfig,
-		AdminPort, LatestBase, PipeToShell, PlainHTTP, Setuid, WorldWritable, SensitiveFile}
-}

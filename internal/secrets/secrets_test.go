@@ -109,7 +109,7 @@ func TestNoFindingsOnDebian(t *testing.T) {
 	root := testutil.ExtractTar(t, testutil.DebianRootfs(t, "bookworm"))
 	s := New()
 	var all []finding.Finding
-	_, err := layerfs.WalkDir(context.Background(), root, layerfs.Options{}, func(e *layerfs.Entry, f catalog.File) error {
+	_, err := layerfs.WalkDir(context.Background(), root, layerfs.Options{}, func(e *layerfs.Entry, f layerfs.File) error {
 		if f == nil || !s.WantsContent(e.Path, e.Mode, e.Size) {
 			return nil
 		}

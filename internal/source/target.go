@@ -44,10 +44,6 @@ func Parse(arg string) Target {
 	return Target{Ref: arg}
 }
 
-// IsImage reports whether the target names an image (Open's business)
-// rather than an SBOM or a Dockerfile.
-func (t Target) IsImage() bool { return t.Kind != SBOM && t.Kind != Dockerfile }
-
 // InRegistry reports whether the image, if any, lives in a registry or a
 // Docker engine that pulled it from one, so that its signatures may be
 // found there; archives, layouts, directories, SBOMs and Dockerfiles

@@ -16,12 +16,10 @@
 //	"npm"     npm packages (node-semver, loose)
 //	"maven"   Maven artifacts (ComparableVersion)
 //
-// [ForEcosystem] maps OSV ecosystem names ("PyPI", "Debian:12", …) to these.
+// Package match maps advisory ecosystems ("PyPI", "Debian:12", …) to these.
 package vercmp
 
 import (
-	"strings"
-
 	"github.com/bulwark-sec/bulwark/internal/vercmp/apk"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/dpkg"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/gover"
@@ -86,34 +84,4 @@ func For(scheme string) (Comparer, bool) {
 // Schemes lists the scheme names For knows, sorted.
 func Schemes() []string {
 	return []string{"apk", "dpkg", "go", "maven", "npm", "pep440", "rpm", "semver"}
-}
-
-// ecosystems maps OSV ecosystem names (before any ":release" suffix) to
-// schemes.
-var ecosystems = map[string]string{
-	"Debian":      "dpkg",
-	"Ubuntu":      "dpkg",
-	"Alpine":      "apk",
-	"Red Hat":     "rpm",
-	"AlmaLinux":   "rpm",
-	"Rocky Linux": "rpm",
-	"openSUSE":    "rpm",
-	"SUSE":        "rpm",
-	"Mageia":      "rpm",
-	"Go":          "go",
-	"PyPI":        "pep440",
-	"npm":         "npm",
-	"Maven":       "maven",
-}
-
-// ForEcosystem returns the ordering of an OSV ecosystem such as "PyPI",
-// "Go" or "Debian:12" (the release suffix is ignored), or false when
-// Bulwark has none for it.
-func ForEcosystem(ecosystem string) (Comparer, bool) {
-	name, _, _ := strings.Cut(ecosystem, ":")
-	scheme, ok := ecosystems[name]
-	if !ok {
-		return nil, false
-	}
-	return For(scheme)
 }

@@ -52,20 +52,3 @@ func TestFor(t *testing.T) {
 		t.Error(`For("cargo") found a scheme`)
 	}
 }
-
-func TestForEcosystem(t *testing.T) {
-	for eco, scheme := range map[string]string{
-		"Debian:12": "dpkg", "Ubuntu:22.04:LTS": "dpkg", "Alpine:v3.19": "apk", "Red Hat": "rpm",
-		"Go": "go", "PyPI": "pep440", "npm": "npm", "Maven": "maven",
-	} {
-		c, ok := ForEcosystem(eco)
-		if !ok || c.(*Scheme).Name() != scheme {
-			t.Errorf("ForEcosystem(%q) = %v, %v; want %s", eco, c, ok, scheme)
-		}
-	}
-	for _, eco := range []string{"crates.io", "", "debian"} {
-		if _, ok := ForEcosystem(eco); ok {
-			t.Errorf("ForEcosystem(%q) found a scheme", eco)
-		}
-	}
-}

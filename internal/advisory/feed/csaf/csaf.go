@@ -269,10 +269,9 @@ func ParseDocument(data []byte) (*advisory.Advisory, error) {
 	// Fixed: group by platform stream so a stream without a source rpm
 	// can fall back to its binary rpms.
 	type group struct {
-		src  map[key]string
-		bin  map[key]string
-		sev  map[key]string
-		seen bool
+		src map[key]string
+		bin map[key]string
+		sev map[key]string
 	}
 	groups := map[string]*group{}
 	for _, id := range v.ProductStatus.Fixed {
