@@ -14,6 +14,10 @@
 // concurrently, with process lists of running ones), images with history,
 // networks and swarm state.
 //
+// With a trust policy, [GatherTrust] then verifies each image's signatures
+// and attestations in its registry through an [ImageJudge] (the guard's
+// trust rules) and records the outcome per image as [Snapshot.Trust].
+//
 // Nothing in a snapshot is a verdict: checks (package checks) judge it. An
 // input that cannot be read is recorded as an error string beside the data it
 // would have filled, so a check can say why it skipped instead of passing.
@@ -37,7 +41,8 @@ import (
 )
 
 // SchemaVersion versions the snapshot format. Load accepts any 1.x.
-const SchemaVersion = "1.0"
+// 1.1 added trust (the images judged against a trust policy).
+const SchemaVersion = "1.1"
 
 // MaxSnapshotSize bounds what Load reads.
 const MaxSnapshotSize = 256 << 20
