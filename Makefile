@@ -5,7 +5,7 @@ BIN     := bin/bulwark
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -s -w -X github.com/bulwark-sec/bulwark/internal/cli.version=$(VERSION)
 
-.PHONY: build demo test bench fuzz vet
+.PHONY: build demo test bench fuzz vet lint
 
 # Static (CGO_ENABLED=0): the binary runs on any Linux, in a scratch
 # container too, and starts without the dynamic loader (the pure-Go DNS
@@ -24,6 +24,13 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
 
+# staticcheck, pinned (staticcheck.conf says which checks). `go run pkg@version`
+# fetches it from the Go module proxy into the module cache on the first run,
+# like the modules go.mod lists; later runs need no network.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
 # The whole test suite. Tests needing Docker, PostgreSQL or ../shared skip with
 # a reason unless BULWARK_REQUIRE_DOCKER=1 / BULWARK_REQUIRE_POSTGRES=1.
 # internal/testsum prints what go test prints plus one line counting the
@@ -31,7 +38,7 @@ vet:
 # status is go test's.
 # third_party/ holds patched copies of dependencies (each README.md says
 # what changed); their own tests run here too.
-test: vet
+test: vet lint
 	$(GO) build -o bin/testsum ./internal/testsum
 	GO=$(GO) ./bin/testsum -count=1 -timeout 20m ./...
 	for m in third_party/*/; do (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
