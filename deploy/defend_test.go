@@ -20,7 +20,7 @@ import (
 // The capabilities `defend run` needs to watch and report with the eBPF
 // sensor, and those --enforce adds.
 var (
-	reportCaps  = []string{"BPF", "PERFMON", "NET_ADMIN", "SYS_PTRACE", "DAC_READ_SEARCH"}
+	reportCaps  = []string{"BPF", "PERFMON", "NET_ADMIN", "SYS_PTRACE", "DAC_READ_SEARCH", "SYS_NICE"}
 	enforceCaps = []string{"SYS_ADMIN", "KILL"}
 )
 
@@ -108,7 +108,7 @@ func TestDefendCompose(t *testing.T) {
 		t.Error("privileged")
 	}
 	vols := strs(dig(d, "volumes"))
-	for _, want := range []string{"/sys/fs/cgroup:/sys/fs/cgroup:ro", "/sys/kernel/btf:/sys/kernel/btf:ro", "/var/run/docker.sock:/var/run/docker.sock:ro"} {
+	for _, want := range []string{"/sys/fs/cgroup:/sys/fs/cgroup:ro", "/sys/kernel/btf:/sys/kernel/btf:ro", "/sys/kernel/tracing:/sys/kernel/tracing:ro", "/var/run/docker.sock:/var/run/docker.sock:ro"} {
 		if !slices.Contains(vols, want) {
 			t.Errorf("volumes %v lack %s", vols, want)
 		}
@@ -164,7 +164,7 @@ func TestDefendDaemonSet(t *testing.T) {
 			t.Errorf("host path %s mounted writable", host)
 		}
 	}
-	for _, want := range []string{"/sys/fs/cgroup", "/sys/kernel/btf", "/var/run/docker.sock", "/var/lib/bulwark/defend"} {
+	for _, want := range []string{"/sys/fs/cgroup", "/sys/kernel/btf", "/sys/kernel/tracing", "/var/run/docker.sock", "/var/lib/bulwark/defend"} {
 		if !mounted[want] {
 			t.Errorf("%s not mounted", want)
 		}

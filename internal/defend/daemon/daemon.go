@@ -20,6 +20,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -138,12 +139,14 @@ func Run(ctx context.Context, opts Options) error {
 				return err
 			}
 		}
-		ks, err := kernel.Open(kernel.Options{CgroupSubsys: sub, EnforceNew: opts.Enforce, RingBytes: opts.RingBytes})
+		ks, err := kernel.Open(kernel.Options{CgroupSubsys: sub, EnforceNew: opts.Enforce, RingBytes: opts.RingBytes,
+			Syscalls: a.syscallKinds(), ReaderNice: ReaderNice})
 		if err != nil {
 			return err
 		}
 		defer ks.Close()
 		a.ks = ks
+		slog.InfoContext(ctx, "defend: system calls seen through "+ks.SyscallHook())
 		if err := ks.SetPredicates(a.kernelPredicates()); err != nil {
 			return err
 		}
@@ -179,7 +182,46 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Ready != nil {
 		opts.Ready(a)
 	}
-	return src.Run(ctx, func(r *sensor.Record) { a.pipe.Handle(ctx, r) })
+	var once sync.Once
+	return src.Run(ctx, func(r *sensor.Record) {
+		once.Do(func() {
+			if a.ks != nil && a.ks.ReaderNice() != nil {
+				slog.WarnContext(ctx, "defend: the event reader runs at the default priority; alerts may wait for a core on a busy host", "err", a.ks.ReaderNice())
+			}
+		})
+		a.pipe.Handle(ctx, r)
+	})
+}
+
+// KindSource is a judge that says which event kinds it can select.
+type KindSource interface {
+	Kinds() []event.Kind
+}
+
+// ReaderNice is the nice value of the thread that reads the ring buffer
+// and carries each event to its alert line: an alert waits for nothing
+// but a core, and on a busy host a reader at the default priority waits
+// for one behind every runnable task. It needs CAP_SYS_NICE; without it
+// the thread keeps the default and the agent says so.
+const ReaderNice = -10
+
+// syscallKinds returns the event kinds seen at a system call's entry that
+// the judge or a predicate can select (nil: all, for a judge that does
+// not say, or none: every event is reported).
+func (a *Agent) syscallKinds() []event.Kind {
+	ks, ok := a.opts.Judge.(KindSource)
+	if !ok {
+		return nil
+	}
+	kinds := slices.Clone(ks.Kinds())
+	for _, p := range a.kernelPredicates() {
+		kinds = append(kinds, p.Kind)
+	}
+	for _, p := range a.preds {
+		kinds = append(kinds, p.Kind)
+	}
+	slices.Sort(kinds)
+	return slices.Compact(kinds)
 }
 
 // KernelRuleSource is a judge that offers its rules' kernel forms.

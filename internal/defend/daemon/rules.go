@@ -29,6 +29,9 @@ func (j *RulesJudge) Judge(_ context.Context, e *event.Event) []event.Alert {
 	return out
 }
 
+// Kinds returns the event kinds the rules can select.
+func (j *RulesJudge) Kinds() []event.Kind { return j.set.Kinds() }
+
 // Predicates turns the enforcing rules' kernel forms into what this
 // sensor checks in the kernel: one string field per rule (the executable
 // or task name of an exec, the path of an open or of a unix-socket

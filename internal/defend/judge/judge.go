@@ -19,6 +19,7 @@ package judge
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -196,6 +197,24 @@ func (j *Judge) modelAlert(e *event.Event, d *model.Deviation) event.Alert {
 		Expected: d.Expected,
 		Response: j.o.ModelResponse,
 	}
+}
+
+// Kinds returns the event kinds the judge can turn into alerts: those
+// of the rules, and with models the acts a model learns (processes,
+// files written, listening ports, outbound connections).
+func (j *Judge) Kinds() []event.Kind {
+	var ks []event.Kind
+	if j.o.Rules != nil {
+		ks = j.o.Rules.Kinds()
+	}
+	if j.o.Models != nil {
+		for _, k := range []event.Kind{event.Exec, event.Open, event.Listen, event.Connect} {
+			if !slices.Contains(ks, k) {
+				ks = append(ks, k)
+			}
+		}
+	}
+	return ks
 }
 
 // Stats returns a copy of the counters.

@@ -1,11 +1,13 @@
 // Package kernel is the eBPF sensor of `bulwark defend`: it loads the
 // programs of bpf/sensor.bpf.c (compiled by bpf2go, CO-RE against the
-// running kernel's BTF), attaches them to BTF tracepoints, and turns the
-// ring buffer's records into events.
+// running kernel's BTF), attaches them to BTF tracepoints and to one
+// tracepoint per system call the rules can select, and turns the ring
+// buffer's records into events.
 //
 // # Data flow
 //
-//	sched_process_exec/fork/exit, sys_enter (tp_btf)
+//	sched_process_exec/fork/exit (tp_btf), syscalls/sys_enter_NAME (tracepoint;
+//	only the calls of [Options.Syscalls]; without tracefs the generic tp_btf sys_enter)
 //	  → is the task's cgroup a watched container? (hash map; host processes stop here)
 //	  → enforcement predicates (LPM trie: kind + path prefix or name) → SIGKILL in the kernel
 //	  → ring buffer record → [Sensor.Run] decodes it into an [event.Event]
@@ -22,8 +24,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -33,6 +39,7 @@ import (
 	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
+	"github.com/bulwark-sec/bulwark/internal/defend/event"
 	"github.com/bulwark-sec/bulwark/internal/defend/sensor"
 )
 
@@ -49,16 +56,53 @@ type Options struct {
 	// about 30,000 open records, 1.5 s of a 20,000 events/s burst; its
 	// pages count twice in the agent's RSS, mapped for wrap-around).
 	RingBytes uint32
+	// Syscalls are the event kinds seen at a system call's entry (open,
+	// connect, setuid, …) that the rules can select; nil means all. Only
+	// their system calls get a program: every other call, in containers
+	// and on the host, runs none.
+	Syscalls []event.Kind
+	// Generic attaches the one sys_enter BTF tracepoint program instead of
+	// the per-system-call tracepoints (which need tracefs). It runs for
+	// every system call of every task; Open falls back to it by itself
+	// when tracefs cannot be found or mounted.
+	Generic bool
+	// ReaderNice, when not zero, is the nice value [Sensor.Run]'s thread
+	// takes (it needs CAP_SYS_NICE to go below zero; see [Sensor.ReaderNice]).
+	ReaderNice int
+}
+
+// syscallProgs are the per-system-call programs of each kind (their
+// tracepoints are syscalls/sys_enter_NAME for program sys_NAME).
+var syscallProgs = map[event.Kind][]string{
+	event.Open:        {"open", "creat", "openat", "openat2"},
+	event.Connect:     {"connect"},
+	event.Listen:      {"listen"},
+	event.Accept:      {"accept", "accept4"},
+	event.SetUID:      {"setuid", "setreuid", "setresuid"},
+	event.SetGID:      {"setgid", "setregid", "setresgid"},
+	event.CapSet:      {"capset"},
+	event.Mount:       {"mount"},
+	event.Umount:      {"umount"},
+	event.Ptrace:      {"ptrace"},
+	event.SetNS:       {"setns"},
+	event.Unshare:     {"unshare", "clone", "clone3"},
+	event.ModuleLoad:  {"init_module", "finit_module"},
+	event.MemfdCreate: {"memfd_create"},
+	event.BPF:         {"bpf"},
 }
 
 // Sensor is the loaded and attached eBPF sensor.
 type Sensor struct {
-	objs   sensorObjects
-	links  []link.Link
-	rd     *ringbuf.Reader
-	boot   time.Duration // wall clock minus CLOCK_BOOTTIME at load
-	connMu sync.Mutex
-	conn   []link.Link
+	objs    sensorMaps
+	progs   map[string]*ebpf.Program // by program name
+	hook    string                   // how system calls are seen (see [Sensor.SyscallHook])
+	nice    int
+	niceErr atomic.Pointer[error]
+	links   []link.Link
+	rd      *ringbuf.Reader
+	boot    time.Duration // wall clock minus CLOCK_BOOTTIME at load
+	connMu  sync.Mutex
+	conn    []link.Link
 
 	predMu sync.Mutex
 	preds  []predEntry
@@ -89,19 +133,70 @@ func Open(opts Options) (*Sensor, error) {
 			return nil, fmt.Errorf("kernel: setting %s: %w", name, err)
 		}
 	}
-	s := &Sensor{rules: []string{""}}
-	if err := spec.LoadAndAssign(&s.objs, nil); err != nil {
+	s := &Sensor{rules: []string{""}, progs: map[string]*ebpf.Program{}, nice: opts.ReaderNice}
+	// Which system-call programs to load: the per-call tracepoints of the
+	// selected kinds (those that exist on this kernel), or the generic one.
+	generic := opts.Generic || !tracefsReady()
+	want := map[string]bool{"on_exec": true, "on_fork": true, "on_exit": true, "deny_connect4": true, "deny_connect6": true}
+	if generic {
+		want["on_sys_enter"] = true
+		s.hook = "sys_enter BTF tracepoint (every system call; tracefs not available)"
+	} else {
+		ks := opts.Syscalls
+		if ks == nil {
+			ks = event.Kinds
+		}
+		var names []string
+		for _, k := range ks {
+			for _, n := range syscallProgs[k] {
+				if syscallExists(n) {
+					want["sys_"+n] = true
+					names = append(names, n)
+				}
+			}
+		}
+		slices.Sort(names)
+		s.hook = fmt.Sprintf("tracepoints on %d system calls (%s)", len(names), strings.Join(names, " "))
+	}
+	for name := range spec.Programs {
+		if !want[name] {
+			delete(spec.Programs, name)
+		}
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
 		var ve *ebpf.VerifierError
 		if errors.As(err, &ve) {
 			return nil, fmt.Errorf("kernel: loading the eBPF programs: %+v", ve)
 		}
 		return nil, fmt.Errorf("kernel: loading the eBPF programs: %w", err)
 	}
-	for _, p := range []*ebpf.Program{s.objs.OnExec, s.objs.OnFork, s.objs.OnExit, s.objs.OnSysEnter} {
-		l, err := link.AttachTracing(link.TracingOptions{Program: p})
+	defer coll.Close()
+	if err := coll.Assign(&s.objs); err != nil {
+		return nil, fmt.Errorf("kernel: loading the eBPF maps: %w", err)
+	}
+	for name := range coll.Programs {
+		s.progs[name] = coll.DetachProgram(name)
+	}
+	for _, name := range []string{"on_exec", "on_fork", "on_exit", "on_sys_enter"} {
+		if p := s.progs[name]; p != nil {
+			l, err := link.AttachTracing(link.TracingOptions{Program: p})
+			if err != nil {
+				s.Close()
+				return nil, fmt.Errorf("kernel: attaching %s: %w", name, err)
+			}
+			s.links = append(s.links, l)
+		}
+	}
+	for name, p := range s.progs {
+		call, ok := strings.CutPrefix(name, "sys_")
+		if !ok {
+			continue
+		}
+		l, err := link.Tracepoint("syscalls", "sys_enter_"+call, p, nil)
 		if err != nil {
 			s.Close()
-			return nil, fmt.Errorf("kernel: attaching %s: %w", p, err)
+			return nil, fmt.Errorf("kernel: attaching %s: %w", name, err)
 		}
 		s.links = append(s.links, l)
 	}
@@ -126,6 +221,9 @@ func (s *Sensor) Close() error {
 	for _, l := range append(s.links, s.conn...) {
 		errs = append(errs, l.Close())
 	}
+	for _, p := range s.progs {
+		errs = append(errs, p.Close())
+	}
 	errs = append(errs, s.objs.Close())
 	return errors.Join(errs...)
 }
@@ -133,6 +231,22 @@ func (s *Sensor) Close() error {
 // Run reads records until ctx ends, calling emit for each (from this
 // goroutine; emit must not keep r).
 func (s *Sensor) Run(ctx context.Context, emit func(r *sensor.Record)) error {
+	// The reader keeps its own thread, at its own priority: an event's
+	// latency to its alert line is this thread waiting for a core.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if s.nice != 0 {
+		tid := unix.Gettid()
+		old, _ := unix.Getpriority(unix.PRIO_PROCESS, tid)
+		if err := unix.Setpriority(unix.PRIO_PROCESS, tid, s.nice); err != nil {
+			err = fmt.Errorf("kernel: setting the reader's nice value to %d: %w", s.nice, err)
+			s.niceErr.Store(&err)
+		} else {
+			// The thread goes back to Go's pool when Run returns: at its
+			// old priority (getpriority answers 20 - nice).
+			defer unix.Setpriority(unix.PRIO_PROCESS, tid, 20-old)
+		}
+	}
 	// A blocked read does not notice a new deadline, so the reader wakes
 	// up every poll interval to look at ctx.
 	const poll = 200 * time.Millisecond
@@ -156,6 +270,50 @@ func (s *Sensor) Run(ctx context.Context, emit func(r *sensor.Record)) error {
 		s.decode(&raw, &r)
 		emit(&r)
 	}
+}
+
+// ReaderNice reports the error, if any, of giving the reader its nice
+// value (nil once Run has started and set it, or when none was asked).
+func (s *Sensor) ReaderNice() error {
+	if p := s.niceErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// SyscallHook says how system calls are seen: the per-call tracepoints
+// attached, or the generic sys_enter program.
+func (s *Sensor) SyscallHook() string { return s.hook }
+
+// tracefsDirs are where tracefs is looked for (as cilium/ebpf's
+// link.Tracepoint does).
+var tracefsDirs = []string{"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}
+
+// tracefsReady reports whether the syscall tracepoints can be attached,
+// mounting tracefs at /sys/kernel/tracing when nothing is mounted there
+// (the agent holds CAP_SYS_ADMIN for its programs anyway).
+func tracefsReady() bool {
+	for _, d := range tracefsDirs {
+		if _, err := os.Stat(filepath.Join(d, "events", "syscalls")); err == nil {
+			return true
+		}
+	}
+	if err := unix.Mount("nodev", tracefsDirs[0], "tracefs", 0, ""); err != nil {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(tracefsDirs[0], "events", "syscalls"))
+	return err == nil
+}
+
+// syscallExists reports whether this kernel has the system call's
+// tracepoint (module loading is compiled out of some).
+func syscallExists(name string) bool {
+	for _, d := range tracefsDirs {
+		if _, err := os.Stat(filepath.Join(d, "events", "syscalls", "sys_enter_"+name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // RingUsage reports the bytes waiting in the ring buffer and its size.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -336,7 +337,7 @@ func (s *Sensor) attachConnect(root string) error {
 	for _, a := range []struct {
 		p *ebpf.Program
 		t ebpf.AttachType
-	}{{s.objs.DenyConnect4, ebpf.AttachCGroupInet4Connect}, {s.objs.DenyConnect6, ebpf.AttachCGroupInet6Connect}} {
+	}{{s.progs["deny_connect4"], ebpf.AttachCGroupInet4Connect}, {s.progs["deny_connect6"], ebpf.AttachCGroupInet6Connect}} {
 		l, err := link.AttachCgroup(link.CgroupOptions{Path: root, Attach: a.t, Program: a.p})
 		if err != nil {
 			return fmt.Errorf("kernel: attaching the connect program to %s: %w", root, err)
@@ -395,23 +396,27 @@ type ProgramStat struct {
 	Total time.Duration
 }
 
-// ProgramStats reads each program's run count and total run time.
+// ProgramStats reads each program's run count and total run time: exec,
+// fork, exit, and sys_enter_NAME per system-call tracepoint (or sys_enter
+// for the generic program).
 func (s *Sensor) ProgramStats() []ProgramStat {
 	var out []ProgramStat
-	for name, p := range map[string]*ebpf.Program{"exec": s.objs.OnExec, "fork": s.objs.OnFork, "exit": s.objs.OnExit,
-		"sys_enter": s.objs.OnSysEnter} {
+	for name, p := range s.progs {
+		switch {
+		case strings.HasPrefix(name, "on_"):
+			name = strings.TrimPrefix(name, "on_")
+		case strings.HasPrefix(name, "sys_"):
+			name = "sys_enter_" + strings.TrimPrefix(name, "sys_")
+		default:
+			continue
+		}
 		st, err := p.Stats()
 		if err != nil {
 			continue
 		}
 		out = append(out, ProgramStat{Name: name, Runs: st.RunCount, Total: st.Runtime})
 	}
-	slices.SortFunc(out, func(a, b ProgramStat) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(out, func(a, b ProgramStat) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 

@@ -81,24 +81,50 @@ type sensorPredVal struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	sensorMapContainers    = "containers"
-	sensorMapCounters      = "counters"
-	sensorMapDenies        = "denies"
-	sensorMapEvents        = "events"
-	sensorMapKeyscratch    = "keyscratch"
-	sensorMapParents       = "parents"
-	sensorMapPreds         = "preds"
-	sensorMapReadGate      = "read_gate"
-	sensorMapScratch       = "scratch"
-	sensorProgDenyConnect4 = "deny_connect4"
-	sensorProgDenyConnect6 = "deny_connect6"
-	sensorProgOnExec       = "on_exec"
-	sensorProgOnExit       = "on_exit"
-	sensorProgOnFork       = "on_fork"
-	sensorProgOnSysEnter   = "on_sys_enter"
-	sensorVarAgentTgid     = "agent_tgid"
-	sensorVarCgSubsys      = "cg_subsys"
-	sensorVarEnforceNew    = "enforce_new"
+	sensorMapContainers      = "containers"
+	sensorMapCounters        = "counters"
+	sensorMapDenies          = "denies"
+	sensorMapEvents          = "events"
+	sensorMapKeyscratch      = "keyscratch"
+	sensorMapParents         = "parents"
+	sensorMapPreds           = "preds"
+	sensorMapReadGate        = "read_gate"
+	sensorMapScratch         = "scratch"
+	sensorProgDenyConnect4   = "deny_connect4"
+	sensorProgDenyConnect6   = "deny_connect6"
+	sensorProgOnExec         = "on_exec"
+	sensorProgOnExit         = "on_exit"
+	sensorProgOnFork         = "on_fork"
+	sensorProgOnSysEnter     = "on_sys_enter"
+	sensorProgSysAccept      = "sys_accept"
+	sensorProgSysAccept4     = "sys_accept4"
+	sensorProgSysBpf         = "sys_bpf"
+	sensorProgSysCapset      = "sys_capset"
+	sensorProgSysClone       = "sys_clone"
+	sensorProgSysClone3      = "sys_clone3"
+	sensorProgSysConnect     = "sys_connect"
+	sensorProgSysCreat       = "sys_creat"
+	sensorProgSysFinitModule = "sys_finit_module"
+	sensorProgSysInitModule  = "sys_init_module"
+	sensorProgSysListen      = "sys_listen"
+	sensorProgSysMemfdCreate = "sys_memfd_create"
+	sensorProgSysMount       = "sys_mount"
+	sensorProgSysOpen        = "sys_open"
+	sensorProgSysOpenat      = "sys_openat"
+	sensorProgSysOpenat2     = "sys_openat2"
+	sensorProgSysPtrace      = "sys_ptrace"
+	sensorProgSysSetgid      = "sys_setgid"
+	sensorProgSysSetns       = "sys_setns"
+	sensorProgSysSetregid    = "sys_setregid"
+	sensorProgSysSetresgid   = "sys_setresgid"
+	sensorProgSysSetresuid   = "sys_setresuid"
+	sensorProgSysSetreuid    = "sys_setreuid"
+	sensorProgSysSetuid      = "sys_setuid"
+	sensorProgSysUmount      = "sys_umount"
+	sensorProgSysUnshare     = "sys_unshare"
+	sensorVarAgentTgid       = "agent_tgid"
+	sensorVarCgSubsys        = "cg_subsys"
+	sensorVarEnforceNew      = "enforce_new"
 )
 
 // loadSensor returns the embedded CollectionSpec for sensor.
@@ -143,12 +169,38 @@ type sensorSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type sensorProgramSpecs struct {
-	DenyConnect4 *ebpf.ProgramSpec `ebpf:"deny_connect4"`
-	DenyConnect6 *ebpf.ProgramSpec `ebpf:"deny_connect6"`
-	OnExec       *ebpf.ProgramSpec `ebpf:"on_exec"`
-	OnExit       *ebpf.ProgramSpec `ebpf:"on_exit"`
-	OnFork       *ebpf.ProgramSpec `ebpf:"on_fork"`
-	OnSysEnter   *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
+	DenyConnect4   *ebpf.ProgramSpec `ebpf:"deny_connect4"`
+	DenyConnect6   *ebpf.ProgramSpec `ebpf:"deny_connect6"`
+	OnExec         *ebpf.ProgramSpec `ebpf:"on_exec"`
+	OnExit         *ebpf.ProgramSpec `ebpf:"on_exit"`
+	OnFork         *ebpf.ProgramSpec `ebpf:"on_fork"`
+	OnSysEnter     *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
+	SysAccept      *ebpf.ProgramSpec `ebpf:"sys_accept"`
+	SysAccept4     *ebpf.ProgramSpec `ebpf:"sys_accept4"`
+	SysBpf         *ebpf.ProgramSpec `ebpf:"sys_bpf"`
+	SysCapset      *ebpf.ProgramSpec `ebpf:"sys_capset"`
+	SysClone       *ebpf.ProgramSpec `ebpf:"sys_clone"`
+	SysClone3      *ebpf.ProgramSpec `ebpf:"sys_clone3"`
+	SysConnect     *ebpf.ProgramSpec `ebpf:"sys_connect"`
+	SysCreat       *ebpf.ProgramSpec `ebpf:"sys_creat"`
+	SysFinitModule *ebpf.ProgramSpec `ebpf:"sys_finit_module"`
+	SysInitModule  *ebpf.ProgramSpec `ebpf:"sys_init_module"`
+	SysListen      *ebpf.ProgramSpec `ebpf:"sys_listen"`
+	SysMemfdCreate *ebpf.ProgramSpec `ebpf:"sys_memfd_create"`
+	SysMount       *ebpf.ProgramSpec `ebpf:"sys_mount"`
+	SysOpen        *ebpf.ProgramSpec `ebpf:"sys_open"`
+	SysOpenat      *ebpf.ProgramSpec `ebpf:"sys_openat"`
+	SysOpenat2     *ebpf.ProgramSpec `ebpf:"sys_openat2"`
+	SysPtrace      *ebpf.ProgramSpec `ebpf:"sys_ptrace"`
+	SysSetgid      *ebpf.ProgramSpec `ebpf:"sys_setgid"`
+	SysSetns       *ebpf.ProgramSpec `ebpf:"sys_setns"`
+	SysSetregid    *ebpf.ProgramSpec `ebpf:"sys_setregid"`
+	SysSetresgid   *ebpf.ProgramSpec `ebpf:"sys_setresgid"`
+	SysSetresuid   *ebpf.ProgramSpec `ebpf:"sys_setresuid"`
+	SysSetreuid    *ebpf.ProgramSpec `ebpf:"sys_setreuid"`
+	SysSetuid      *ebpf.ProgramSpec `ebpf:"sys_setuid"`
+	SysUmount      *ebpf.ProgramSpec `ebpf:"sys_umount"`
+	SysUnshare     *ebpf.ProgramSpec `ebpf:"sys_unshare"`
 }
 
 // sensorMapSpecs contains maps before they are loaded into the kernel.
@@ -233,12 +285,38 @@ type sensorVariables struct {
 //
 // It can be passed to loadSensorObjects or ebpf.CollectionSpec.LoadAndAssign.
 type sensorPrograms struct {
-	DenyConnect4 *ebpf.Program `ebpf:"deny_connect4"`
-	DenyConnect6 *ebpf.Program `ebpf:"deny_connect6"`
-	OnExec       *ebpf.Program `ebpf:"on_exec"`
-	OnExit       *ebpf.Program `ebpf:"on_exit"`
-	OnFork       *ebpf.Program `ebpf:"on_fork"`
-	OnSysEnter   *ebpf.Program `ebpf:"on_sys_enter"`
+	DenyConnect4   *ebpf.Program `ebpf:"deny_connect4"`
+	DenyConnect6   *ebpf.Program `ebpf:"deny_connect6"`
+	OnExec         *ebpf.Program `ebpf:"on_exec"`
+	OnExit         *ebpf.Program `ebpf:"on_exit"`
+	OnFork         *ebpf.Program `ebpf:"on_fork"`
+	OnSysEnter     *ebpf.Program `ebpf:"on_sys_enter"`
+	SysAccept      *ebpf.Program `ebpf:"sys_accept"`
+	SysAccept4     *ebpf.Program `ebpf:"sys_accept4"`
+	SysBpf         *ebpf.Program `ebpf:"sys_bpf"`
+	SysCapset      *ebpf.Program `ebpf:"sys_capset"`
+	SysClone       *ebpf.Program `ebpf:"sys_clone"`
+	SysClone3      *ebpf.Program `ebpf:"sys_clone3"`
+	SysConnect     *ebpf.Program `ebpf:"sys_connect"`
+	SysCreat       *ebpf.Program `ebpf:"sys_creat"`
+	SysFinitModule *ebpf.Program `ebpf:"sys_finit_module"`
+	SysInitModule  *ebpf.Program `ebpf:"sys_init_module"`
+	SysListen      *ebpf.Program `ebpf:"sys_listen"`
+	SysMemfdCreate *ebpf.Program `ebpf:"sys_memfd_create"`
+	SysMount       *ebpf.Program `ebpf:"sys_mount"`
+	SysOpen        *ebpf.Program `ebpf:"sys_open"`
+	SysOpenat      *ebpf.Program `ebpf:"sys_openat"`
+	SysOpenat2     *ebpf.Program `ebpf:"sys_openat2"`
+	SysPtrace      *ebpf.Program `ebpf:"sys_ptrace"`
+	SysSetgid      *ebpf.Program `ebpf:"sys_setgid"`
+	SysSetns       *ebpf.Program `ebpf:"sys_setns"`
+	SysSetregid    *ebpf.Program `ebpf:"sys_setregid"`
+	SysSetresgid   *ebpf.Program `ebpf:"sys_setresgid"`
+	SysSetresuid   *ebpf.Program `ebpf:"sys_setresuid"`
+	SysSetreuid    *ebpf.Program `ebpf:"sys_setreuid"`
+	SysSetuid      *ebpf.Program `ebpf:"sys_setuid"`
+	SysUmount      *ebpf.Program `ebpf:"sys_umount"`
+	SysUnshare     *ebpf.Program `ebpf:"sys_unshare"`
 }
 
 func (p *sensorPrograms) Close() error {
@@ -249,6 +327,32 @@ func (p *sensorPrograms) Close() error {
 		p.OnExit,
 		p.OnFork,
 		p.OnSysEnter,
+		p.SysAccept,
+		p.SysAccept4,
+		p.SysBpf,
+		p.SysCapset,
+		p.SysClone,
+		p.SysClone3,
+		p.SysConnect,
+		p.SysCreat,
+		p.SysFinitModule,
+		p.SysInitModule,
+		p.SysListen,
+		p.SysMemfdCreate,
+		p.SysMount,
+		p.SysOpen,
+		p.SysOpenat,
+		p.SysOpenat2,
+		p.SysPtrace,
+		p.SysSetgid,
+		p.SysSetns,
+		p.SysSetregid,
+		p.SysSetresgid,
+		p.SysSetresuid,
+		p.SysSetreuid,
+		p.SysSetuid,
+		p.SysUmount,
+		p.SysUnshare,
 	)
 }
 

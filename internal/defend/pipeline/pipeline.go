@@ -141,7 +141,7 @@ func (s *Stats) ByRule() map[string]uint64 { return snapshot(&s.byRule) }
 func (s *Stats) LimitedBy() map[string]uint64 { return snapshot(&s.limitedBy) }
 
 // Latencies returns the detection latencies observed since the last call
-// (kernel act to alert decided), and empties the list.
+// (kernel act to the alert written by every sink), and empties the list.
 func (s *Stats) Latencies() []time.Duration { return s.latency.drain() }
 
 // New builds a pipeline.
@@ -201,8 +201,7 @@ func (p *Pipeline) Handle(ctx context.Context, r *sensor.Record) {
 	for i := range alerts {
 		a := &alerts[i]
 		if r.Boot > 0 && now > r.Boot {
-			a.LatencyNS = int64(now - r.Boot)
-			p.stats.latency.add(now - r.Boot)
+			a.LatencyNS = int64(now - r.Boot) // act → alert decided, in the alert
 		}
 		if p.cfg.Responder != nil {
 			p.cfg.Responder.Respond(ctx, a)
@@ -211,6 +210,11 @@ func (p *Pipeline) Handle(ctx context.Context, r *sensor.Record) {
 		bump(&p.stats.byRule, a.Rule)
 		for _, s := range p.cfg.Sinks {
 			s.Alert(ctx, a)
+		}
+		// The detection latency the metrics report runs to the alert's
+		// line written (and flushed) by every sink.
+		if done := bootNow(); r.Boot > 0 && done > r.Boot {
+			p.stats.latency.add(done - r.Boot)
 		}
 	}
 }

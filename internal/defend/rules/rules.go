@@ -163,6 +163,18 @@ func (s *Set) Match(e *event.Event, dst []*Rule) []*Rule {
 	return dst
 }
 
+// Kinds returns the event kinds some enabled rule can select, in
+// event.Kinds order: the sensor need not see the others.
+func (s *Set) Kinds() []event.Kind {
+	var out []event.Kind
+	for i, rs := range s.byKind {
+		if len(rs) > 0 {
+			out = append(out, event.Kinds[i])
+		}
+	}
+	return out
+}
+
 // Matches reports whether the rule's condition selects e (enabled or not).
 func (r *Rule) Matches(e *event.Event) bool {
 	if !r.kindOK(e.Kind) {

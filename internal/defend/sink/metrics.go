@@ -50,8 +50,8 @@ func NewMetrics(snap func() Snapshot) *Metrics {
 		snap: snap,
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "bulwark_defend_detection_latency_seconds",
-			Help:    "Time from the kernel seeing an act to the alert being decided.",
-			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .5},
+			Help:    "Time from the kernel seeing an act to its alert line written by every sink.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .0075, .01, .015, .025, .05, .1, .5},
 		}),
 		events:   d("events_total", "Events attributed to containers, by kind.", "kind"),
 		alerts:   d("alerts_total", "Alerts, by rule.", "rule"),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 //
 // The kernel half of `bulwark defend`: BTF tracepoints on process exec,
-// fork and exit and on system-call entry and exit. Each program first asks
+// fork and exit, and a tracepoint per system call the rules can select
+// (or, without tracefs, the generic sys_enter BTF tracepoint). Each program first asks
 // whether the current task's cgroup belongs to a container (one hash
 // lookup; host processes and containers nobody watches stop there), then
 // fills a record into the ring buffer. Enforcement predicates (kind + path
@@ -636,8 +637,12 @@ static __always_inline void sock_local(struct event *e, struct socket *sock)
 	}
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+// sys_enter is the work at a system call's entry, shared by the
+// per-system-call tracepoints (attached only for the calls the loaded
+// rules can select; id is then a constant and the switches fold away) and
+// the generic sys_enter BTF tracepoint (the fallback where tracefs is not
+// available, which runs for every system call of every task).
+static __always_inline int sys_enter(long id, __u64 a0, __u64 a1, __u64 a2, __u64 a3)
 {
 	__u32 kind;
 	switch (id) {
@@ -660,7 +665,6 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	default:
 		return 0;
 	}
-	__u64 a0 = regs->di, a1 = regs->si, a2 = regs->dx;
 	if (id == NR_clone && !(a0 & CLONE_NS_MASK))
 		return 0;
 	if (id == NR_clone3) {
@@ -749,7 +753,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		e->len1 = n > 0 ? n - 1 : 0;
 		n = bpf_probe_read_user_str(e->argv, 64, (void *)a2);
 		e->argv_len = n > 0 ? n - 1 : 0;
-		e->arg[0] = regs->r10;
+		e->arg[0] = a3;
 		e->flags |= F_HAS_ARGV;
 		break;
 	case NR_umount2:
@@ -786,6 +790,50 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	submit(e);
 	return 0;
 }
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+	return sys_enter(id, regs->di, regs->si, regs->dx, regs->r10);
+}
+
+// One program per system call a rule can select. A syscall tracepoint's
+// record is the call's number and its n arguments; the kernel refuses to
+// attach a program that reads past them (EACCES), so only those are read.
+#define ARG(i, n) ((i) < (n) ? ctx->args[(i) < (n) ? (i) : 0] : 0)
+#define SYSCALL(name, nr, n)                                                     \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                              \
+	int sys_##name(struct trace_event_raw_sys_enter *ctx)                    \
+	{                                                                        \
+		return sys_enter(nr, ARG(0, n), ARG(1, n), ARG(2, n), ARG(3, n)); \
+	}
+
+SYSCALL(open, NR_open, 3)
+SYSCALL(creat, NR_creat, 2)
+SYSCALL(openat, NR_openat, 4)
+SYSCALL(openat2, NR_openat2, 4)
+SYSCALL(connect, NR_connect, 3)
+SYSCALL(listen, NR_listen, 2)
+SYSCALL(accept, NR_accept, 3)
+SYSCALL(accept4, NR_accept4, 4)
+SYSCALL(setuid, NR_setuid, 1)
+SYSCALL(setreuid, NR_setreuid, 2)
+SYSCALL(setresuid, NR_setresuid, 3)
+SYSCALL(setgid, NR_setgid, 1)
+SYSCALL(setregid, NR_setregid, 2)
+SYSCALL(setresgid, NR_setresgid, 3)
+SYSCALL(capset, NR_capset, 2)
+SYSCALL(mount, NR_mount, 5)
+SYSCALL(umount, NR_umount2, 2) // umount2's tracepoint is named after its SYSCALL_DEFINE
+SYSCALL(ptrace, NR_ptrace, 4)
+SYSCALL(setns, NR_setns, 2)
+SYSCALL(unshare, NR_unshare, 1)
+SYSCALL(clone, NR_clone, 5)
+SYSCALL(clone3, NR_clone3, 2)
+SYSCALL(init_module, NR_init_module, 3)
+SYSCALL(finit_module, NR_finit_module, 3)
+SYSCALL(memfd_create, NR_memfd_create, 2)
+SYSCALL(bpf, NR_bpf, 3)
 
 // ------------------------------------------------- connection refusal
 
