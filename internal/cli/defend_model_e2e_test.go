@@ -130,6 +130,15 @@ func TestDefendModelAcceptance(t *testing.T) {
 	}
 	idID := run("id", "id")
 	portID := run("port", "port")
+	// Seeding reads the whole image from the engine, which on a busy
+	// machine can outlast the containers above: wait (a while) for the
+	// seeded model to be saved before stopping the agent, which abandons
+	// a seeding in progress.
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if m, err := model.NewStore(models).Get(context.Background(), imageID); err == nil && m.Seed != nil {
+			break
+		}
+	}
 	stop()
 
 	alerts := readAlerts(t, alertsFile)
