@@ -203,6 +203,9 @@ func runDefend(cmd *cobra.Command, s *streams, f *defendRunFlags) error {
 	opts.Ready = func(a *daemon.Agent) {
 		slog.InfoContext(ctx, "defend: running", "mode", a.Mode, "cgroups", a.Layout.String(), "containers", len(a.Table().Containers()))
 		fmt.Fprintf(s.err, "bulwark defend: %s mode, %s, following %d containers\n", a.Mode, a.Layout, len(a.Table().Containers()))
+		if h := a.SyscallHook(); h != "" {
+			fmt.Fprintf(s.err, "bulwark defend: system calls seen through %s\n", h)
+		}
 		if prev != nil {
 			prev(a)
 		}
