@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/cyclonedx"
+	"github.com/bulwark-sec/bulwark/internal/report/formats"
 	"github.com/bulwark-sec/bulwark/internal/report/reporttest"
 	"github.com/bulwark-sec/bulwark/internal/report/spdx"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
@@ -52,71 +54,54 @@ func TestOwnRoundTrip(t *testing.T) {
 	}
 }
 
-type pkgView struct {
-	Name, Version string
-	Type          sbom.Type
-	Source, SrcV  string
-	Arch          string
-}
-
-func view(ps []sbom.Package) []pkgView {
-	var out []pkgView
-	for _, p := range ps {
-		out = append(out, pkgView{p.Name, p.Version, p.Type, p.SourceName, p.SourceVersion, p.Arch})
-	}
-	return out
-}
-
-// TestOtherTools reads SBOMs shaped like other scanners' output: purls with
-// syft's qualifiers, an operating-system component, file and unidentified
-// components that are skipped.
-func TestOtherTools(t *testing.T) {
-	tests := []struct {
-		file    string
-		os      *report.OS
-		pkgs    []pkgView
-		skipped int
-	}{
-		{"syft-like.cdx.json", &report.OS{ID: "debian", Version: "12", PrettyName: "Debian GNU/Linux 12 (bookworm)"},
-			[]pkgView{
-				{"libgcc-s1", "12.2.0-14", sbom.Deb, "gcc-12", "12.2.0-14", "amd64"},
-				{"libssl3", "3.0.11-1~deb12u2", sbom.Deb, "openssl", "", "amd64"},
-				{"golang.org/x/net", "v0.17.0", sbom.GoModule, "", "", ""},
-				{"stdlib", "1.21.3", sbom.GoStdlib, "", "", ""},
-				{"org.apache.logging.log4j:log4j-core", "2.14.1", sbom.Java, "", "", ""},
-			}, 1},
-		{"trivy-like.cdx.json", &report.OS{ID: "debian", Version: "12.5"},
-			[]pkgView{
-				{"libc6", "2.36-9+deb12u4", sbom.Deb, "glibc", "2.36-9+deb12u4", "amd64"},
-				{"libgcrypt20", "1.10.1-3", sbom.Deb, "libgcrypt20", "1:1.10.1-3", "amd64"},
-			}, 0},
-		{"syft-like.spdx.json", &report.OS{ID: "alpine", Version: "3.19.0"},
-			[]pkgView{
-				{"libcrypto3", "3.1.4-r2", sbom.APK, "openssl", "", "x86_64"},
-				{"requests", "2.25.0", sbom.Python, "", "", ""},
-				{"openssl-libs", "1:1.1.1k-6.el8", sbom.RPM, "openssl", "1.1.1k-6.el8", "x86_64"},
-			}, 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			r, err := sbomread.Inventory(context.Background(), filepath.Join("testdata", tt.file), report.Tool{Name: "bulwark"})
+// TestInventory: a file of each readable format, told apart by its
+// content alone, becomes an inventory report that says where its packages
+// came from.
+func TestInventory(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ format, readAs string }{
+		{"cyclonedx", "cyclonedx"},
+		{"spdx-json", "spdx-json"},
+		{"json", "bulwark-json"},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			f, _ := formats.Lookup(tt.format)
+			var buf bytes.Buffer
+			if err := f.Encoder.Encode(&buf, reporttest.Sample(), report.EncodeOptions{Packages: true}); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "sbom"+f.Ext)
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r, err := sbomread.Inventory(context.Background(), path, report.Tool{Name: "bulwark"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tt.os, r.OS); d != "" {
-				t.Errorf("OS (-want +got):\n%s", d)
+			if want := []string{path + " (" + tt.readAs + ")"}; !slices.Equal(r.Coverage.PackageDatabases, want) {
+				t.Errorf("package databases %q, want %q", r.Coverage.PackageDatabases, want)
 			}
-			want := append([]pkgView(nil), tt.pkgs...)
-			if d := cmp.Diff(want, view(r.Packages), cmpopts.SortSlices(func(a, b pkgView) bool { return a.Name < b.Name })); d != "" {
-				t.Errorf("packages (-want +got):\n%s", d)
-			}
-			if r.Target.Kind != sbomread.Kind || r.Coverage.Matching != report.NotRequested || r.Coverage.Unidentified != tt.skipped || !strings.Contains(strings.Join(r.Coverage.Notes, "\n"), "reachability is unknown") {
-				t.Errorf("target %+v coverage %+v", r.Target, r.Coverage)
-			}
-			if n := strings.Contains(strings.Join(r.Coverage.Notes, "\n"), "without a usable package URL"); n != (tt.skipped > 0) {
-				t.Errorf("notes %v", r.Coverage.Notes)
+			if r.Target.Kind != sbomread.Kind || r.Coverage.Matching != report.NotRequested || len(r.Packages) != len(reporttest.Sample().Packages) ||
+				!strings.Contains(strings.Join(r.Coverage.Notes, "\n"), "reachability is unknown") {
+				t.Errorf("target %+v coverage %+v, %d packages", r.Target, r.Coverage, len(r.Packages))
 			}
 		})
+	}
+}
+
+// TestDetect: a document is read as the standard it names before its
+// shape is taken for a json report, and member names match as
+// encoding/json matches them (case-insensitively).
+func TestDetect(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"bomFormat":"CycloneDX","specVersion":"1.6","schema_version":"2.0","packages":[]}`:          "cyclonedx",
+		`{"BOMFORMAT":"CycloneDX","specVersion":"1.6"}`:                                               "cyclonedx",
+		`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","schema_version":"2.0","packages":[]}`: "spdx-json",
+	} {
+		doc, err := sbomread.Parse([]byte(in))
+		if err != nil || doc.Format != want {
+			t.Errorf("%s: %v, %v (want %s)", in, doc, err, want)
+		}
 	}
 }
 
@@ -142,20 +127,17 @@ func TestErrors(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, n := range []string{"syft-like.cdx.json", "syft-like.spdx.json", "trivy-like.cdx.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata", n))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
 	var buf bytes.Buffer
 	cyclonedx.Write(&buf, reporttest.Sample(), cyclonedx.Options{})
 	f.Add(buf.Bytes())
 	buf.Reset()
 	spdx.Write(&buf, reporttest.Sample(), spdx.Options{})
 	f.Add(buf.Bytes())
+	buf.Reset()
+	report.WriteJSON(&buf, reporttest.Sample())
+	f.Add(buf.Bytes())
 	f.Add([]byte(`{"bomFormat":"CycloneDX","components":[{"type":"library","purl":"pkg:deb/x/y@1?distro=-"}]}`))
+	f.Add([]byte(`{"bomFormat":"CycloneDX","spdxVersion":"SPDX-2.3","schema_version":"2.0","packages":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		doc, err := sbomread.Parse(b)
 		if err != nil {

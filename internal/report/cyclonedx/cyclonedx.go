@@ -16,8 +16,12 @@
 // It uses github.com/CycloneDX/cyclonedx-go for the model; the BOM is
 // built at version 1.6 directly so the library's deep copy for version
 // conversion (a gob round trip) is never needed. The properties
-// let package sbomread restore exactly what was scanned, so scanning a
-// stored BOM later finds what scanning the image found.
+// let [Read] (read.go) restore exactly what was scanned, so scanning a
+// stored BOM later finds what scanning the image found:
+//
+//	BOM ──components──▶ purl ─▶ type, name, version, arch, source package
+//	    ──"bulwark:" properties (Bulwark's own BOMs)──▶ exact fields
+//	    ──operating-system component──▶ OS ──▶ report.SBOM
 package cyclonedx
 
 import (
@@ -34,20 +38,21 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
+	"github.com/bulwark-sec/bulwark/internal/report/readback"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
-// Property names Bulwark writes on components; package sbomread reads them.
+// Property names Bulwark writes on components; [Read] reads them back.
 const (
-	PropType          = "bulwark:package:type"
-	PropSourceName    = "bulwark:package:source_name"
-	PropSourceVersion = "bulwark:package:source_version"
-	PropArch          = "bulwark:package:arch"
-	PropGoVersion     = "bulwark:package:go_version"
-	PropPlatform      = "bulwark:package:platform"
+	PropType          = readback.FactType
+	PropSourceName    = readback.FactSourceName
+	PropSourceVersion = readback.FactSourceVersion
+	PropArch          = readback.FactArch
+	PropGoVersion     = readback.FactGoVersion
+	PropPlatform      = readback.FactPlatform
 	PropLicense       = "bulwark:package:license"
-	PropMain          = "bulwark:package:main"
-	PropDev           = "bulwark:package:dev"
+	PropMain          = readback.FactMain
+	PropDev           = readback.FactDev
 	PropLayer         = "bulwark:location:layer" // "path@digest"
 	PropCodename      = "bulwark:os:codename"
 	PropPrettyName    = "bulwark:os:pretty_name"

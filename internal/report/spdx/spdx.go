@@ -13,8 +13,9 @@
 //	relationships   ─▶ target CONTAINS each package; a Go binary's main
 //	                   module DEPENDS_ON its other modules
 //
-// It uses github.com/spdx/tools-golang's v2.3 model.
-// Package sbomread reads the annotations back.
+// It uses github.com/spdx/tools-golang's v2.3 model. [Read] (read.go)
+// reads the annotations back, and other tools' SPDX JSON through their
+// purls and operating-system package.
 package spdx
 
 import (
@@ -33,20 +34,21 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/report/jsonstream"
+	"github.com/bulwark-sec/bulwark/internal/report/readback"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 )
 
 // Annotation comments Bulwark writes, as "<key>=<value>".
 const (
-	AnnType          = "bulwark:package:type"
-	AnnArch          = "bulwark:package:arch"
-	AnnSourceName    = "bulwark:package:source_name"
-	AnnSourceVersion = "bulwark:package:source_version"
-	AnnGoVersion     = "bulwark:package:go_version"
-	AnnPlatform      = "bulwark:package:platform"
+	AnnType          = readback.FactType
+	AnnArch          = readback.FactArch
+	AnnSourceName    = readback.FactSourceName
+	AnnSourceVersion = readback.FactSourceVersion
+	AnnGoVersion     = readback.FactGoVersion
+	AnnPlatform      = readback.FactPlatform
 	AnnLicense       = "bulwark:package:license"
-	AnnMain          = "bulwark:package:main"
-	AnnDev           = "bulwark:package:dev"
+	AnnMain          = readback.FactMain
+	AnnDev           = readback.FactDev
 	AnnLocation      = "bulwark:location" // "path" or "path@layer digest"
 	AnnCodename      = "bulwark:os:codename"
 	AnnPrettyName    = "bulwark:os:pretty_name"
