@@ -16,13 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/atomicfile"
 	"github.com/bulwark-sec/bulwark/internal/ignore"
 	"github.com/bulwark-sec/bulwark/internal/report"
-	"github.com/bulwark-sec/bulwark/internal/report/cyclonedx"
-	"github.com/bulwark-sec/bulwark/internal/report/findings"
-	"github.com/bulwark-sec/bulwark/internal/report/html"
-	"github.com/bulwark-sec/bulwark/internal/report/junit"
-	"github.com/bulwark-sec/bulwark/internal/report/sarif"
-	"github.com/bulwark-sec/bulwark/internal/report/spdx"
-	"github.com/bulwark-sec/bulwark/internal/report/table"
+	"github.com/bulwark-sec/bulwark/internal/report/formats"
 	reporttemplate "github.com/bulwark-sec/bulwark/internal/report/template"
 	"github.com/bulwark-sec/bulwark/internal/triage"
 	"github.com/bulwark-sec/bulwark/internal/vex"
@@ -175,11 +169,11 @@ type outputPlan struct {
 func (f *reportFlags) prepare(format string) (*outputPlan, error) {
 	p := &outputPlan{format: format}
 	switch {
-	case format == "template" && f.template == "":
+	case format == reporttemplate.Format.Name && f.template == "":
 		return nil, usageErrorf("--format template needs --template FILE")
-	case format != "template" && f.template != "":
+	case format != reporttemplate.Format.Name && f.template != "":
 		return nil, usageErrorf("--template is only used with --format template")
-	case format == "template":
+	case format == reporttemplate.Format.Name:
 		t, err := reporttemplate.Load(f.template)
 		if err != nil {
 			return nil, usageErrorf("%v", err)
@@ -224,26 +218,16 @@ func (f *reportFlags) prepare(format string) (*outputPlan, error) {
 // render writes rep in the plan's format; packages lists packages rather
 // than findings where the format has the choice (sbom).
 func (p *outputPlan) render(w io.Writer, rep *report.Report, packages bool) error {
-	switch p.format {
-	case "json":
-		return report.WriteJSON(w, rep)
-	case "table":
-		return table.Write(w, rep, table.Options{Color: colorOK(w), Packages: packages})
-	case "sarif":
-		return sarif.Write(w, findings.FromScan(rep))
-	case "junit":
-		return junit.Write(w, findings.FromScan(rep))
-	case "html":
-		return html.Write(w, findings.FromScan(rep))
-	case "cyclonedx":
-		return cyclonedx.Write(w, rep, cyclonedx.Options{NoVulnerabilities: packages})
-	case "spdx-json":
-		return spdx.Write(w, rep, spdx.Options{NoVulnerabilities: packages})
-	case "template":
-		if p.template == nil {
-			return usageErrorf("--format template needs --template FILE")
-		}
-		return p.template.Write(w, rep)
+	f, ok := formats.Lookup(p.format)
+	if !ok {
+		return usageErrorf("unknown format %q", p.format)
 	}
-	return usageErrorf("unknown format %q", p.format)
+	o := report.EncodeOptions{Color: colorOK(w), Packages: packages}
+	switch {
+	case p.template != nil:
+		o.Template = p.template
+	case f == reporttemplate.Format:
+		return usageErrorf("--format template needs --template FILE")
+	}
+	return f.Encoder.Encode(w, rep, o)
 }

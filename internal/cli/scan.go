@@ -17,6 +17,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/layercache"
 	"github.com/bulwark-sec/bulwark/internal/pathglob"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/formats"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source"
 	"github.com/bulwark-sec/bulwark/internal/vex"
@@ -40,9 +41,9 @@ type targetFlags struct {
 	budget       budgetFlags
 }
 
-func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
+func (f *targetFlags) register(cmd *cobra.Command, names []string) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(formats, ", "))
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(names, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "layer cache directory (default: $BULWARK_CACHE_DIR or the user cache dir)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "do not read or write the layer cache")
@@ -57,11 +58,18 @@ func (f *targetFlags) register(cmd *cobra.Command, formats []string) {
 // resolveFormat checks --format. The table is the default wherever the
 // output goes (a pipe, a file), as other scanners do: a script that wants
 // json says so, and the table is never coloured off a terminal.
-func (f *targetFlags) resolveFormat(formats []string) (string, error) {
-	if !slices.Contains(formats, f.format) {
-		return "", usageErrorf("unknown --format %q (want one of %s)", f.format, strings.Join(formats, ", "))
+// An alias (cyclonedx-json) gives the format's name; a near miss, a hint.
+func (f *targetFlags) resolveFormat(names []string) (string, error) {
+	if fm, ok := formats.Lookup(f.format); ok && slices.Contains(names, fm.Name) {
+		return fm.Name, nil
 	}
-	return f.format, nil
+	if slices.Contains(names, f.format) {
+		return f.format, nil
+	}
+	if near := closest(f.format, names); len(near) > 0 {
+		return "", usageErrorf("unknown --format %q; did you mean %q? (want one of %s)", f.format, strings.Join(near, `" or "`), strings.Join(names, ", "))
+	}
+	return "", usageErrorf("unknown --format %q (want one of %s)", f.format, strings.Join(names, ", "))
 }
 
 // cacheDir returns the layer cache location.
@@ -278,7 +286,8 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-var scanFormats = []string{"table", "json", "sarif", "cyclonedx", "spdx-json", "junit", "html", "template"}
+// scanFormats are every format of the registry.
+var scanFormats = formats.Names(formats.All())
 
 // vulnFlags select the advisory database for matching.
 type vulnFlags struct {
@@ -436,7 +445,7 @@ stay in the report marked as suppressed and never trip --fail-on.`,
 
 func newSBOMCmd(s *streams) *cobra.Command {
 	var tf targetFlags
-	formats := []string{"json", "table", "cyclonedx", "spdx-json"}
+	names := formats.Names(formats.Inventory())
 	cmd := &cobra.Command{
 		Use:   "sbom TARGET",
 		Short: "List the software in an image (software bill of materials)",
@@ -453,7 +462,7 @@ reachability aside: SBOMs carry no symbols, so it is "unknown").`,
   bulwark scan sbom:app.cdx.json`,
 		Args: exactArgs(1, "TARGET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := tf.resolveFormat(formats)
+			format, err := tf.resolveFormat(names)
 			if err != nil {
 				return err
 			}
@@ -473,7 +482,7 @@ reachability aside: SBOMs carry no symbols, so it is "unknown").`,
 		},
 	}
 	cmd.RunE = interruptible(cmd.RunE)
-	tf.register(cmd, formats)
+	tf.register(cmd, names)
 	return cmd
 }
 

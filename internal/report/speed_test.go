@@ -9,14 +9,8 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
-	"github.com/bulwark-sec/bulwark/internal/report/cyclonedx"
-	"github.com/bulwark-sec/bulwark/internal/report/findings"
-	"github.com/bulwark-sec/bulwark/internal/report/html"
-	"github.com/bulwark-sec/bulwark/internal/report/junit"
+	"github.com/bulwark-sec/bulwark/internal/report/formats"
 	"github.com/bulwark-sec/bulwark/internal/report/reporttest"
-	"github.com/bulwark-sec/bulwark/internal/report/sarif"
-	"github.com/bulwark-sec/bulwark/internal/report/spdx"
-	"github.com/bulwark-sec/bulwark/internal/report/table"
 	"github.com/bulwark-sec/bulwark/internal/report/template"
 )
 
@@ -30,23 +24,21 @@ func (c *counter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// writers renders r in every format, as the scan command does.
-var writers = map[string]func(io.Writer, *report.Report) error{
-	"json":      report.WriteJSON,
-	"table":     func(w io.Writer, r *report.Report) error { return table.Write(w, r, table.Options{}) },
-	"sarif":     func(w io.Writer, r *report.Report) error { return sarif.Write(w, findings.FromScan(r)) },
-	"junit":     func(w io.Writer, r *report.Report) error { return junit.Write(w, findings.FromScan(r)) },
-	"html":      func(w io.Writer, r *report.Report) error { return html.Write(w, findings.FromScan(r)) },
-	"cyclonedx": func(w io.Writer, r *report.Report) error { return cyclonedx.Write(w, r, cyclonedx.Options{}) },
-	"spdx-json": func(w io.Writer, r *report.Report) error { return spdx.Write(w, r, spdx.Options{}) },
-	"template": func(w io.Writer, r *report.Report) error {
-		t, err := template.Parse("csv", "{{range .Vulnerabilities}}{{.ID}},{{.Package.Name}},{{.Package.Version}},{{.Severity}},{{csv .Title}}\n{{end}}")
-		if err != nil {
-			return err
+// writers renders r in every format of the registry, as the scan command
+// does; the template format with a CSV template.
+var writers = func() map[string]func(io.Writer, *report.Report) error {
+	t, err := template.Parse("csv", "{{range .Vulnerabilities}}{{.ID}},{{.Package.Name}},{{.Package.Version}},{{.Severity}},{{csv .Title}}\n{{end}}")
+	if err != nil {
+		panic(err)
+	}
+	m := map[string]func(io.Writer, *report.Report) error{}
+	for _, f := range formats.All() {
+		m[f.Name] = func(w io.Writer, r *report.Report) error {
+			return f.Encoder.Encode(w, r, report.EncodeOptions{Template: t})
 		}
-		return t.Write(w, r)
-	},
-}
+	}
+	return m
+}()
 
 // TestWrite10kUnderOneSecond is acceptance 5: every format writes a report
 // of 10,000 findings in under a second of CPU time. CPU time, not wall
@@ -78,7 +70,7 @@ func TestWrite10kUnderOneSecond(t *testing.T) {
 
 func BenchmarkWrite10k(b *testing.B) {
 	r := reporttest.Large(10000)
-	for _, name := range []string{"json", "table", "sarif", "junit", "html", "cyclonedx", "spdx-json", "template"} {
+	for _, name := range formats.Names(formats.All()) {
 		w := writers[name]
 		b.Run(name, func(b *testing.B) {
 			var out counter
