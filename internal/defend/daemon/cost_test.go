@@ -34,7 +34,8 @@ import (
 // tracepoint (what dispatching every call to a program costs); an empty
 // program on openat's tracepoint (the floor of a per-call tracepoint); the sensor
 // as `defend run` loads it with the default rules (a tracepoint per system
-// call the rules select); and the same sensor with the generic sys_enter
+// call the rules select; this test's own process is not exempted as the
+// agent's would be); and the same sensor with the generic sys_enter
 // program instead — and reports the thread's own CPU time per iteration
 // (CLOCK_THREAD_CPUTIME_ID), median over rounds. A second pass turns the
 // kernel's run-time accounting on and reports the system-call programs' ns
@@ -121,7 +122,7 @@ func TestSyscallCost(t *testing.T) {
 	}})
 	sensorSetup := func(generic bool) func() (func(), func() (uint64, time.Duration)) {
 		return func() (func(), func() (uint64, time.Duration)) {
-			ks, err := kernel.Open(kernel.Options{CgroupSubsys: -1, Generic: generic, Syscalls: kinds})
+			ks, err := kernel.Open(kernel.Options{CgroupSubsys: -1, Generic: generic, Syscalls: kinds, AgentPID: -1})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -66,6 +66,9 @@ type Options struct {
 	// every system call of every task; Open falls back to it by itself
 	// when tracefs cannot be found or mounted.
 	Generic bool
+	// AgentPID is the process whose own acts are never reported (0: the
+	// calling process; -1: none, for measuring the programs from a test).
+	AgentPID int
 	// ReaderNice, when not zero, is the nice value [Sensor.Run]'s thread
 	// takes (it needs CAP_SYS_NICE to go below zero; see [Sensor.ReaderNice]).
 	ReaderNice int
@@ -128,7 +131,11 @@ func Open(opts Options) (*Sensor, error) {
 	if opts.EnforceNew {
 		enforce = 1
 	}
-	for name, v := range map[string]any{"cg_subsys": sub, "agent_tgid": uint32(os.Getpid()), "enforce_new": enforce} {
+	self := uint32(os.Getpid())
+	if opts.AgentPID != 0 {
+		self = uint32(opts.AgentPID)
+	}
+	for name, v := range map[string]any{"cg_subsys": sub, "agent_tgid": self, "enforce_new": enforce} {
 		if err := spec.Variables[name].Set(v); err != nil {
 			return nil, fmt.Errorf("kernel: setting %s: %w", name, err)
 		}
