@@ -158,3 +158,5 @@ require (
 replace github.com/distribution/reference => ./third_party/distribution-reference
 
 replace github.com/asaskevich/govalidator => ./third_party/govalidator
+
+replace github.com/opencontainers/go-digest => ./third_party/go-digest
