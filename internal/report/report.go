@@ -2,8 +2,10 @@
 // format renders from, and the `json` format itself (the public, versioned
 // contract documented in docs/report-schema.json).
 //
-// Renderers live in sub-packages, one per format, each a [Writer]. A report
-// is sorted once ([Report.Normalize]) so every format is deterministic.
+// Renderers live in sub-packages, one per format, each describing itself
+// as a [Format] (format.go: name, media type, [Encoder], optional
+// [SBOMReader]); package formats lists them. A report is sorted once
+// ([Report.Normalize]) so every format is deterministic.
 package report
 
 import (
