@@ -14,7 +14,16 @@
 // per layer (package layercache) under the cataloger's Version.
 //
 // A file that cannot be parsed is not fatal: Parse returns an error, and the
-// runner records it as an [Unknown] at that path and carries on.
+// runner records it as an [Unknown] at that path and carries on. An error
+// wrapping a budget error (package budget) is: it stops the scan.
+//
+// Ecosystems that only parse files (lock files, manifests, metadata: npm,
+// python, ruby, php, dotnet, Cargo.lock) build their Cataloger with package
+// generic, which does the plumbing once: the route from path to parser,
+// regular files only, the per-file byte budget, record counting and
+// locations. The package databases (dpkg, apk, rpm) and the readers of
+// binaries and archives (gobinary, java, cargo-auditable) implement
+// Cataloger themselves.
 package catalog
 
 import (

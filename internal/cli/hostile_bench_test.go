@@ -2,8 +2,11 @@ package cli_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +129,89 @@ func size(t *testing.T, target string) string {
 	default:
 		return fmt.Sprintf("%d KB", (n+1023)>>10)
 	}
+}
+
+// TestLockFileSpeed is bench/lockfiles.sh: lock files of every streamed
+// format at a size real projects reach (5 MiB, 60,000–90,000 packages,
+// under the record budget), each alone in a small image, scanned by this
+// binary and by BULWARK_BENCH_BASE in alternating rounds; medians of wall
+// time and peak RSS, and their ratios. Only with BULWARK_BENCH_LOCKS=1.
+func TestLockFileSpeed(t *testing.T) {
+	if os.Getenv("BULWARK_BENCH_LOCKS") != "1" {
+		t.Skip("set BULWARK_BENCH_LOCKS=1 (bench/lockfiles.sh) to compare lock-file parsing with another build")
+	}
+	base := os.Getenv("BULWARK_BENCH_BASE")
+	if base == "" {
+		t.Fatal("set BULWARK_BENCH_BASE to the binary to compare with")
+	}
+	rounds := 5
+	if r, err := strconv.Atoi(os.Getenv("BULWARK_BENCH_ROUNDS")); err == nil && r > 0 {
+		rounds = r
+	}
+	const size = 5 << 20
+	rows := []string{"| file (5 MiB) | this build | base | ratio | peak RSS | base | ratio |", "|---|---|---|---|---|---|---|"}
+	for _, c := range lockCases(size) {
+		dir := t.TempDir()
+		target, err := c.gen(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"scan", "--scanners", "", "--format", "json", "--output", "/dev/null", target}
+		var this, that []measured
+		for r := range rounds {
+			order := []string{binary, base}
+			if r%2 == 1 {
+				order = []string{base, binary}
+			}
+			for _, bin := range order {
+				m := measureRun(t, runSpec{bin: bin, timeout: 120 * time.Second}, args...)
+				if m.code != 0 {
+					t.Errorf("%s with %s: %s", c.name, bin, m)
+				}
+				if bin == binary {
+					this = append(this, m)
+				} else {
+					that = append(that, m)
+				}
+			}
+		}
+		tw, bw := medianOf(this, func(m measured) float64 { return m.wall.Seconds() }), medianOf(that, func(m measured) float64 { return m.wall.Seconds() })
+		tr, br := medianOf(this, func(m measured) float64 { return float64(m.rssKB >> 10) }), medianOf(that, func(m measured) float64 { return float64(m.rssKB >> 10) })
+		rows = append(rows, fmt.Sprintf("| %s | %.2f s | %.2f s | %.2f | %.0f MB | %.0f MB | %.2f |", c.name, tw, bw, tw/bw, tr, br, tr/br))
+	}
+	t.Log("\n" + strings.Join(rows, "\n"))
+	if out := os.Getenv("BULWARK_BENCH_OUT"); out != "" {
+		os.WriteFile(out, []byte(strings.Join(rows, "\n")+"\n"), 0o644)
+	}
+}
+
+type lockCase struct {
+	name string
+	gen  func(dir string) (string, error)
+}
+
+// lockCases are the files TestLockFileSpeed scans, each about size bytes.
+func lockCases(size int) []lockCase {
+	manifest := func(path string, gen func(io.Writer, int)) func(string) (string, error) {
+		return func(dir string) (string, error) { return hostile.Manifest(dir, path, gen)(size) }
+	}
+	return []lockCase{
+		{"package-lock.json (v3)", func(dir string) (string, error) { return hostile.NPMLock(dir, size/95) }},
+		{"composer.lock", manifest("srv/app/composer.lock", hostile.ComposerLock)},
+		{"Pipfile.lock", manifest("srv/app/Pipfile.lock", hostile.PipfileLock)},
+		{"poetry.lock", manifest("srv/app/poetry.lock", hostile.PoetryLock)},
+		{"pnpm-lock.yaml (v6)", manifest("srv/app/pnpm-lock.yaml", hostile.PnpmLock)},
+		{"yarn.lock (v1)", manifest("srv/app/yarn.lock", hostile.YarnLock)},
+		{"app.deps.json", manifest("srv/app/app.deps.json", hostile.DepsJSON)},
+		{"package.json", manifest("srv/app/package.json", hostile.PackageJSON)},
+	}
+}
+
+func medianOf(ms []measured, f func(measured) float64) float64 {
+	v := make([]float64, len(ms))
+	for i, m := range ms {
+		v[i] = f(m)
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
 }
