@@ -4,7 +4,8 @@
 # charges both alike: cold and warm scans of the bookworm docker-archive,
 # a cold scan of the 1 GB image (both from bench/scan-speed.sh), a cold
 # scan with every scanner, and the secret scan of the bookworm root
-# filesystem (bench/secret-speed.sh's). Medians of wall time and of peak
+# filesystem (bench/secret-speed.sh's). Medians of wall time, of CPU time
+# (user + system: steadier than wall time on a loaded machine) and of peak
 # RSS (/usr/bin/time), and this build / BASE.
 #   BASE=/tmp/main/bulwark bench/compare.sh      # ROUNDS=15
 set -euo pipefail
@@ -30,8 +31,8 @@ one() { # label build cache args... -> appends "label build seconds kb"
   local bin=$BIN; [ "$build" = base ] && bin=$BASE
   [ "$cache" = cold ] && { rm -rf "$COLD"; cache=$COLD; }
   [ "$cache" = warm ] && { cache=$WARM; [ "$build" = base ] && cache=$BWARM; }
-  local t; t=$( { BULWARK_CACHE_DIR=$cache /usr/bin/time -f '%e %M' "$bin" "$@" >/dev/null; } 2>&1 | tail -1)
-  echo "$label $build $t" >>"$RES"
+  local t; t=$( { BULWARK_CACHE_DIR=$cache /usr/bin/time -f '%e %M %U %S' "$bin" "$@" >/dev/null; } 2>&1 | tail -1)
+  echo "$label $build $t" | awk '{print $1, $2, $3, $4, $5 + $6}' >>"$RES"
 }
 for r in $(seq "$ROUNDS"); do
   for build in this base; do
@@ -44,10 +45,10 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 echo "== $ROUNDS alternating rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-22s %10s %10s %8s %9s %9s %8s\n" case "this s" "base s" ratio "this MB" "base MB" ratio
+printf "%-22s %8s %8s %7s %9s %9s %7s %8s %8s %7s\n" case "this s" "base s" ratio "this CPU" "base CPU" ratio "this MB" "base MB" ratio
 for label in bookworm-cold bookworm-warm 1g-cold bookworm-all-scanners secret-dir; do
   med() { awk -v l="$label" -v b="$1" -v c="$2" '$1==l && $2==b {print $c}' "$RES" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  ts=$(med this 3); tb=$(med base 3); ms=$(med this 4); mb=$(med base 4)
-  awk -v l="$label" -v ts="$ts" -v tb="$tb" -v ms="$ms" -v mb="$mb" \
-    'BEGIN {printf "%-22s %10.3f %10.3f %8.3f %9.1f %9.1f %8.3f\n", l, ts, tb, ts/tb, ms/1024, mb/1024, ms/mb}'
+  ts=$(med this 3); tb=$(med base 3); ms=$(med this 4); mb=$(med base 4); cs=$(med this 5); cb=$(med base 5)
+  awk -v l="$label" -v ts="$ts" -v tb="$tb" -v ms="$ms" -v mb="$mb" -v cs="$cs" -v cb="$cb" \
+    'BEGIN {printf "%-22s %8.3f %8.3f %7.3f %9.2f %9.2f %7.3f %8.1f %8.1f %7.3f\n", l, ts, tb, ts/tb, cs, cb, cs/cb, ms/1024, mb/1024, ms/mb}'
 done
