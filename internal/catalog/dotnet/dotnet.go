@@ -30,7 +30,6 @@ package dotnet
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -92,14 +91,14 @@ func parseDeps(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 					if err := targetRecords.Add(); err != nil {
 						return err
 					}
-					var raw json.RawMessage
-					if err := dec.Decode(&raw); err != nil {
-						return err
-					}
 					// A library is compile-only when every target that
 					// lists it says so.
 					var e targetEntry
-					if json.Unmarshal(raw, &e) == nil && e.CompileOnly {
+					err := generic.Decode(dec, &e)
+					if _, ok := errors.AsType[*generic.TypeError](err); err != nil && !ok {
+						return err
+					}
+					if err == nil && e.CompileOnly {
 						compileOnly[key] = true
 					} else {
 						runtime[key] = true
@@ -117,11 +116,12 @@ func parseDeps(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 				if err := f.Record(); err != nil {
 					return err
 				}
-				var raw json.RawMessage
-				if err := dec.Decode(&raw); err != nil {
+				var lib library
+				err := generic.Decode(dec, &lib)
+				if _, ok := errors.AsType[*generic.TypeError](err); err != nil && !ok {
 					return err
 				}
-				if p, ok, err := libraryPackage(key, raw); err != nil {
+				if p, ok, err := libraryPackage(key, lib, err); err != nil {
 					skipped = append(skipped, err)
 				} else if ok {
 					pkgs, keys = append(pkgs, p), append(keys, key)
@@ -156,11 +156,11 @@ func parseDeps(ctx context.Context, f *generic.File) ([]sbom.Package, error) {
 	return pkgs, joinSorted(skipped)
 }
 
-// libraryPackage is the package of the "libraries" entry key: raw; ok is
-// false for kinds that are not reported.
-func libraryPackage(key string, raw json.RawMessage) (sbom.Package, bool, error) {
-	var lib library
-	if err := json.Unmarshal(raw, &lib); err != nil {
+// libraryPackage is the package of the "libraries" entry key: lib, whose
+// decoding failed with err if not nil; ok is false for kinds that are not
+// reported.
+func libraryPackage(key string, lib library, err error) (sbom.Package, bool, error) {
+	if err != nil {
 		return sbom.Package{}, false, fmt.Errorf("library %q: %w", key, err)
 	}
 	name, version, ok := strings.Cut(key, "/")

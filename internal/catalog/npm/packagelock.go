@@ -124,12 +124,11 @@ func addPackagesEntry(dec *json.Decoder, s *set, errs *[]error, key string) erro
 	if i < 0 {
 		return generic.Skip(dec) // the project or a workspace: its own sources
 	}
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return err
-	}
 	var e packagesEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
+	if err := generic.Decode(dec, &e); err != nil {
+		if _, ok := errors.AsType[*generic.TypeError](err); !ok {
+			return err
+		}
 		*errs = append(*errs, packagesError{fmt.Errorf("packages[%q]: %w", key, err)})
 		return nil
 	}

@@ -210,17 +210,19 @@ func (s *set) addNext(ctx context.Context, dec *json.Decoder, i int, dev bool) e
 	if err := s.f.Record(); err != nil {
 		return err
 	}
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
+	var p composerPackage
+	err := generic.Decode(dec, &p)
+	if _, ok := errors.AsType[*generic.TypeError](err); err != nil && !ok {
 		return err
 	}
-	s.addRaw(i, raw, func(string) bool { return dev })
+	s.add(i, p, err, dev)
 	return nil
 }
 
-func (s *set) addRaw(i int, raw json.RawMessage, isDev func(string) bool) {
-	var p composerPackage
-	if err := json.Unmarshal(raw, &p); err != nil {
+// add adds the i-th package entry of the file, p, unless decoding it
+// failed with err.
+func (s *set) add(i int, p composerPackage, err error, dev bool) {
+	if err != nil {
 		s.errs = append(s.errs, fmt.Sprintf("package %d: %v", i+1, err))
 		return
 	}
@@ -233,7 +235,6 @@ func (s *set) addRaw(i int, raw json.RawMessage, isDev func(string) bool) {
 		s.errs = append(s.errs, fmt.Sprintf("package %d (%s): invalid version %q", i+1, name, version))
 		return
 	}
-	dev := isDev(name)
 	if s.index == nil {
 		s.index = map[string]int{}
 	}

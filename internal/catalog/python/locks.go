@@ -2,7 +2,6 @@ package python
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -110,14 +109,13 @@ func parsePipfileLock(ctx context.Context, f *generic.File) ([]sbom.Package, err
 			if err := f.Record(); err != nil {
 				return err
 			}
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return err
-			}
 			var e struct {
 				Version string `json:"version"`
 			}
-			if err := json.Unmarshal(raw, &e); err != nil {
+			if err := generic.Decode(dec, &e); err != nil {
+				if _, ok := errors.AsType[*generic.TypeError](err); !ok {
+					return err
+				}
 				errs = append(errs, fmt.Errorf("%s: %w", name, err))
 				return nil
 			}
