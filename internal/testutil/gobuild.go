@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // GoBuild says what to build with `go build`.
@@ -94,8 +95,11 @@ func Build(b GoBuild) (string, error) {
 		out += ".exe"
 	}
 	if st, err := os.Stat(out); err == nil && st.Mode().IsRegular() {
+		now := time.Now()
+		os.Chtimes(filepath.Dir(out), now, now) // in use: not pruned
 		return out, nil
 	}
+	defer pruneBuildCache(dir, filepath.Dir(out))
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", err
 	}
@@ -116,6 +120,25 @@ func Build(b GoBuild) (string, error) {
 		return "", err
 	}
 	return out, nil
+}
+
+// pruneBuildCache removes the entries of dir (binaries of sources since
+// changed) that no test used for a week, so that the cache does not grow
+// with every edit of the tree. keep is the entry just built.
+func pruneBuildCache(dir, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if !e.IsDir() || p == keep || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 7*24*time.Hour {
+			os.RemoveAll(p)
+		}
+	}
 }
 
 // buildCacheDir is where BuildCached keeps binaries.
@@ -181,6 +204,8 @@ func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
 	h := sha256.Sum256([]byte(toolchain() + "\x00" + key))
 	final := filepath.Join(buildCacheDir(), "dir-"+hex.EncodeToString(h[:16]))
 	if st, err := os.Stat(final); err == nil && st.IsDir() {
+		now := time.Now()
+		os.Chtimes(final, now, now) // in use: not pruned
 		return final
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
