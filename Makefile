@@ -39,11 +39,12 @@ lint:
 # skipped tests by reason, before go test's last package line; the exit
 # status is go test's.
 # third_party/ holds patched copies of dependencies (each README.md says
-# what changed); their own tests run here too.
+# what changed); their own tests run first, so that go test's summary of
+# the whole suite is the last thing printed.
 test: vet lint
+	for m in third_party/*/; do (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
 	$(GO) build -o bin/testsum ./internal/testsum
 	GO=$(GO) ./bin/testsum -count=1 -timeout 20m ./...
-	for m in third_party/*/; do (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
 
 bench: build
 	./bench/run.sh
