@@ -36,7 +36,12 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		io.WriteString(c, "echo pwned-$((6*7))\nexit\n")
+		// A reverse shell lives as long as its operator types: the
+		// session stays open a few seconds before it ends, which is what
+		// a response from user space has to catch.
+		io.WriteString(c, "echo pwned-$((6*7))\n")
+		time.Sleep(3 * time.Second)
+		io.WriteString(c, "exit\n")
 		c.SetDeadline(time.Now().Add(10 * time.Second))
 		b, _ := io.ReadAll(c)
 		fmt.Printf("got: %s", b)
