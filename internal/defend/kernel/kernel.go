@@ -255,8 +255,9 @@ func (s *Sensor) Run(ctx context.Context, emit func(r *sensor.Record)) error {
 		}
 	}
 	// A blocked read does not notice a new deadline, so the reader wakes
-	// up every poll interval to look at ctx.
-	const poll = 200 * time.Millisecond
+	// up every poll interval to look at ctx; the wake also drains forks
+	// and exits, which the programs submit without a wakeup.
+	const poll = 50 * time.Millisecond
 	s.rd.SetDeadline(time.Now().Add(poll))
 	var rec ringbuf.Record
 	var raw sensorEvent

@@ -321,7 +321,14 @@ static __always_inline void submit(struct event *e)
 		sz = SZ_CG;
 	if (sz > SZ_FULL)
 		sz = SZ_FULL;
-	if (bpf_ringbuf_output(&events, e, sz, 0) == 0)
+	// Forks and exits only keep the process table: they wait in the ring
+	// for the next event that wakes the reader (an exec follows most
+	// forks) or its poll, instead of costing a wakeup each. Every other
+	// record can raise an alert and wakes the reader at once; forced,
+	// since the default wakes only a reader that has caught up, which it
+	// has not while forks and exits wait.
+	__u64 wake = (e->kind == K_FORK || e->kind == K_EXIT) ? BPF_RB_NO_WAKEUP : BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, sz, wake) == 0)
 		count(e->kind);
 	else
 		count(C_LOST + e->kind);
