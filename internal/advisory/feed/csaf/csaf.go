@@ -50,6 +50,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/rpm"
 )
 
@@ -520,37 +521,8 @@ func summary(s string) string {
 // ParseDir parses every *.json document under root in fsys (a copy of the
 // published folder, with its year subfolders).
 func ParseDir(ctx context.Context, fsys fs.FS, root string) ([]*advisory.Advisory, error) {
-	var out []*advisory.Advisory
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
-		if d.IsDir() || path.Ext(p) != ".json" || !d.Type().IsRegular() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if info.Size() > MaxDocumentSize {
-			return fmt.Errorf("%s: %d bytes is over the %d-byte limit", p, info.Size(), MaxDocumentSize)
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		a, err := ParseDocument(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		if a != nil {
-			out = append(out, a)
-		}
-		return nil
-	})
+	isJSON := func(p string) bool { return path.Ext(p) == ".json" }
+	out, err := feed.ParseFiles(ctx, fsys, root, isJSON, MaxDocumentSize, ParseDocument)
 	if err != nil {
 		return nil, fmt.Errorf("csaf: parse dir: %w", err)
 	}

@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
 )
 
 // Limits on hostile input. Real records are a few KiB, rarely a few hundred.
@@ -218,37 +219,7 @@ func clean(s string, max int) string {
 // ParseDir parses every CVE-*.json file under root in fsys (a cvelistV5
 // checkout keeps them in cves/<year>/<n>xxx/).
 func ParseDir(ctx context.Context, fsys fs.FS, root string) ([]*advisory.CVEInfo, error) {
-	var out []*advisory.CVEInfo
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
-		if !isRecordName(p) || !d.Type().IsRegular() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if info.Size() > MaxRecordSize {
-			return fmt.Errorf("%s: %d bytes is over the %d-byte limit", p, info.Size(), MaxRecordSize)
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		ci, err := ParseRecord(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		if ci != nil {
-			out = append(out, ci)
-		}
-		return nil
-	})
+	out, err := feed.ParseFiles(ctx, fsys, root, isRecordName, MaxRecordSize, ParseRecord)
 	if err != nil {
 		return nil, fmt.Errorf("cve: parse dir: %w", err)
 	}

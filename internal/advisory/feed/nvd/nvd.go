@@ -30,6 +30,7 @@ import (
 	"github.com/ulikunitz/xz"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	advfeed "github.com/bulwark-sec/bulwark/internal/advisory/feed"
 )
 
 // PublisherURL serves the release feeds (CVE-<year>.json.xz, CVE-all.json.xz).
@@ -114,41 +115,12 @@ func convert(r *Record) (*advisory.CVEInfo, error) {
 // ParseDir parses every CVE-*.json file under root in fsys, such as a
 // checkout of fkie-cad/nvd-json-data-feeds.
 func ParseDir(ctx context.Context, fsys fs.FS, root string) ([]*advisory.CVEInfo, error) {
-	var out []*advisory.CVEInfo
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
+	isRecord := func(p string) bool {
 		b := path.Base(p)
-		if !strings.HasPrefix(b, "CVE-") || !strings.HasSuffix(b, ".json") || !d.Type().IsRegular() {
-			return nil
-		}
-		if strings.Count(b, "-") < 2 {
-			return nil // a feed (CVE-2024.json) rather than a record
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if info.Size() > MaxRecordSize {
-			return fmt.Errorf("%s: %d bytes is over the %d-byte limit", p, info.Size(), MaxRecordSize)
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		ci, err := ParseRecord(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		if ci != nil {
-			out = append(out, ci)
-		}
-		return nil
-	})
+		// CVE-2024.json is a yearly feed rather than a record.
+		return strings.HasPrefix(b, "CVE-") && strings.HasSuffix(b, ".json") && strings.Count(b, "-") >= 2
+	}
+	out, err := advfeed.ParseFiles(ctx, fsys, root, isRecord, MaxRecordSize, ParseRecord)
 	if err != nil {
 		return nil, fmt.Errorf("nvd: parse dir: %w", err)
 	}

@@ -487,37 +487,8 @@ func readEntry(f *zip.File, buf *bytes.Buffer) error {
 // ParseDir parses every *.json file under root in fsys (a folder of OSV
 // records, as in a checkout of an advisory database).
 func ParseDir(ctx context.Context, fsys fs.FS, root string) ([]*advisory.Advisory, error) {
-	var out []*advisory.Advisory
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
-		if d.IsDir() || path.Ext(p) != ".json" || !d.Type().IsRegular() {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if info.Size() > MaxRecordSize {
-			return fmt.Errorf("osv: %s: %d bytes is over the %d-byte limit", p, info.Size(), MaxRecordSize)
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		a, err := ParseRecord(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		if a != nil {
-			out = append(out, a)
-		}
-		return nil
-	})
+	isJSON := func(p string) bool { return path.Ext(p) == ".json" }
+	out, err := feed.ParseFiles(ctx, fsys, root, isJSON, MaxRecordSize, ParseRecord)
 	if err != nil {
 		return nil, fmt.Errorf("osv: parse dir: %w", err)
 	}
