@@ -19,12 +19,12 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-// TestAgentDefend runs `bulwark agent --defend` against a real server, the
-// real engine and the eBPF sensor: a container reading /etc/shadow shows
-// up at the server as a runtime alert of its host, and the image's model
-// as well.
-func TestAgentDefend(t *testing.T) {
-	sock := testutil.NeedDocker(t)
+// needDefendHost skips unless this host can run the eBPF sensor (root,
+// `bulwark defend probe` choosing ebpf) and a Docker engine; it returns
+// the engine's socket and a bookworm base image imported into it.
+func needDefendHost(t *testing.T) (sock, base string) {
+	t.Helper()
+	sock = testutil.NeedDocker(t)
 	if os.Geteuid() != 0 {
 		t.Skip("the eBPF sensor needs root")
 	}
@@ -33,7 +33,15 @@ func TestAgentDefend(t *testing.T) {
 	if json.Unmarshal(out, &probe) != nil || probe.Mode != "ebpf" {
 		t.Skipf("eBPF sensor unavailable (bulwark defend probe): %s", probe.Why)
 	}
-	base := testutil.DockerImport(t, sock, testutil.DebianRootfs(t, "bookworm"), "bulwark-test/defend-bookworm:1")
+	return sock, testutil.DockerImport(t, sock, testutil.DebianRootfs(t, "bookworm"), "bulwark-test/defend-bookworm:1")
+}
+
+// TestAgentDefend runs `bulwark agent --defend` against a real server, the
+// real engine and the eBPF sensor: a container reading /etc/shadow shows
+// up at the server as a runtime alert of its host, and the image's model
+// as well.
+func TestAgentDefend(t *testing.T) {
+	sock, base := needDefendHost(t)
 
 	ctx := context.Background()
 	st, err := embedded.Open(ctx, filepath.Join(t.TempDir(), "server.db"))

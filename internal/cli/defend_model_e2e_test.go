@@ -45,16 +45,7 @@ echo done
 // alert in the next container doing the same; a new process, and a new
 // outbound port, each raise one.
 func TestDefendModelAcceptance(t *testing.T) {
-	sock := testutil.NeedDocker(t)
-	if os.Geteuid() != 0 {
-		t.Skip("the eBPF sensor needs root")
-	}
-	var probe struct{ Mode, Why string }
-	out, _ := exec.Command(binary, "defend", "probe", "--format", "json").Output()
-	if json.Unmarshal(out, &probe) != nil || probe.Mode != "ebpf" {
-		t.Skipf("eBPF sensor unavailable (bulwark defend probe): %s", probe.Why)
-	}
-	base := testutil.DockerImport(t, sock, testutil.DebianRootfs(t, "bookworm"), "bulwark-test/defend-bookworm:1")
+	sock, base := needDefendHost(t)
 	id := make([]byte, 6)
 	rand.Read(id)
 	suffix := hex.EncodeToString(id)
