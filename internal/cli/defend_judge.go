@@ -54,6 +54,9 @@ func (d defendJudge) Judge(ctx context.Context, e *event.Event) []event.Alert {
 // Predicates are the kernel-checkable predicates of the rules.
 func (j defendJudge) Predicates() []event.Predicate { return j.preds.Predicates() }
 
+// ModelStats returns the behaviour models' counters, for the metrics.
+func (j defendJudge) ModelStats() (model.Stats, bool) { return j.j.ModelStats() }
+
 var _ daemon.PredicateSource = defendJudge{}
 
 // buildDefendJudge assembles the judge; run (nil without models) keeps the

@@ -30,6 +30,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/defend/attrib"
 	"github.com/bulwark-sec/bulwark/internal/defend/event"
 	"github.com/bulwark-sec/bulwark/internal/defend/kernel"
+	"github.com/bulwark-sec/bulwark/internal/defend/model"
 	"github.com/bulwark-sec/bulwark/internal/defend/pipeline"
 	"github.com/bulwark-sec/bulwark/internal/defend/probe"
 	"github.com/bulwark-sec/bulwark/internal/defend/procmon"
@@ -131,6 +132,9 @@ func Run(ctx context.Context, opts Options) error {
 	a.resp = respond.New(opts.Engine)
 	a.resp.DryRun = !opts.Enforce
 
+	if err := raisePriority(Nice); err != nil {
+		slog.WarnContext(ctx, "defend: the agent runs at the default priority; alerts may wait for a core on a busy host", "err", err)
+	}
 	var src sensor.Sensor
 	switch a.Mode {
 	case probe.ModeEBPF:
@@ -145,7 +149,7 @@ func Run(ctx context.Context, opts Options) error {
 		// collector target keeps from setting the agent's peak RSS.
 		gc := debug.SetGCPercent(20)
 		ks, err := kernel.Open(kernel.Options{CgroupSubsys: sub, EnforceNew: opts.Enforce, RingBytes: opts.RingBytes,
-			Syscalls: a.syscallKinds(), ReaderNice: ReaderNice})
+			Syscalls: a.syscallKinds()})
 		debug.SetGCPercent(gc)
 		if err != nil {
 			return err
@@ -188,13 +192,7 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Ready != nil {
 		opts.Ready(a)
 	}
-	var once sync.Once
 	return src.Run(ctx, func(r *sensor.Record) {
-		once.Do(func() {
-			if a.ks != nil && a.ks.ReaderNice() != nil {
-				slog.WarnContext(ctx, "defend: the event reader runs at the default priority; alerts may wait for a core on a busy host", "err", a.ks.ReaderNice())
-			}
-		})
 		a.pipe.Handle(ctx, r)
 	})
 }
@@ -203,13 +201,6 @@ func Run(ctx context.Context, opts Options) error {
 type KindSource interface {
 	Kinds() []event.Kind
 }
-
-// ReaderNice is the nice value of the thread that reads the ring buffer
-// and carries each event to its alert line: an alert waits for nothing
-// but a core, and on a busy host a reader at the default priority waits
-// for one behind every runnable task. It needs CAP_SYS_NICE; without it
-// the thread keeps the default and the agent says so.
-const ReaderNice = -10
 
 // syscallKinds returns the event kinds seen at a system call's entry that
 // the judge or a predicate can select (nil: all, for a judge that does
@@ -468,6 +459,11 @@ func (a *Agent) Snapshot() sink.Snapshot {
 		s.RingPending, s.RingSize = a.ks.RingUsage()
 		for _, p := range a.ks.ProgramStats() {
 			s.Programs = append(s.Programs, sink.Program{Name: p.Name, Runs: p.Runs, Total: p.Total})
+		}
+	}
+	if ms, ok := a.opts.Judge.(interface{ ModelStats() (model.Stats, bool) }); ok {
+		if st, ok := ms.ModelStats(); ok {
+			s.Models = &sink.ModelCounts{Seeded: st.Seeded, SeedFailed: st.SeedFailed, Seeding: st.Seeding, Deviations: st.Deviations}
 		}
 	}
 	return s

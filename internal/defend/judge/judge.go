@@ -199,6 +199,14 @@ func (j *Judge) modelAlert(e *event.Event, d *model.Deviation) event.Alert {
 	}
 }
 
+// ModelStats returns the behaviour models' counters (false: no models).
+func (j *Judge) ModelStats() (model.Stats, bool) {
+	if j.o.Models == nil {
+		return model.Stats{}, false
+	}
+	return j.o.Models.Stats(), true
+}
+
 // Kinds returns the event kinds the judge can turn into alerts: those
 // of the rules, and with models the acts a model learns (processes,
 // files written, listening ports, outbound connections).

@@ -23,6 +23,7 @@ const (
 	fWrite      = 1 << 6
 	fRelative   = 1 << 7
 	fUpper      = 1 << 10
+	fOverlay    = 1 << 11
 )
 
 // kinds maps the programs' kind numbers (enum kind) to event kinds.
@@ -109,6 +110,7 @@ func (s *Sensor) decode(raw *sensorEvent, r *sensor.Record) {
 		p.TTY = raw.Flags&fTTY != 0
 		p.ExeFromMemfd = raw.Flags&fMemfd != 0
 		p.ExeUpperLayer = raw.Flags&fUpper != 0
+		r.UpperKnown = raw.Flags&fOverlay != 0
 		if p.ExeFromMemfd {
 			p.Exe = bstr(raw.Str1[:], raw.Len1)
 		}

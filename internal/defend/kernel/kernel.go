@@ -29,14 +29,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
 	"github.com/cilium/ebpf/link"
-	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
 	"github.com/bulwark-sec/bulwark/internal/defend/event"
@@ -69,9 +67,6 @@ type Options struct {
 	// AgentPID is the process whose own acts are never reported (0: the
 	// calling process; -1: none, for measuring the programs from a test).
 	AgentPID int
-	// ReaderNice, when not zero, is the nice value [Sensor.Run]'s thread
-	// takes (it needs CAP_SYS_NICE to go below zero; see [Sensor.ReaderNice]).
-	ReaderNice int
 }
 
 // syscallProgs are the per-system-call programs of each kind (their
@@ -96,16 +91,14 @@ var syscallProgs = map[event.Kind][]string{
 
 // Sensor is the loaded and attached eBPF sensor.
 type Sensor struct {
-	objs    sensorMaps
-	progs   map[string]*ebpf.Program // by program name
-	hook    string                   // how system calls are seen (see [Sensor.SyscallHook])
-	nice    int
-	niceErr atomic.Pointer[error]
-	links   []link.Link
-	rd      *ringbuf.Reader
-	boot    time.Duration // wall clock minus CLOCK_BOOTTIME at load
-	connMu  sync.Mutex
-	conn    []link.Link
+	objs   sensorMaps
+	progs  map[string]*ebpf.Program // by program name
+	hook   string                   // how system calls are seen (see [Sensor.SyscallHook])
+	links  []link.Link
+	rg     *ring
+	boot   time.Duration // wall clock minus CLOCK_BOOTTIME at load
+	connMu sync.Mutex
+	conn   []link.Link
 
 	predMu sync.Mutex
 	preds  []predEntry
@@ -140,7 +133,7 @@ func Open(opts Options) (*Sensor, error) {
 			return nil, fmt.Errorf("kernel: setting %s: %w", name, err)
 		}
 	}
-	s := &Sensor{rules: []string{""}, progs: map[string]*ebpf.Program{}, nice: opts.ReaderNice}
+	s := &Sensor{rules: []string{""}, progs: map[string]*ebpf.Program{}}
 	// Which system-call programs to load: the per-call tracepoints of the
 	// selected kinds (those that exist on this kernel), or the generic one.
 	generic := opts.Generic || !tracefsReady()
@@ -207,10 +200,10 @@ func Open(opts Options) (*Sensor, error) {
 		}
 		s.links = append(s.links, l)
 	}
-	s.rd, err = ringbuf.NewReader(s.objs.Events)
+	s.rg, err = openRing(s.objs.Events)
 	if err != nil {
 		s.Close()
-		return nil, fmt.Errorf("kernel: opening the ring buffer: %w", err)
+		return nil, err
 	}
 	var ts unix.Timespec
 	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err == nil {
@@ -222,9 +215,7 @@ func Open(opts Options) (*Sensor, error) {
 // Close detaches the programs and frees the maps.
 func (s *Sensor) Close() error {
 	var errs []error
-	if s.rd != nil {
-		errs = append(errs, s.rd.Close())
-	}
+	errs = append(errs, s.rg.close())
 	for _, l := range append(s.links, s.conn...) {
 		errs = append(errs, l.Close())
 	}
@@ -237,56 +228,60 @@ func (s *Sensor) Close() error {
 
 // Run reads records until ctx ends, calling emit for each (from this
 // goroutine; emit must not keep r).
+//
+// The reader waits for the ring buffer in Go's network poller, not in a
+// blocking epoll_wait of its own (ringbuf.Reader's): a thread blocked in
+// a system call keeps its P busy, so the runtime's monitor thread never
+// goes to its long sleep and wakes every 20 µs–10 ms for as long as the
+// agent runs; on a busy container host that was most of the agent's CPU.
+// Parked in the poller, the reader leaves every P idle between batches.
+// (It no longer keeps a thread of its own at a raised priority: handing a
+// locked goroutine from the poller's thread to its own cost two thread
+// wakeups per batch, more than the priority bought on a quiet host.)
 func (s *Sensor) Run(ctx context.Context, emit func(r *sensor.Record)) error {
-	// The reader keeps its own thread, at its own priority: an event's
-	// latency to its alert line is this thread waiting for a core.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	if s.nice != 0 {
-		tid := unix.Gettid()
-		old, _ := unix.Getpriority(unix.PRIO_PROCESS, tid)
-		if err := unix.Setpriority(unix.PRIO_PROCESS, tid, s.nice); err != nil {
-			err = fmt.Errorf("kernel: setting the reader's nice value to %d: %w", s.nice, err)
-			s.niceErr.Store(&err)
-		} else {
-			// The thread goes back to Go's pool when Run returns: at its
-			// old priority (getpriority answers 20 - nice).
-			defer unix.Setpriority(unix.PRIO_PROCESS, tid, 20-old)
-		}
+	// A duplicate of the map's descriptor, non-blocking, so os.NewFile
+	// registers it with the poller (readable: the ring has records).
+	fd, err := unix.FcntlInt(uintptr(s.objs.Events.FD()), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("kernel: duplicating the ring buffer's descriptor: %w", err)
 	}
-	// A blocked read does not notice a new deadline, so the reader wakes
-	// up every poll interval to look at ctx; the wake also drains forks
-	// and exits, which the programs submit without a wakeup.
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return fmt.Errorf("kernel: duplicating the ring buffer's descriptor: %w", err)
+	}
+	ring := os.NewFile(uintptr(fd), "ringbuf")
+	defer ring.Close()
+	rc, err := ring.SyscallConn()
+	if err != nil {
+		return fmt.Errorf("kernel: polling the ring buffer: %w", err)
+	}
+	// Forks and exits are submitted without a wakeup; they are drained by
+	// the next record that wakes the reader, or by this poll, which also
+	// looks at ctx.
 	const poll = 50 * time.Millisecond
-	s.rd.SetDeadline(time.Now().Add(poll))
-	var rec ringbuf.Record
 	var raw sensorEvent
 	var r sensor.Record
-	for {
-		if err := s.rd.ReadInto(&rec); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				s.rd.SetDeadline(time.Now().Add(poll))
-				continue
-			}
-			return fmt.Errorf("kernel: reading the ring buffer: %w", err)
-		}
+	handle := func(sample []byte) {
 		raw = sensorEvent{}
-		copy(unsafe.Slice((*byte)(unsafe.Pointer(&raw)), unsafe.Sizeof(raw)), rec.RawSample)
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&raw)), unsafe.Sizeof(raw)), sample)
 		s.decode(&raw, &r)
 		emit(&r)
 	}
-}
-
-// ReaderNice reports the error, if any, of giving the reader its nice
-// value (nil once Run has started and set it, or when none was asked).
-func (s *Sensor) ReaderNice() error {
-	if p := s.niceErr.Load(); p != nil {
-		return *p
+	for {
+		for s.rg.next(handle) > 0 {
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		ring.SetReadDeadline(time.Now().Add(poll))
+		err := rc.Read(func(uintptr) bool { return s.rg.ready() })
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("kernel: polling the ring buffer: %w", err)
+		}
 	}
-	return nil
 }
 
 // SyscallHook says how system calls are seen: the per-call tracepoints
@@ -326,7 +321,7 @@ func syscallExists(name string) bool {
 
 // RingUsage reports the bytes waiting in the ring buffer and its size.
 func (s *Sensor) RingUsage() (pending, size int) {
-	return s.rd.AvailableBytes(), s.rd.BufferSize()
+	return s.rg.pending(), s.rg.size()
 }
 
 // SubsysIndex returns the kernel's index of a cgroup v1 controller

@@ -224,8 +224,8 @@ func inherit(entries []predEntry) {
 }
 
 // setGate fills the read gate with the first 8 bytes of the absolute
-// prefixes that select read-only opens, or opens it wide (key 0) when one
-// is shorter than that.
+// prefixes that select read-only opens, or opens it wide (settings'
+// gate_wide) when one is shorter than that.
 func (s *Sensor) setGate(entries []predEntry) error {
 	keys := map[uint64]bool{}
 	for _, e := range entries {
@@ -246,6 +246,35 @@ func (s *Sensor) setGate(entries []predEntry) error {
 		}
 		keys[k] = true
 	}
+	// Widen first and narrow last, so a read that matters is never
+	// dropped while the gate changes.
+	wide := keys[0]
+	delete(keys, 0)
+	setWide := func(on bool) error {
+		st := sensorSensorSettings{}
+		if on {
+			st.GateWide = 1
+		}
+		if err := s.objs.Settings.Put(uint32(0), st); err != nil {
+			return fmt.Errorf("kernel: opening the read gate: %w", err)
+		}
+		return nil
+	}
+	if wide {
+		if err := setWide(true); err != nil {
+			return err
+		}
+	}
+	for k := range keys {
+		if err := s.objs.ReadGate.Put(k, uint32(1)); err != nil {
+			return fmt.Errorf("kernel: filling the read gate: %w", err)
+		}
+	}
+	if !wide {
+		if err := setWide(false); err != nil {
+			return err
+		}
+	}
 	var k uint64
 	var v uint32
 	var old []uint64
@@ -257,11 +286,6 @@ func (s *Sensor) setGate(entries []predEntry) error {
 	}
 	for _, k := range old {
 		s.objs.ReadGate.Delete(k)
-	}
-	for k := range keys {
-		if err := s.objs.ReadGate.Put(k, uint32(1)); err != nil {
-			return fmt.Errorf("kernel: filling the read gate: %w", err)
-		}
 	}
 	return nil
 }

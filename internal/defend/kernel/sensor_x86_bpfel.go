@@ -77,6 +77,12 @@ type sensorPredVal struct {
 	Pad    uint32
 }
 
+type sensorSensorSettings struct {
+	_        structs.HostLayout
+	GateWide uint32
+	Pad      uint32
+}
+
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
@@ -90,6 +96,7 @@ const (
 	sensorMapPreds           = "preds"
 	sensorMapReadGate        = "read_gate"
 	sensorMapScratch         = "scratch"
+	sensorMapSettings        = "settings"
 	sensorProgDenyConnect4   = "deny_connect4"
 	sensorProgDenyConnect6   = "deny_connect6"
 	sensorProgOnExec         = "on_exec"
@@ -216,6 +223,7 @@ type sensorMapSpecs struct {
 	Preds      *ebpf.MapSpec `ebpf:"preds"`
 	ReadGate   *ebpf.MapSpec `ebpf:"read_gate"`
 	Scratch    *ebpf.MapSpec `ebpf:"scratch"`
+	Settings   *ebpf.MapSpec `ebpf:"settings"`
 }
 
 // sensorVariableSpecs contains global variables before they are loaded into the kernel.
@@ -256,6 +264,7 @@ type sensorMaps struct {
 	Preds      *ebpf.Map `ebpf:"preds"`
 	ReadGate   *ebpf.Map `ebpf:"read_gate"`
 	Scratch    *ebpf.Map `ebpf:"scratch"`
+	Settings   *ebpf.Map `ebpf:"settings"`
 }
 
 func (m *sensorMaps) Close() error {
@@ -269,6 +278,7 @@ func (m *sensorMaps) Close() error {
 		m.Preds,
 		m.ReadGate,
 		m.Scratch,
+		m.Settings,
 	)
 }
 

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/defend/event"
+	"golang.org/x/sys/unix"
 )
 
 // Window is how long a new model learns: until Duration has passed since it
@@ -70,6 +72,8 @@ type Registry struct {
 // Stats are the registry's counters.
 type Stats struct {
 	Learned, Deviations, Seeded, SeedFailed, Flushes, FlushFailed, Published, PublishFailed uint64
+	// Seeding is the number of images being read or waiting to be.
+	Seeding int
 }
 
 // NewRegistry returns an empty registry; models are loaded from the store
@@ -268,7 +272,9 @@ func (r *Registry) Model(key string) (*Model, bool) {
 func (r *Registry) Stats() Stats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.stats
+	st := r.stats
+	st.Seeding = len(r.seeding)
+	return st
 }
 
 // Sweep activates models whose time window ended, archives those no
@@ -400,7 +406,22 @@ func (r *Registry) Run(ctx context.Context) error {
 	}
 }
 
+// seedNice is the seeding thread's nice value.
+const seedNice = 19
+
 func (r *Registry) seedLoop(ctx context.Context) {
+	// Seeding reads a whole image (about a second of CPU for a Debian
+	// base): on a thread of its own at the lowest priority, so neither the
+	// containers nor the agent's event path wait for it. (Nice values are
+	// per thread on Linux; the image's reading runs on this goroutine.)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid := unix.Gettid()
+	if old, err := unix.Getpriority(unix.PRIO_PROCESS, tid); err == nil && unix.Setpriority(unix.PRIO_PROCESS, tid, seedNice) == nil {
+		// The thread goes back to the pool at its old value (getpriority
+		// answers 20 - nice).
+		defer unix.Setpriority(unix.PRIO_PROCESS, tid, 20-old)
+	}
 	for {
 		select {
 		case <-ctx.Done():

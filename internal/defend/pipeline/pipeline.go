@@ -170,7 +170,7 @@ func (p *Pipeline) Handle(ctx context.Context, r *sensor.Record) {
 	}
 	e.Container = c
 	bump(&p.stats.byKind, e.Kind)
-	p.enrich(e, r.Relative)
+	p.enrich(e, r)
 	if !p.allow(c.ID) {
 		p.stats.Limited.Add(1)
 		bump(&p.stats.limitedBy, c.ID)
@@ -240,16 +240,35 @@ func (pl *Pipeline) runtimeSetup(p *event.Process) bool {
 	return strings.HasPrefix(parent, "runc")
 }
 
+// bootNow reads CLOCK_BOOTTIME, the clock of the sensor's stamps.
 func bootNow() time.Duration {
-	var ts unix.Timespec
-	if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
-		return 0
+	ref := bootRef.Load()
+	now := time.Now() // the vDSO; golang.org/x/sys reads CLOCK_BOOTTIME by a system call
+	if ref == nil || now.Sub(ref.mono) > time.Second {
+		var ts unix.Timespec
+		if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
+			return 0
+		}
+		ref = &bootClock{mono: time.Now(), boot: time.Duration(ts.Nano())}
+		bootRef.Store(ref)
+		return ref.boot
 	}
-	return time.Duration(ts.Nano())
+	return ref.boot + now.Sub(ref.mono)
 }
 
+// bootClock pairs a CLOCK_BOOTTIME reading with the monotonic clock's:
+// the two advance together except while the machine sleeps, so bootNow
+// reads the system call's clock once a second at most.
+type bootClock struct {
+	mono time.Time
+	boot time.Duration
+}
+
+var bootRef atomic.Pointer[bootClock]
+
 // enrich fills what the kernel did not send for this kind of event.
-func (p *Pipeline) enrich(e *event.Event, relative bool) {
+func (p *Pipeline) enrich(e *event.Event, r *sensor.Record) {
+	relative := r.Relative
 	pr := &e.Process
 	if e.Kind != event.Exec {
 		if info, ok := p.procs.get(pr.PID); ok {
@@ -286,9 +305,9 @@ func (p *Pipeline) enrich(e *event.Event, relative bool) {
 			e.File.Path = path.Join(pr.Cwd, e.File.Path)
 		}
 	}
-	if e.Kind == event.Exec && !pr.ExeUpperLayer && p.cfg.Layers != nil && pr.Exe != "" && !pr.ExeFromMemfd {
-		// The eBPF sensor tells from the overlay inode; others ask the
-		// engine's record of the writable layer.
+	if e.Kind == event.Exec && !r.UpperKnown && !pr.ExeUpperLayer && p.cfg.Layers != nil && pr.Exe != "" && !pr.ExeFromMemfd {
+		// The eBPF sensor tells from the overlay inode (UpperKnown);
+		// others ask the engine's record of the writable layer.
 		exe := pr.Exe
 		if !strings.HasPrefix(exe, "/") {
 			if cwd, err := os.Readlink("/proc/" + strconv.Itoa(int(pr.PID)) + "/cwd"); err == nil {

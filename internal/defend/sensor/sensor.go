@@ -26,6 +26,10 @@ type Record struct {
 	// Relative is set for an open whose path is relative to the process's
 	// working directory.
 	Relative bool
+	// UpperKnown is set when the sensor itself told whether an executed
+	// file lives in the container's writable layer
+	// (Event.Process.ExeUpperLayer), so nobody needs to look again.
+	UpperKnown bool
 }
 
 // Sensor produces records until ctx ends.

@@ -20,6 +20,15 @@ type Snapshot struct {
 	Programs              []Program
 	// Latencies are the detection latencies since the last snapshot.
 	Latencies []time.Duration
+	// Models are the behaviour models' counters (nil: no models).
+	Models *ModelCounts
+}
+
+// ModelCounts are the behaviour models' counters.
+type ModelCounts struct {
+	Seeded, SeedFailed uint64 // images read to seed a model
+	Seeding            int    // images being read or waiting to be
+	Deviations         uint64 // acts outside an active model
 }
 
 // Program is one eBPF program's accounting.
@@ -37,6 +46,7 @@ type Metrics struct {
 	latency prometheus.Histogram
 
 	events, alerts, dropped, limited, killed, ring, ringSize, runs, runtime *prometheus.Desc
+	seeds, seeding, deviations                                              *prometheus.Desc
 }
 
 var _ prometheus.Collector = (*Metrics)(nil)
@@ -53,21 +63,24 @@ func NewMetrics(snap func() Snapshot) *Metrics {
 			Help:    "Time from the kernel seeing an act to its alert line written by every sink.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .0075, .01, .015, .025, .05, .1, .5},
 		}),
-		events:   d("events_total", "Events attributed to containers, by kind.", "kind"),
-		alerts:   d("alerts_total", "Alerts, by rule.", "rule"),
-		dropped:  d("events_dropped_total", "Events lost, by where.", "reason"),
-		limited:  d("events_rate_limited_total", "Events over a container's rate limit (counted, not judged).", "container"),
-		killed:   d("kernel_kills_total", "Processes killed from the eBPF programs."),
-		ring:     d("ringbuf_pending_bytes", "Bytes waiting in the ring buffer."),
-		ringSize: d("ringbuf_size_bytes", "Size of the ring buffer."),
-		runs:     d("program_runs_total", "eBPF program runs.", "program"),
-		runtime:  d("program_run_seconds_total", "eBPF program run time.", "program"),
+		events:     d("events_total", "Events attributed to containers, by kind.", "kind"),
+		alerts:     d("alerts_total", "Alerts, by rule.", "rule"),
+		dropped:    d("events_dropped_total", "Events lost, by where.", "reason"),
+		limited:    d("events_rate_limited_total", "Events over a container's rate limit (counted, not judged).", "container"),
+		killed:     d("kernel_kills_total", "Processes killed from the eBPF programs."),
+		ring:       d("ringbuf_pending_bytes", "Bytes waiting in the ring buffer."),
+		ringSize:   d("ringbuf_size_bytes", "Size of the ring buffer."),
+		runs:       d("program_runs_total", "eBPF program runs.", "program"),
+		runtime:    d("program_run_seconds_total", "eBPF program run time.", "program"),
+		seeds:      d("model_seeds_total", "Images read to seed a behaviour model, by result.", "result"),
+		seeding:    d("model_seeds_pending", "Images being read, or waiting to be, to seed a behaviour model."),
+		deviations: d("model_deviations_total", "Acts outside an active behaviour model."),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{m.events, m.alerts, m.dropped, m.limited, m.killed, m.ring, m.ringSize, m.runs, m.runtime} {
+	for _, d := range []*prometheus.Desc{m.events, m.alerts, m.dropped, m.limited, m.killed, m.ring, m.ringSize, m.runs, m.runtime, m.seeds, m.seeding, m.deviations} {
 		ch <- d
 	}
 	m.latency.Describe(ch)
@@ -91,6 +104,12 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	for _, p := range s.Programs {
 		ch <- prometheus.MustNewConstMetric(m.runs, prometheus.CounterValue, float64(p.Runs), p.Name)
 		ch <- prometheus.MustNewConstMetric(m.runtime, prometheus.CounterValue, p.Total.Seconds(), p.Name)
+	}
+	if mc := s.Models; mc != nil {
+		ch <- prometheus.MustNewConstMetric(m.seeds, prometheus.CounterValue, float64(mc.Seeded), "ok")
+		ch <- prometheus.MustNewConstMetric(m.seeds, prometheus.CounterValue, float64(mc.SeedFailed), "failed")
+		ch <- prometheus.MustNewConstMetric(m.seeding, prometheus.GaugeValue, float64(mc.Seeding))
+		ch <- prometheus.MustNewConstMetric(m.deviations, prometheus.CounterValue, float64(mc.Deviations))
 	}
 	m.mu.Lock()
 	for _, l := range s.Latencies {

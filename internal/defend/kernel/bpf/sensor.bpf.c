@@ -44,6 +44,7 @@ enum kind {
 #define F_HAS_STR1     (1u << 8)
 #define F_HAS_ARGV     (1u << 9)
 #define F_UPPER        (1u << 10) // exec: the file lives in an overlay upper layer
+#define F_OVERLAY      (1u << 11) // exec: the file is on overlayfs (F_UPPER is meaningful)
 
 #define STR_LEN  256
 #define ARGV_LEN 512
@@ -165,8 +166,9 @@ struct {
 
 // The first 8 bytes of every absolute path that selects read-only opens:
 // a read-only open whose path starts otherwise is dropped after reading 8
-// bytes and one hash lookup. Key 0 set means "no gate" (a predicate
-// shorter than 8 bytes, or on the kind alone).
+// bytes and one hash lookup, before anything else (whose cgroup, which
+// container). settings.gate_wide set means "no gate" (a predicate shorter
+// than 8 bytes, or on the kind alone).
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -180,6 +182,19 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pred_key);
 } keyscratch SEC(".maps");
+
+// Settings user space changes while the programs run (an array's lookup
+// is inlined by the verifier: a load, no helper call).
+struct sensor_settings {
+	__u32 gate_wide;
+	__u32 pad;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sensor_settings);
+} settings SEC(".maps");
 
 static __always_inline void count(__u32 i)
 {
@@ -419,6 +434,7 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	// after the container started.
 	struct inode *ino = BPF_CORE_READ(file, f_inode);
 	if (BPF_CORE_READ(ino, i_sb, s_magic) == 0x794c7630) {
+		e->flags |= F_OVERLAY;
 		struct ovl_inode *oi = (struct ovl_inode *)((void *)ino - bpf_core_field_offset(struct ovl_inode, vfs_inode));
 		if (BPF_CORE_READ(oi, __upperdentry))
 			e->flags |= F_UPPER;
@@ -582,24 +598,29 @@ static __always_inline void cwd_components(struct event *e)
 	e->flags |= F_HAS_STR1;
 }
 
+// open_gate reports whether an open can matter: a write, or a read whose
+// path passes the read gate. An ordinary read-only open (the common case)
+// stops here, at the top of the program, for every task.
+static __always_inline int open_gate(const char *upath, __u64 oflags)
+{
+	if (oflags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC))
+		return 1;
+	__u32 z = 0;
+	struct sensor_settings *st = bpf_map_lookup_elem(&settings, &z);
+	if (!st || st->gate_wide)
+		return 1;
+	char head[9] = {};
+	long h = bpf_probe_read_user_str(head, sizeof(head), upath);
+	if (h <= 0 || head[0] != '/')
+		return 1; // relative names are matched on their base name
+	__u64 k = *(__u64 *)head;
+	return bpf_map_lookup_elem(&read_gate, &k) != 0;
+}
+
 static __always_inline int open_event(struct cfilter *f, __u64 cgid, __u64 parent, __u32 flags,
 				      const char *upath, __u64 oflags)
 {
-	// The path first, and one trie lookup: an ordinary read-only open (the
-	// common case) costs no more, and fills no record.
 	int write = (oflags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
-	if (!write) {
-		char head[9] = {};
-		long h = bpf_probe_read_user_str(head, sizeof(head), upath);
-		if (h > 0 && head[0] == '/') {
-			__u64 k = 0, *key = (__u64 *)head;
-			if (!bpf_map_lookup_elem(&read_gate, &k)) {
-				k = *key;
-				if (!bpf_map_lookup_elem(&read_gate, &k))
-					return 0; // an ordinary read
-			}
-		}
-	}
 	__u32 z = 0;
 	struct event *e = bpf_map_lookup_elem(&scratch, &z);
 	if (!e)
@@ -683,6 +704,28 @@ static __always_inline int sys_enter(long id, __u64 a0, __u64 a1, __u64 a2, __u6
 	}
 	if (id == NR_ptrace && !(a0 == 16 || a0 == 0x4206 || a0 == 4 || a0 == 5 || a0 == 6 || a0 == 13))
 		return 0;
+	const char *upath = 0;
+	__u64 oflags = 0;
+	switch (id) {
+	case NR_open:
+		upath = (const char *)a0;
+		oflags = a1;
+		break;
+	case NR_creat:
+		upath = (const char *)a0;
+		oflags = O_CREAT | O_WRONLY | O_TRUNC;
+		break;
+	case NR_openat:
+		upath = (const char *)a1;
+		oflags = a2;
+		break;
+	case NR_openat2:
+		upath = (const char *)a1;
+		bpf_probe_read_user(&oflags, sizeof(oflags), (void *)a2);
+		break;
+	}
+	if (kind == K_OPEN && !open_gate(upath, oflags))
+		return 0;
 
 	__u64 cgid = 0, parent = 0;
 	__u32 flags = 0;
@@ -690,19 +733,8 @@ static __always_inline int sys_enter(long id, __u64 a0, __u64 a1, __u64 a2, __u6
 	if (!f)
 		return 0;
 
-	switch (id) {
-	case NR_open:
-		return open_event(f, cgid, parent, flags, (const char *)a0, a1);
-	case NR_creat:
-		return open_event(f, cgid, parent, flags, (const char *)a0, O_CREAT | O_WRONLY | O_TRUNC);
-	case NR_openat:
-		return open_event(f, cgid, parent, flags, (const char *)a1, a2);
-	case NR_openat2: {
-		__u64 of = 0;
-		bpf_probe_read_user(&of, sizeof(of), (void *)a2);
-		return open_event(f, cgid, parent, flags, (const char *)a1, of);
-	}
-	}
+	if (kind == K_OPEN)
+		return open_event(f, cgid, parent, flags, upath, oflags);
 
 	struct event *e = new_event(kind, cgid, parent, flags);
 	if (!e)
