@@ -24,6 +24,7 @@ const (
 	fRelative   = 1 << 7
 	fUpper      = 1 << 10
 	fOverlay    = 1 << 11
+	fPcomm      = 1 << 12
 )
 
 // kinds maps the programs' kind numbers (enum kind) to event kinds.
@@ -92,12 +93,14 @@ func (s *Sensor) decode(raw *sensorEvent, r *sensor.Record) {
 		e.KernelRule = s.ruleName(raw.Rule)
 	}
 	r.Relative = raw.Flags&fRelative != 0
+	if raw.Flags&fPcomm != 0 {
+		p.ParentComm = cstr(raw.Pcomm[:])
+	}
 	id := raw.Arg[3]
 	switch e.Kind {
 	case event.Exec:
 		p.Exe = bstr(raw.Str0[:], raw.Len0)
 		p.Args = splitArgs(raw.Argv[:], raw.ArgvLen)
-		p.ParentComm = cstr(raw.Pcomm[:])
 		for i := range raw.Anc {
 			a := cstr(raw.Anc[i][:])
 			if a == "" {

@@ -45,6 +45,7 @@ enum kind {
 #define F_HAS_ARGV     (1u << 9)
 #define F_UPPER        (1u << 10) // exec: the file lives in an overlay upper layer
 #define F_OVERLAY      (1u << 11) // exec: the file is on overlayfs (F_UPPER is meaningful)
+#define F_PCOMM        (1u << 12) // pcomm is filled (exec, and the acts a runtime does while it sets a container up)
 
 #define STR_LEN  256
 #define ARGV_LEN 512
@@ -81,6 +82,7 @@ struct event {
 #define SZ_HDR (__builtin_offsetof(struct event, str0))
 #define SZ_STR0 (__builtin_offsetof(struct event, cgname))
 #define SZ_CG (__builtin_offsetof(struct event, pcomm))
+#define SZ_PCOMM (__builtin_offsetof(struct event, anc))
 #define SZ_STR1 (__builtin_offsetof(struct event, argv))
 #define SZ_FULL (sizeof(struct event))
 
@@ -332,6 +334,8 @@ static __always_inline void submit(struct event *e)
 		sz = SZ_FULL;
 	else if (e->flags & F_HAS_STR1)
 		sz = SZ_STR1;
+	else if (e->flags & F_PCOMM)
+		sz = SZ_PCOMM;
 	else if (e->flags & F_UNKNOWN_CG)
 		sz = SZ_CG;
 	if (sz > SZ_FULL)
@@ -414,7 +418,7 @@ int BPF_PROG(on_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm 
 	struct cfilter *f = watched(K_EXEC, &cgid, &parent, &flags);
 	if (!f)
 		return 0;
-	struct event *e = new_event(K_EXEC, cgid, parent, flags | F_HAS_ARGV | F_HAS_STR1);
+	struct event *e = new_event(K_EXEC, cgid, parent, flags | F_HAS_ARGV | F_HAS_STR1 | F_PCOMM);
 	if (!e)
 		return 0;
 	const char *fn = BPF_CORE_READ(bprm, filename);
@@ -742,6 +746,14 @@ static __always_inline int sys_enter(long id, __u64 a0, __u64 a1, __u64 a2, __u6
 	e->arg[0] = a0;
 	e->arg[1] = a1;
 	e->arg[2] = a2;
+	if (kind == K_MOUNT || kind == K_UMOUNT || kind == K_SETNS || kind == K_UNSHARE ||
+	    kind == K_SETUID || kind == K_SETGID || kind == K_CAPSET) {
+		// The runtime does these while it sets a container up, from a
+		// child whose parent (runc) is gone by the time user space asks.
+		struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+		bpf_probe_read_kernel_str(e->pcomm, 16, BPF_CORE_READ(t, real_parent, comm));
+		e->flags |= F_PCOMM;
+	}
 	long n;
 	struct pred_val *v = 0;
 	switch (id) {
