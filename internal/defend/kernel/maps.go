@@ -247,9 +247,21 @@ func (s *Sensor) setGate(entries []predEntry) error {
 		keys[k] = true
 	}
 	// Widen first and narrow last, so a read that matters is never
-	// dropped while the gate changes.
+	// dropped while the gate changes: the old bits stay set until the new
+	// ones are in.
 	wide := keys[0]
 	delete(keys, 0)
+	var bits, both gateBits
+	for k := range keys {
+		bits.set(k)
+	}
+	var old gateBits
+	if err := s.objs.ReadGate.Lookup(uint32(0), &old); err != nil {
+		return fmt.Errorf("kernel: reading the read gate: %w", err)
+	}
+	for i := range both {
+		both[i] = old[i] | bits[i]
+	}
 	setWide := func(on bool) error {
 		st := sensorSensorSettings{}
 		if on {
@@ -265,29 +277,30 @@ func (s *Sensor) setGate(entries []predEntry) error {
 			return err
 		}
 	}
-	for k := range keys {
-		if err := s.objs.ReadGate.Put(k, uint32(1)); err != nil {
-			return fmt.Errorf("kernel: filling the read gate: %w", err)
-		}
+	if err := s.objs.ReadGate.Put(uint32(0), both); err != nil {
+		return fmt.Errorf("kernel: filling the read gate: %w", err)
 	}
 	if !wide {
 		if err := setWide(false); err != nil {
 			return err
 		}
 	}
-	var k uint64
-	var v uint32
-	var old []uint64
-	it := s.objs.ReadGate.Iterate()
-	for it.Next(&k, &v) {
-		if !keys[k] {
-			old = append(old, k)
-		}
-	}
-	for _, k := range old {
-		s.objs.ReadGate.Delete(k)
+	if err := s.objs.ReadGate.Put(uint32(0), bits); err != nil {
+		return fmt.Errorf("kernel: filling the read gate: %w", err)
 	}
 	return nil
+}
+
+// gateBits is the read gate's bitmap (struct gate_bits): bit h of the
+// first eight bytes of a path, read as a little-endian number k, where h
+// is k times a 64-bit golden-ratio constant, top gateBitsLog bits.
+type gateBits [1 << gateBitsLog / 64]uint64
+
+const gateBitsLog = 16 // GATE_BITS
+
+func (g *gateBits) set(k uint64) {
+	h := (k * 0x9E3779B97F4A7C15) >> (64 - gateBitsLog)
+	g[h>>6] |= 1 << (h & 63)
 }
 
 func samePrefix(a, b []int8) bool {

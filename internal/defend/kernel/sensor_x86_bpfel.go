@@ -61,6 +61,11 @@ type sensorEvent struct {
 	Argv           [512]int8
 }
 
+type sensorGateBits struct {
+	_    structs.HostLayout
+	Bits [1024]uint64
+}
+
 type sensorPredKey struct {
 	_         structs.HostLayout
 	Prefixlen uint32

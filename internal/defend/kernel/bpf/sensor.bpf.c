@@ -166,16 +166,22 @@ struct {
 	__type(value, struct event);
 } scratch SEC(".maps");
 
-// The first 8 bytes of every absolute path that selects read-only opens:
-// a read-only open whose path starts otherwise is dropped after reading 8
-// bytes and one hash lookup, before anything else (whose cgroup, which
-// container). settings.gate_wide set means "no gate" (a predicate shorter
-// than 8 bytes, or on the kind alone).
+// The first 8 bytes of every absolute path that selects read-only opens,
+// as bits of a bitmap indexed by a multiplicative hash of those bytes: a
+// read-only open whose path starts otherwise is dropped after an 8-byte
+// read and one load, before anything else (whose cgroup, which
+// container). A bit shared by chance only sends a read on to the full
+// lookup. gate_wide set means "no gate" (a predicate shorter than 8
+// bytes, or on the kind alone).
+#define GATE_BITS 16
+struct gate_bits {
+	__u64 bits[(1 << GATE_BITS) / 64];
+};
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, __u32);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gate_bits);
 } read_gate SEC(".maps");
 
 struct {
@@ -613,12 +619,28 @@ static __always_inline int open_gate(const char *upath, __u64 oflags)
 	struct sensor_settings *st = bpf_map_lookup_elem(&settings, &z);
 	if (!st || st->gate_wide)
 		return 1;
-	char head[9] = {};
-	long h = bpf_probe_read_user_str(head, sizeof(head), upath);
-	if (h <= 0 || head[0] != '/')
+	// Eight bytes, not a string: bytes after a shorter path's end are
+	// cleared below (a path that ends right before an unmapped page fails
+	// the read and goes on to the full lookup).
+	__u64 k = 0;
+	if (bpf_probe_read_user(&k, sizeof(k), upath) != 0)
+		return 1;
+	if ((k & 0xff) != '/')
 		return 1; // relative names are matched on their base name
-	__u64 k = *(__u64 *)head;
-	return bpf_map_lookup_elem(&read_gate, &k) != 0;
+	__u64 keep = ~0ULL;
+#pragma unroll
+	for (int i = 1; i < 8; i++) {
+		if (!((k >> (8 * i)) & 0xff)) {
+			keep = (1ULL << (8 * i)) - 1;
+			break;
+		}
+	}
+	k &= keep;
+	struct gate_bits *g = bpf_map_lookup_elem(&read_gate, &z);
+	if (!g)
+		return 1;
+	__u64 h = (k * 0x9E3779B97F4A7C15ULL) >> (64 - GATE_BITS);
+	return (g->bits[(h >> 6) & ((1 << GATE_BITS) / 64 - 1)] >> (h & 63)) & 1;
 }
 
 static __always_inline int open_event(struct cfilter *f, __u64 cgid, __u64 parent, __u32 flags,
