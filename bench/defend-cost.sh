@@ -49,15 +49,15 @@ start_agent() {
   for _ in $(seq 1 100); do grep -q "following" "$OUT/agent.err" 2>/dev/null && break; sleep 0.1; done
   grep -q "following" "$OUT/agent.err" 2>/dev/null || { echo "agent did not start:"; cat "$OUT/agent.err"; exit 1; }
   # The first container of an image sets off the model's seeding of that
-  # image (exported and read once per agent, at the lowest priority): a
-  # one-off cost, not the steady state measured here. Let it finish: wait
-  # until the agent's metrics say no image is being read (at most two
+  # image (exported and read at the lowest priority, once: later agents
+  # find the seed in the model store): a one-off cost, not the steady
+  # state measured here. Let it finish: wait until the agent's metrics
+  # show the image's model and no model left to seed (at most two
   # minutes), then until the agent is idle (under 20 ms of CPU in a second).
   D run --rm --network none "$IMG" true >/dev/null
   for _ in $(seq 1 120); do
     m=$(curl -s 127.0.0.1:19464/metrics || true)
-    if grep -q '^bulwark_defend_model_seeds_total{result="ok"} [1-9]' <<<"$m" &&
-      grep -q '^bulwark_defend_model_seeds_pending 0' <<<"$m"; then break; fi
+    if grep -q '^bulwark_defend_models [1-9]' <<<"$m" && grep -q '^bulwark_defend_models_unseeded 0' <<<"$m"; then break; fi
     sleep 1
   done
   for _ in $(seq 1 60); do

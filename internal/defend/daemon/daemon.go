@@ -463,7 +463,8 @@ func (a *Agent) Snapshot() sink.Snapshot {
 	}
 	if ms, ok := a.opts.Judge.(interface{ ModelStats() (model.Stats, bool) }); ok {
 		if st, ok := ms.ModelStats(); ok {
-			s.Models = &sink.ModelCounts{Seeded: st.Seeded, SeedFailed: st.SeedFailed, Seeding: st.Seeding, Deviations: st.Deviations}
+			s.Models = &sink.ModelCounts{Seeded: st.Seeded, SeedFailed: st.SeedFailed, Seeding: st.Seeding,
+				Models: st.Models, Unseeded: st.Unseeded, Deviations: st.Deviations}
 		}
 	}
 	return s

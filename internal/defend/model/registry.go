@@ -72,8 +72,10 @@ type Registry struct {
 // Stats are the registry's counters.
 type Stats struct {
 	Learned, Deviations, Seeded, SeedFailed, Flushes, FlushFailed, Published, PublishFailed uint64
-	// Seeding is the number of images being read or waiting to be.
-	Seeding int
+	// Seeding is the number of images being read or waiting to be;
+	// Models the models held in memory, Unseeded those of them still
+	// without a seed (and no seeding error).
+	Seeding, Models, Unseeded int
 }
 
 // NewRegistry returns an empty registry; models are loaded from the store
@@ -274,6 +276,12 @@ func (r *Registry) Stats() Stats {
 	defer r.mu.Unlock()
 	st := r.stats
 	st.Seeding = len(r.seeding)
+	st.Models = len(r.models)
+	for _, m := range r.models {
+		if m.Seed == nil && m.SeedError == "" {
+			st.Unseeded++
+		}
+	}
 	return st
 }
 

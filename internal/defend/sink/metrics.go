@@ -28,6 +28,7 @@ type Snapshot struct {
 type ModelCounts struct {
 	Seeded, SeedFailed uint64 // images read to seed a model
 	Seeding            int    // images being read or waiting to be
+	Models, Unseeded   int    // models in memory; those not seeded yet
 	Deviations         uint64 // acts outside an active model
 }
 
@@ -46,7 +47,7 @@ type Metrics struct {
 	latency prometheus.Histogram
 
 	events, alerts, dropped, limited, killed, ring, ringSize, runs, runtime *prometheus.Desc
-	seeds, seeding, deviations                                              *prometheus.Desc
+	seeds, seeding, models, unseeded, deviations                            *prometheus.Desc
 }
 
 var _ prometheus.Collector = (*Metrics)(nil)
@@ -74,13 +75,15 @@ func NewMetrics(snap func() Snapshot) *Metrics {
 		runtime:    d("program_run_seconds_total", "eBPF program run time.", "program"),
 		seeds:      d("model_seeds_total", "Images read to seed a behaviour model, by result.", "result"),
 		seeding:    d("model_seeds_pending", "Images being read, or waiting to be, to seed a behaviour model."),
+		models:     d("models", "Behaviour models held in memory (one per image the agent saw run)."),
+		unseeded:   d("models_unseeded", "Behaviour models not yet seeded from their image (nor failed to be)."),
 		deviations: d("model_deviations_total", "Acts outside an active behaviour model."),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{m.events, m.alerts, m.dropped, m.limited, m.killed, m.ring, m.ringSize, m.runs, m.runtime, m.seeds, m.seeding, m.deviations} {
+	for _, d := range []*prometheus.Desc{m.events, m.alerts, m.dropped, m.limited, m.killed, m.ring, m.ringSize, m.runs, m.runtime, m.seeds, m.seeding, m.models, m.unseeded, m.deviations} {
 		ch <- d
 	}
 	m.latency.Describe(ch)
@@ -109,6 +112,8 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(m.seeds, prometheus.CounterValue, float64(mc.Seeded), "ok")
 		ch <- prometheus.MustNewConstMetric(m.seeds, prometheus.CounterValue, float64(mc.SeedFailed), "failed")
 		ch <- prometheus.MustNewConstMetric(m.seeding, prometheus.GaugeValue, float64(mc.Seeding))
+		ch <- prometheus.MustNewConstMetric(m.models, prometheus.GaugeValue, float64(mc.Models))
+		ch <- prometheus.MustNewConstMetric(m.unseeded, prometheus.GaugeValue, float64(mc.Unseeded))
 		ch <- prometheus.MustNewConstMetric(m.deviations, prometheus.CounterValue, float64(mc.Deviations))
 	}
 	m.mu.Lock()
