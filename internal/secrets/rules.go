@@ -14,8 +14,11 @@ import (
 type rule struct {
 	finding.Rule
 	keywords []string
-	re       *regexp.Regexp
-	group    int
+	// re compiles the expression on first use: most texts hold no keyword
+	// of most rules, and a bounded repetition such as .{0,1000} takes
+	// milliseconds to compile (all the rules: 8.7 ms, 0.8 MB).
+	re    func() *regexp.Regexp
+	group int
 	// minEntropy, when set, discards low-entropy matches (placeholders).
 	minEntropy float64
 	// generic rules also refuse values that look like placeholders.
@@ -29,7 +32,7 @@ func newRule(id, title string, sev advisory.Severity, keywords []string, re stri
 	return rule{
 		Rule: finding.Rule{ID: id, Class: finding.Secret, Severity: sev, Title: title, Content: true,
 			Remediation: "Remove the credential from the image (and its history: rebuild without it), revoke it, and pass secrets at run time (mounted files, a secret store, BuildKit --secret)."},
-		keywords: keywords, re: regexp.MustCompile(re), group: group,
+		keywords: keywords, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(re) }), group: group,
 	}
 }
 

@@ -41,9 +41,6 @@ const sniffSize = 8 << 10
 // Scanner searches file contents for credentials. Use New.
 type Scanner struct {
 	rules []rule
-	ac    ahocorasick.AhoCorasick
-	// kwRule maps an automaton pattern to the rules it enables.
-	kwRule [][]int
 	// MaxSize bounds searched files (DefaultMaxSize).
 	MaxSize int64
 	// AllowPaths are path patterns never searched; see DefaultAllowPaths.
@@ -63,27 +60,54 @@ var DefaultAllowPaths = []string{
 	"/__tests__/", "/spec/",
 }
 
-// New returns a scanner with the built-in rules and allow-list.
+// New returns a scanner with the built-in rules and allow-list. It
+// compiles nothing: the keyword automata and the rules' expressions are
+// built on first use and shared by every scanner of the process.
 func New() *Scanner {
-	s := &Scanner{rules: builtinRules(), MaxSize: DefaultMaxSize, AllowPaths: DefaultAllowPaths}
-	var kws []string
-	index := map[string]int{}
-	for i, r := range s.rules {
+	return &Scanner{rules: builtinRules(), MaxSize: DefaultMaxSize, AllowPaths: DefaultAllowPaths}
+}
+
+// keywordIndex holds the built-in rules' keywords, lowered and
+// deduplicated, and for each the rules (indexes into builtinRules) it
+// enables.
+type keywordIndex struct {
+	keywords []string
+	rules    [][]int
+}
+
+var keywords = sync.OnceValue(func() keywordIndex {
+	var ix keywordIndex
+	seen := map[string]int{}
+	for i, r := range builtinRules() {
 		for _, kw := range r.keywords {
 			kw = strings.ToLower(kw)
-			j, ok := index[kw]
+			j, ok := seen[kw]
 			if !ok {
-				j = len(kws)
-				index[kw] = j
-				kws = append(kws, kw)
-				s.kwRule = append(s.kwRule, nil)
+				j = len(ix.keywords)
+				seen[kw] = j
+				ix.keywords = append(ix.keywords, kw)
+				ix.rules = append(ix.rules, nil)
 			}
-			s.kwRule[j] = append(s.kwRule[j], i)
+			ix.rules[j] = append(ix.rules[j], i)
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{AsciiCaseInsensitive: true, MatchKind: ahocorasick.StandardMatch, DFA: true})
-	s.ac = b.Build(kws)
-	return s
+	return ix
+})
+
+// Two automata over the same keywords find the same matches in the same
+// order; each is built on first use. The DFA searches file contents about
+// 4× faster than the NFA (270 against 62 MB/s) but takes 4.3 ms and 0.9 MB
+// to build, against 0.35 ms and 0.09 MB: the short texts of an image
+// configuration (FindInText) use the NFA, so a rescan whose layers all come
+// from the layer cache builds no DFA.
+var (
+	contentAutomaton = sync.OnceValue(func() ahocorasick.AhoCorasick { return buildAutomaton(true) })
+	textAutomaton    = sync.OnceValue(func() ahocorasick.AhoCorasick { return buildAutomaton(false) })
+)
+
+func buildAutomaton(dfa bool) ahocorasick.AhoCorasick {
+	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{AsciiCaseInsensitive: true, MatchKind: ahocorasick.StandardMatch, DFA: dfa})
+	return b.Build(keywords().keywords)
 }
 
 // Rules lists the rules, for documentation and reports.
@@ -159,14 +183,20 @@ var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }
 
 // Scan returns the secrets in data, located at path.
 func (s *Scanner) Scan(path string, data []byte) []finding.Finding {
+	return s.scan(contentAutomaton(), path, data)
+}
+
+// scan is Scan with the keyword automaton ac (one of the two above).
+func (s *Scanner) scan(ac ahocorasick.AhoCorasick, path string, data []byte) []finding.Finding {
 	// Keyword hits, per rule, as offsets into data.
 	var hits map[int][]int
-	iter := s.ac.IterOverlappingByte(data)
+	kwRules := keywords().rules
+	iter := ac.IterOverlappingByte(data)
 	for m := iter.Next(); m != nil; m = iter.Next() {
 		if hits == nil {
 			hits = map[int][]int{}
 		}
-		for _, r := range s.kwRule[m.Pattern()] {
+		for _, r := range kwRules[m.Pattern()] {
 			hits[r] = append(hits[r], m.Start())
 		}
 	}
@@ -188,7 +218,7 @@ func (s *Scanner) Scan(path string, data []byte) []finding.Finding {
 			after = 512
 		}
 		for _, w := range windows(offs, len(data), after) {
-			for _, loc := range r.re.FindAllSubmatchIndex(data[w[0]:w[1]], -1) {
+			for _, loc := range r.re().FindAllSubmatchIndex(data[w[0]:w[1]], -1) {
 				start, end := loc[2*r.group], loc[2*r.group+1]
 				if start < 0 || seen[w[0]+start] {
 					continue
@@ -231,7 +261,7 @@ func windows(offs []int, n, after int) [][2]int {
 // FindInText reports which rules match a short text (an ENV value, a
 // history command), for the image-configuration checks.
 func (s *Scanner) FindInText(text string) []finding.Finding {
-	return s.Scan("", []byte(text))
+	return s.scan(textAutomaton(), "", []byte(text))
 }
 
 // placeholders mark values that are not real credentials.

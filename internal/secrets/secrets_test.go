@@ -4,10 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/finding"
@@ -131,12 +133,51 @@ func FuzzScan(f *testing.F) {
 	f.Add([]byte("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc"))
 	s := New()
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, x := range s.Scan("f", b) {
+		got := s.Scan("f", b)
+		for _, x := range got {
 			if x.Evidence.Line < 1 || strings.Count(x.Evidence.Match, "*") < 4 {
 				t.Fatalf("bad finding %+v", x)
 			}
 		}
+		if viaText := s.scan(textAutomaton(), "f", b); !reflect.DeepEqual(got, viaText) {
+			t.Fatalf("the two automata disagree: %v against %v", hits(got), hits(viaText))
+		}
 	})
+}
+
+// TestAutomataAgree: the DFA that searches file contents and the NFA that
+// searches configuration texts report the same keyword matches in the same
+// order, on every fixture and on this package's own source.
+func TestAutomataAgree(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*"))
+	srcs, _ := filepath.Glob("*.go")
+	files = append(files, srcs...)
+	if len(files) < 10 {
+		t.Fatalf("only %d files", len(files))
+	}
+	matches := func(ac ahocorasick.AhoCorasick, b []byte) [][3]int {
+		var out [][3]int
+		it := ac.IterOverlappingByte(b)
+		for m := it.Next(); m != nil; m = it.Next() {
+			out = append(out, [3]int{m.Pattern(), m.Start(), m.End()})
+		}
+		return out
+	}
+	total := 0
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dfa, nfa := matches(contentAutomaton(), b), matches(textAutomaton(), b)
+		if !reflect.DeepEqual(dfa, nfa) {
+			t.Errorf("%s: DFA matches %v, NFA %v", name, dfa, nfa)
+		}
+		total += len(dfa)
+	}
+	if total == 0 {
+		t.Fatal("no keyword matched anywhere: the comparison proves nothing")
+	}
 }
 
 // TestNoFindingsInOwnSource: the repository itself holds no credentials
