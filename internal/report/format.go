@@ -144,7 +144,8 @@ type SBOM struct {
 	Skipped int
 }
 
-// Report builds the inventory report of the SBOM read from path.
+// Report builds the inventory report of the SBOM read from path, not
+// normalized yet: the scan that reads it normalizes once, after matching.
 func (d *SBOM) Report(path string, tool Tool) *Report {
 	r := &Report{
 		SchemaVersion: SchemaVersion,
@@ -166,7 +167,6 @@ func (d *SBOM) Report(path string, tool Tool) *Report {
 	if d.OS == nil {
 		cov.Notes = append(cov.Notes, "operating system not named in the SBOM")
 	}
-	r.Normalize()
 	return r
 }
 
