@@ -54,10 +54,17 @@ func (d defendJudge) Judge(ctx context.Context, e *event.Event) []event.Alert {
 // Predicates are the kernel-checkable predicates of the rules.
 func (j defendJudge) Predicates() []event.Predicate { return j.preds.Predicates() }
 
+// Kinds are the event kinds the rules and models can select: the sensor
+// traces only their system calls.
+func (j defendJudge) Kinds() []event.Kind { return j.j.Kinds() }
+
 // ModelStats returns the behaviour models' counters, for the metrics.
 func (j defendJudge) ModelStats() (model.Stats, bool) { return j.j.ModelStats() }
 
-var _ daemon.PredicateSource = defendJudge{}
+var (
+	_ daemon.PredicateSource = defendJudge{}
+	_ daemon.KindSource      = defendJudge{}
+)
 
 // buildDefendJudge assembles the judge; run (nil without models) keeps the
 // models: seeding, saving, sending to pub, until its context ends.

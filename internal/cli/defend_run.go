@@ -166,6 +166,7 @@ func runDefend(cmd *cobra.Command, s *streams, f *defendRunFlags) error {
 	}
 	if jsonSink != nil {
 		opts.Sinks = append(opts.Sinks, jsonSink)
+		opts.AllKinds = f.allEvents
 		defer jsonSink.Flush()
 	}
 	if f.live || (f.jsonOut != "-" && isTerminal(s.out)) {

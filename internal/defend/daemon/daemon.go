@@ -65,8 +65,11 @@ type Options struct {
 	Sinks   []pipeline.Sink
 	Rate    float64
 	Burst   int
-	// RingBytes sizes the ring buffer (0: 16 MiB).
+	// RingBytes sizes the ring buffer (0: 8 MiB).
 	RingBytes uint32
+	// AllKinds traces every kind of event, whatever the judge selects (a
+	// sink writes every attributed event).
+	AllKinds bool
 	// Ready is called once the agent follows the containers.
 	Ready func(a *Agent)
 }
@@ -204,10 +207,10 @@ type KindSource interface {
 
 // syscallKinds returns the event kinds seen at a system call's entry that
 // the judge or a predicate can select (nil: all, for a judge that does
-// not say, or none: every event is reported).
+// not say, or none: every event is reported, or when AllKinds asks).
 func (a *Agent) syscallKinds() []event.Kind {
 	ks, ok := a.opts.Judge.(KindSource)
-	if !ok {
+	if !ok || a.opts.AllKinds {
 		return nil
 	}
 	kinds := slices.Clone(ks.Kinds())
