@@ -20,14 +20,6 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
-
 // fixture is a running server on an embedded store with tokens of each role.
 type fixture struct {
 	t      *testing.T
