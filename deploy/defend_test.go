@@ -182,12 +182,9 @@ func TestDefendLeastPrivileges(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("the eBPF sensor needs root")
 	}
-	bin := filepath.Join(t.TempDir(), "bulwark")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/bulwark")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	// Static, as the release build is; built once per source and reused
+	// by later runs.
+	bin := testutil.BuildCached(t, testutil.GoBuild{Dir: testutil.RepoRoot(t), Pkg: "./cmd/bulwark", Env: []string{"CGO_ENABLED=0"}})
 	var probe struct{ Mode, Why string }
 	out, _ := exec.Command(bin, "defend", "probe", "--format", "json").Output()
 	if json.Unmarshal(out, &probe) != nil || probe.Mode != "ebpf" {
@@ -197,14 +194,13 @@ func TestDefendLeastPrivileges(t *testing.T) {
 	id := make([]byte, 5)
 	rand.Read(id)
 	suffix := hex.EncodeToString(id)
-	docker := func(args ...string) string { t.Helper(); return testutil.Docker(t, sock, args...) }
-	shadow := func() string {
+	shadow := func(t *testing.T) string {
 		n := make([]byte, 3)
 		rand.Read(n)
 		name := "bulwark-deploy-shadow-" + suffix + "-" + hex.EncodeToString(n)
 		exec.Command("docker", "-H", "unix://"+sock, "run", "--name", name, "--network", "none", base, "cat", "/etc/shadow").Run()
 		t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rm", "-f", name).Run() })
-		return docker("inspect", "-f", "{{.Id}}", name)
+		return testutil.Docker(t, sock, "inspect", "-f", "{{.Id}}", name)
 	}
 	alerted := func(lines func() string, cid string) bool {
 		deadline := time.Now().Add(60 * time.Second)
@@ -219,7 +215,11 @@ func TestDefendLeastPrivileges(t *testing.T) {
 		return false
 	}
 
+	// The two set-ups are independent (each its own agent, each judged on
+	// its own container): they run side by side.
 	t.Run("compose", func(t *testing.T) {
+		t.Parallel()
+		docker := func(args ...string) string { t.Helper(); return testutil.Docker(t, sock, args...) }
 		dir := t.TempDir()
 		data, err := os.ReadFile(bin)
 		if err != nil {
@@ -284,12 +284,13 @@ func TestDefendLeastPrivileges(t *testing.T) {
 		if !strings.Contains(logs(), "ebpf mode") {
 			t.Fatalf("defend did not start with the compose service's privileges:\n%s", logs())
 		}
-		if cid := shadow(); !alerted(logs, cid) {
+		if cid := shadow(t); !alerted(logs, cid) {
 			t.Errorf("no read-shadow alert for %s:\n%s", cid, logs())
 		}
 	})
 
 	t.Run("systemd", func(t *testing.T) {
+		t.Parallel()
 		setpriv, err := exec.LookPath("setpriv")
 		if err != nil {
 			t.Skip("setpriv (util-linux) not installed")
@@ -329,7 +330,7 @@ func TestDefendLeastPrivileges(t *testing.T) {
 			t.Fatal("defend run not ready after 120 s")
 		}
 		read := func() string { b, _ := os.ReadFile(alerts); return string(b) }
-		if cid := shadow(); !alerted(read, cid) {
+		if cid := shadow(t); !alerted(read, cid) {
 			t.Errorf("no read-shadow alert with capabilities %v", caps)
 		}
 	})

@@ -41,6 +41,7 @@ func needDefendHost(t *testing.T) (sock, base string) {
 // up at the server as a runtime alert of its host, and the image's model
 // as well.
 func TestAgentDefend(t *testing.T) {
+	t.Parallel()
 	sock, base := needDefendHost(t)
 
 	ctx := context.Background()

@@ -56,6 +56,7 @@ func runCLI(args ...string) (string, string, int) {
 }
 
 func TestBenchCommandExitCodes(t *testing.T) {
+	t.Parallel()
 	snap := benchSnapshot(t)
 	tests := []struct {
 		name string
@@ -89,6 +90,7 @@ func TestBenchCommandExitCodes(t *testing.T) {
 }
 
 func TestBenchCommandJSONAndOutput(t *testing.T) {
+	t.Parallel()
 	snap := benchSnapshot(t)
 	out := filepath.Join(t.TempDir(), "report.json")
 	stdout, stderr, code := runCLI("bench", "--facts", snap, "--check", "5.4,5.11,2.9", "--format", "json", "--output", out)
@@ -123,6 +125,7 @@ func TestBenchCommandJSONAndOutput(t *testing.T) {
 
 // Facts recorded from a live engine replay to the same results.
 func TestBenchCommandRecordReplay(t *testing.T) {
+	t.Parallel()
 	sock := testutil.NeedDocker(t)
 	dir := t.TempDir()
 	rec := filepath.Join(dir, "facts.json")

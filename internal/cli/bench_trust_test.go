@@ -23,6 +23,7 @@ import (
 // fail, with the reason, and never the trusted one. --facts-out records
 // the verdicts and --facts replays them.
 func TestBenchTrustPolicyOnRealEngine(t *testing.T) {
+	t.Parallel()
 	sock := testutil.NeedDocker(t)
 	reg := verifytest.NewHostileRegistry(t)
 	trusted, stranger := verifytest.NewKeySigner(t), verifytest.NewKeySigner(t)

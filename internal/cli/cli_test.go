@@ -57,6 +57,7 @@ func run(t *testing.T, args ...string) result {
 // bad input ends with one line on stderr and exit code 2, and nothing is
 // written outside the cache.
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	escape := filepath.Join(t.TempDir(), "escaped")
 	rel := "../../../../../../../../.." + escape
 	bomb := func() []byte {
@@ -123,6 +124,7 @@ func TestHostileInput(t *testing.T) {
 }
 
 func TestScanJSONAndGates(t *testing.T) {
+	t.Parallel()
 	img := testutil.DockerArchive(t, "demo:1", testutil.LayerTar(t,
 		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"},
 		testutil.Entry{Name: "var/lib/dpkg/status", Body: "Package: a\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: all\n\n"},
@@ -194,6 +196,7 @@ func TestScanJSONAndGates(t *testing.T) {
 }
 
 func TestScannersAndDockerfile(t *testing.T) {
+	t.Parallel()
 	img := testutil.DockerArchive(t, "cfg:1", testutil.LayerTar(t,
 		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"},
 		testutil.Entry{Name: "root/.git-credentials", Body: "https://bob:s3cretPassw0rd@github.com\n"},
@@ -260,6 +263,7 @@ func TestScannersAndDockerfile(t *testing.T) {
 // TestOutputToDevices: --output never replaces what is not a regular file
 // (a rename over /dev/null would turn it into one).
 func TestOutputToDevices(t *testing.T) {
+	t.Parallel()
 	img := testutil.DockerArchive(t, "o:1", testutil.LayerTar(t, testutil.Entry{Name: "etc/os-release", Body: "ID=debian\n"}))
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -297,6 +301,7 @@ func TestOutputToDevices(t *testing.T) {
 // TestScanRecordsHistory: a matched scan leaves its summary where `bulwark
 // guard`'s scan gate looks.
 func TestScanRecordsHistory(t *testing.T) {
+	t.Parallel()
 	img := testutil.DockerArchive(t, "hist:1", testutil.LayerTar(t,
 		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\n"},
 		testutil.Entry{Name: "var/lib/dpkg/status", Body: "Package: a\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: all\n\n"},

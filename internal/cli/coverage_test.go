@@ -52,6 +52,7 @@ func importDB(t *testing.T, srcs ...string) string {
 // findings fixed that the new scan did not check. A mixed image (some
 // packages checked, some not) is partial.
 func TestNeverAFalseClean(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("scans a real Debian root filesystem")
 	}

@@ -35,6 +35,7 @@ func runDB(t *testing.T, args ...string) (stdout, stderr string, code int) {
 const feedTestdata = "../advisory/feed"
 
 func TestDBImportAndStatus(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x", "bulwark.db")
 	out, errOut, code := runDB(t, "db", "import", "--db", db,
 		filepath.Join(feedTestdata, "osv", "testdata"),
@@ -121,6 +122,7 @@ func TestDBStatusStaleAndEnv(t *testing.T) {
 }
 
 func TestDBErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "feed.json")
 	os.WriteFile(garbage, []byte(`{"distroversion": "v3.1", "packages": [{"pkg": {"name": 5}}]}`), 0o644)

@@ -45,6 +45,7 @@ echo done
 // alert in the next container doing the same; a new process, and a new
 // outbound port, each raise one.
 func TestDefendModelAcceptance(t *testing.T) {
+	t.Parallel()
 	sock, base := needDefendHost(t)
 	id := make([]byte, 6)
 	rand.Read(id)

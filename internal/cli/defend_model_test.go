@@ -13,6 +13,7 @@ import (
 )
 
 func TestDefendModelCommands(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	file := filepath.Join(t.TempDir(), "models.db")
 	st, err := model.OpenStore(ctx, file)

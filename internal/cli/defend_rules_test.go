@@ -12,6 +12,7 @@ import (
 )
 
 func TestDefendRulesCommands(t *testing.T) {
+	t.Parallel()
 	r := run(t, "defend", "rules", "default")
 	if r.code != 0 || r.stdout != string(rules.DefaultYAML()) {
 		t.Fatalf("rules default: %d %q", r.code, r.stderr)

@@ -28,6 +28,7 @@ import (
 // context with TLS) and checks each reached the engine at the address the
 // spelling names.
 func TestDockerHostSpellings(t *testing.T) {
+	t.Parallel()
 	sock := testutil.NeedDocker(t)
 	id := make([]byte, 6)
 	rand.Read(id)

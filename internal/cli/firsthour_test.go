@@ -24,6 +24,7 @@ func oneLine(stderr string) bool {
 // TestCommandLineHelp: --version, flag help with readable value names, and
 // mistakes answered with one line and a suggestion.
 func TestCommandLineHelp(t *testing.T) {
+	t.Parallel()
 	if r := run(t, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "bulwark ") {
 		t.Errorf("--version: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
@@ -63,6 +64,7 @@ func TestCommandLineHelp(t *testing.T) {
 // TestTableByDefault: piped output is the table unless --format says
 // otherwise (scan, sbom, diff), and diff renders a --template.
 func TestTableByDefault(t *testing.T) {
+	t.Parallel()
 	img := testutil.DockerArchive(t, "tbl:1", testutil.LayerTar(t,
 		testutil.Entry{Name: "etc/os-release", Body: "ID=debian\nVERSION_ID=12\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"},
 		testutil.Entry{Name: "var/lib/dpkg/status", Body: "Package: a\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: all\n\n"},
@@ -96,6 +98,7 @@ func TestTableByDefault(t *testing.T) {
 // token, warns without an advisory database, and keeps its store under the
 // user's data directory.
 func TestServeStartup(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	data := filepath.Join(home, "data")
 	env := append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+data, "BULWARK_CACHE_DIR="+filepath.Join(home, "cache"), "BULWARK_DB="+filepath.Join(home, "none.db"))
@@ -178,6 +181,7 @@ next:
 // TestInputErrors: wrong input is one line naming the file, the line and
 // what to do, without Go type names or text said twice.
 func TestInputErrors(t *testing.T) {
+	t.Parallel()
 	demo := filepath.Join("..", "..", "testdata", "demo", "demo-image.tar")
 	dir := t.TempDir()
 	ign := filepath.Join(dir, ".bulwarkignore.yaml")
@@ -228,6 +232,7 @@ func TestInputErrors(t *testing.T) {
 // TestDBUpdateOffline: an update that cannot reach its feeds ends in one
 // line pointing at --mirror and db import, and no run leaves a lock file.
 func TestDBUpdateOffline(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "db", "bulwark.db")
 	// A closed port on loopback stands for a network that goes nowhere.
@@ -258,6 +263,7 @@ func TestDBUpdateOffline(t *testing.T) {
 // TestSeveritySummary: the vulnerability summary's "filtered out" counts
 // the vulnerabilities --severity left out, not misconfigurations.
 func TestSeveritySummary(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "demo.db")
 	if r := run(t, "db", "import", "--db", db, filepath.Join("..", "..", "testdata", "demo", "advisories")); r.code != 0 {
 		t.Fatalf("db import: %d %s", r.code, r.stderr)
@@ -273,6 +279,7 @@ func TestSeveritySummary(t *testing.T) {
 // TestBenchTableFooter: the 1.1 audit-rule warnings share one fix line,
 // and the footer says what the score means.
 func TestBenchTableFooter(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for _, f := range []string{"usr/bin/dockerd", "usr/bin/containerd", "usr/bin/runc", "run/containerd/containerd.sock",
 		"var/lib/docker/x", "etc/docker/daemon.json", "lib/systemd/system/docker.service", "lib/systemd/system/docker.socket", "etc/default/docker"} {
@@ -292,6 +299,7 @@ func TestBenchTableFooter(t *testing.T) {
 // TestScanDirWithDockerfile: a directory holding a Dockerfile gets the
 // Dockerfile rules too, with the file's name and line.
 func TestScanDirWithDockerfile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM debian:12\nRUN apt-get update\nADD http://example.com/app.tgz /app/\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n"), 0o644)
@@ -313,6 +321,7 @@ func TestScanDirWithDockerfile(t *testing.T) {
 // checked. The policy allows nearly everything, so whatever else runs on
 // the shared engine does not break it.
 func TestGuardWatchSummary(t *testing.T) {
+	t.Parallel()
 	sock := testutil.NeedDocker(t)
 	pol := filepath.Join(t.TempDir(), "open.yaml")
 	os.WriteFile(pol, []byte(`version: 1

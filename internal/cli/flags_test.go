@@ -14,6 +14,7 @@ import (
 // ("--policy bulwark guard policy default"), so a backquote may only mark
 // an upper-case placeholder such as FILE or URL.
 func TestFlagUsage(t *testing.T) {
+	t.Parallel()
 	placeholder := regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 	var walk func(c *cobra.Command)
 	n := 0
@@ -39,6 +40,7 @@ func TestFlagUsage(t *testing.T) {
 }
 
 func TestClosest(t *testing.T) {
+	t.Parallel()
 	names := []string{"format", "fail-on", "policy", "platform", "output"}
 	for _, tt := range []struct {
 		in   string

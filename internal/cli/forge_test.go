@@ -26,6 +26,7 @@ import (
 // real image; a scan of the genuine archive is verified and recorded, and
 // the gate then refuses the image for its finding.
 func TestGateForgery(t *testing.T) {
+	t.Parallel()
 	sock := testutil.NeedDocker(t)
 	dir := t.TempDir()
 	suffix := randomSuffix(t)

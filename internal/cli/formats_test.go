@@ -17,6 +17,7 @@ import (
 // registry: scan offers every format, sbom those that list packages, a
 // near miss gets a hint, an alias names its format.
 func TestFormatFlag(t *testing.T) {
+	t.Parallel()
 	for cmd, fs := range map[string][]*report.Format{"scan": formats.All(), "sbom": formats.Inventory()} {
 		want := "output format: " + strings.Join(formats.Names(fs), ", ")
 		if r := run(t, cmd, "--help"); !strings.Contains(r.stdout, want) {

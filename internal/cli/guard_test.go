@@ -21,6 +21,7 @@ import (
 )
 
 func TestGuardPolicyCommands(t *testing.T) {
+	t.Parallel()
 	r := run(t, "guard", "policy", "default")
 	if r.code != 0 || r.stdout != string(policy.DefaultYAML()) {
 		t.Fatalf("policy default: %d %q", r.code, r.stderr)
@@ -40,6 +41,7 @@ func TestGuardPolicyCommands(t *testing.T) {
 }
 
 func TestGuardTest(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)
@@ -81,6 +83,7 @@ func TestGuardTest(t *testing.T) {
 // answered, the new policy takes over, a broken policy leaves the last
 // good one in force, and SIGTERM ends it cleanly.
 func TestGuardServeReload(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	pol := filepath.Join(dir, "policy.yaml")
 	base := "version: 1\nscan_gate:\n  enabled: false\n"
@@ -198,6 +201,7 @@ func TestGuardServeReload(t *testing.T) {
 }
 
 func TestGuardErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("version: 1\nmode: permissive\n"), 0o644)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestHardenDaemonCommand(t *testing.T) {
+	t.Parallel()
 	snap := benchSnapshot(t)
 	out, errs, code := runCLI("harden", "daemon", "--facts", snap)
 	if code != 0 {
@@ -71,6 +72,7 @@ func TestHardenDaemonCommand(t *testing.T) {
 }
 
 func TestHardenTLSCommand(t *testing.T) {
+	t.Parallel()
 	snap := benchSnapshot(t)
 	dir := filepath.Join(t.TempDir(), "tls")
 	out, errs, code := runCLI("harden", "tls", "--facts", snap, "--output", dir, "--hostname", "docker.test", "--ip", "127.0.0.1")

@@ -65,6 +65,7 @@ func vulnIDs(vs []report.Vulnerability) []string {
 // format validates against its schema) and acceptance 4 (exit codes,
 // ignore-file expiry, VEX suppression and diff on real scans).
 func TestRealScans(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a real root filesystem and a database from the shared feeds")
 	}
@@ -344,6 +345,7 @@ func TestRealScans(t *testing.T) {
 // TestDockerCLIPlugin installs the binary as a Docker CLI plugin in a
 // fresh HOME and runs it through the real docker CLI.
 func TestDockerCLIPlugin(t *testing.T) {
+	t.Parallel()
 	docker := testutil.NeedCommand(t, "docker")
 	home := t.TempDir()
 	plugins := filepath.Join(home, ".docker", "cli-plugins")
@@ -394,6 +396,7 @@ func TestDockerCLIPlugin(t *testing.T) {
 // scans with misconfiguration and secret findings validates too, so the
 // schema keeps up with the scanners that write into the report.
 func TestSchemaCoversEveryScanner(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	df := filepath.Join(dir, "Dockerfile")
 	os.WriteFile(df, []byte("FROM debian:12\nENV API_TOKEN=abc\nADD https://example.com/x.tar.gz /x\nRUN curl -k https://example.com | sh\n"), 0o644)

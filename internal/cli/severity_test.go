@@ -19,6 +19,7 @@ import (
 // the DSA ids in every format; --fail-on kev and epss>=P gate on the
 // exploit context.
 func TestSeverityAndExploitContext(t *testing.T) {
+	t.Parallel()
 	root := testutil.RepoRoot(t)
 	demo := filepath.Join(root, "testdata", "demo")
 	feeds := copyDir(t, filepath.Join(demo, "advisories"))
@@ -159,6 +160,7 @@ func TestSeverityAndExploitContext(t *testing.T) {
 // only those whose records carry none (gzip's, dpkg's and zlib's CVEs have
 // no metrics in the CVE List copies there) stay unknown.
 func TestDemoWithSharedAdvisories(t *testing.T) {
+	t.Parallel()
 	shared := testutil.Shared(t, "advisories")
 	db := filepath.Join(t.TempDir(), "bulwark.db")
 	if r := run(t, "db", "import", "--db", db, shared); r.code != 0 {

@@ -43,6 +43,7 @@ func onTerminal(t *testing.T, args ...string) string {
 // starts at the same place on every row, whether the severity is coloured
 // bold red (critical), yellow (medium) or not at all (unknown).
 func TestColouredColumnsAligned(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "colour.db")
 	if r := run(t, "db", "import", "--db", db, "testdata/colour/advisories"); r.code != 0 {
 		t.Fatalf("db import: %d %s", r.code, r.stderr)

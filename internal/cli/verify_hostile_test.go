@@ -13,6 +13,7 @@ import (
 // exit 1 (nothing verified) with the reason in the record, or exit 2 with
 // one error line when nothing could be read; the control image exits 0.
 func TestVerifyHostile(t *testing.T) {
+	t.Parallel()
 	reg := verifytest.NewHostileRegistry(t)
 	s := verifytest.NewKeySigner(t)
 	good := verifytest.KeySigned(t, reg, s, "cli/app", "control")

@@ -135,6 +135,7 @@ func gatherEngine(t *testing.T, sock string) *facts.Snapshot {
 // TestContainersOnRealEngine starts containers that each break one
 // recommendation and checks that exactly the matching checks warn.
 func TestContainersOnRealEngine(t *testing.T) {
+	t.Parallel() // its own containers or engines: nothing shared
 	sock := testutil.NeedDocker(t)
 	testutil.NeedCommand(t, "docker")
 	img := testImage(t, sock)
@@ -314,6 +315,7 @@ func stopEngine(name, sock string) {
 // settings, as flags and as daemon.json, and checks that exactly the related
 // 2.x results flip.
 func TestDaemonSettingsOnRealEngines(t *testing.T) {
+	t.Parallel() // its own containers or engines: nothing shared
 	testutil.NeedDocker(t)
 	testutil.NeedCommand(t, "docker")
 	script := testutil.Shared(t, "scripts/start-dockerd.sh")
@@ -403,6 +405,7 @@ func sortIDs(ids []string) {
 // TestSwarmOnRealEngine runs section 7 against a one-node swarm on an extra
 // engine, before and after hardening it.
 func TestSwarmOnRealEngine(t *testing.T) {
+	t.Parallel() // its own containers or engines: nothing shared
 	testutil.NeedDocker(t)
 	testutil.NeedCommand(t, "docker")
 	script := testutil.Shared(t, "scripts/start-dockerd.sh")
