@@ -88,9 +88,9 @@ func TestDebianRootfsMatchesDpkgQuery(t *testing.T) {
 // docker-archive saved by the real engine, through the Engine API, as an
 // OCI layout and archive, and pulled from a registry on loopback.
 func TestSameInventoryFromEverySource(t *testing.T) {
+	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
 	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
-	t.Setenv("DOCKER_HOST", "unix://"+sock)
 	want := dpkgQuery(t, testutil.ExtractTar(t, tarball))
 
 	name := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))

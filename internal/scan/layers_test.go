@@ -21,6 +21,7 @@ import (
 // directory; the scan must see neither what was purged nor what the opaque
 // directory hides.
 func TestUpperLayersRemoveAndHide(t *testing.T) {
+	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
 	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
 	base := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))
@@ -44,7 +45,6 @@ RUN rm -rf /var/lib/dpkg/status.d && mkdir /var/lib/dpkg/status.d && printf 'Pac
 	}
 
 	for _, target := range []string{"docker-archive:" + saved, "docker:" + name} {
-		t.Setenv("DOCKER_HOST", "unix://"+sock)
 		rep := inventory(t, target)
 		got := debs(rep)
 		if _, ok := got["tzdata"]; ok {

@@ -44,9 +44,9 @@ func randomToken(t *testing.T, n int) string {
 // file's findings name the COPY layer, its history line and the layer that
 // removed it; the config that stays is reported once, from the COPY layer.
 func TestSecretsInLowerLayers(t *testing.T) {
+	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
 	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
-	t.Setenv("DOCKER_HOST", "unix://"+sock)
 	base := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))
 
 	key, err := rsa.GenerateKey(rand.Reader, 2048)

@@ -42,9 +42,9 @@ func scanAll(t *testing.T, target string) *report.Report {
 // Dockerfile with several violations reports exactly those (plus the
 // file findings its Debian base already had).
 func TestMisconfiguredImageOnRealEngine(t *testing.T) {
+	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
 	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
-	t.Setenv("DOCKER_HOST", "unix://"+sock)
 	base := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))
 
 	ctxDir := t.TempDir()

@@ -56,10 +56,16 @@ func Docker(t testing.TB, sock string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// importMu makes parallel tests of one package that share a base image
+// import it once: the second finds it instead of importing it again.
+var importMu sync.Mutex
+
 // DockerImport imports a rootfs tarball as image name unless the engine
 // already has it, and returns the name.
 func DockerImport(t testing.TB, sock, tarball, name string) string {
 	t.Helper()
+	importMu.Lock()
+	defer importMu.Unlock()
 	cmd := exec.Command("docker", "-H", "unix://"+sock, "image", "inspect", name)
 	if cmd.Run() == nil {
 		return name
