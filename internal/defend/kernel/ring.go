@@ -17,14 +17,18 @@ import (
 // while. Reading positions straight from the shared pages costs none,
 // and the agent waits for records in Go's own poller instead
 // ([Sensor.Run]). The layout is the kernel's (kernel/bpf/ringbuf.c): a
-// consumer page (read-write), a producer page, then the data pages mapped
-// twice in a row so that a record that wraps reads as one slice.
+// consumer page (read-write), a producer page, then the data pages, which
+// the kernel offers mapped twice in a row so that a record that wraps
+// reads as one slice. Only the first copy is mapped here: each mapping
+// counts in the agent's RSS (8 MiB more for the default ring), and the
+// rare record that wraps is copied out in two pieces instead.
 type ring struct {
 	cons, prod []byte
 	consPos    *uint64 // in cons; written by us
 	prodPos    *uint64 // in prod; written by the kernel
-	data       []byte  // 2 × size
+	data       []byte  // size bytes
 	mask       uint64
+	wrapped    []byte // a wrapping record, put back together
 }
 
 // Record header bits (struct bpf_ringbuf_hdr's len).
@@ -41,7 +45,7 @@ func openRing(m *ebpf.Map) (*ring, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kernel: mapping the ring buffer's consumer page: %w", err)
 	}
-	prod, err := unix.Mmap(m.FD(), int64(page), page+2*size, unix.PROT_READ, unix.MAP_SHARED)
+	prod, err := unix.Mmap(m.FD(), int64(page), page+size, unix.PROT_READ, unix.MAP_SHARED)
 	if err != nil {
 		unix.Munmap(cons)
 		return nil, fmt.Errorf("kernel: mapping the ring buffer's data: %w", err)
@@ -113,7 +117,12 @@ func (r *ring) next(f func(sample []byte)) int {
 			return n
 		}
 		if hdr&ringDiscard == 0 {
-			f(r.data[start : start+ln])
+			if end := start + ln; end <= r.mask+1 {
+				f(r.data[start:end])
+			} else {
+				r.wrapped = append(append(r.wrapped[:0], r.data[start:]...), r.data[:end-(r.mask+1)]...)
+				f(r.wrapped)
+			}
 			n++
 		}
 		cons = next
