@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/bulwark-sec/bulwark/internal/suggest"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -126,32 +127,9 @@ func closest(s string, names []string) []string {
 		if n == s {
 			continue
 		}
-		if editDistance(strings.ToLower(s), strings.ToLower(n)) <= 2 || len(s) >= 3 && strings.HasPrefix(n, s) {
+		if suggest.Distance(strings.ToLower(s), strings.ToLower(n)) <= 2 || len(s) >= 3 && strings.HasPrefix(n, s) {
 			out = append(out, n)
 		}
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance of a and b. Cobra computes the
-// same for its own suggestions but does not export it.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

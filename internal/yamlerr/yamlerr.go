@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bulwark-sec/bulwark/internal/suggest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -131,31 +132,9 @@ func Keys(v any) []string {
 func nearest(s string, keys []string) string {
 	best, bestD := "", 3
 	for _, k := range keys {
-		if d := distance(strings.ToLower(s), strings.ToLower(k)); d < bestD {
+		if d := suggest.Distance(strings.ToLower(s), strings.ToLower(k)); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -1,0 +1,27 @@
+// Package suggest measures how far a mistyped name is from the names
+// that exist, for "did you mean" hints (command-line values, YAML keys).
+// Cobra computes the same distance for its own suggestions but does not
+// export it.
+package suggest
+
+// Distance is the Levenshtein distance of a and b, counted in runes.
+func Distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
