@@ -1,7 +1,9 @@
 package feed
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 )
@@ -44,4 +46,21 @@ func ParseFiles[T any](ctx context.Context, fsys fs.FS, root string, want func(p
 		return nil
 	})
 	return out, err
+}
+
+// DecodeRecord decodes data, one JSON value of at most max bytes, into v:
+// the guard every record parser of the folder feeds needs. what names the
+// value in errors ("record", "document"); callers add their feed's name.
+func DecodeRecord(data []byte, max int, what string, v any) error {
+	if len(data) > max {
+		return fmt.Errorf("%s of %d bytes is over the %d-byte limit", what, len(data), max)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decode %s: %w", what, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("decode %s: trailing data after the JSON object", what)
+	}
+	return nil
 }

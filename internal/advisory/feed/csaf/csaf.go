@@ -31,9 +31,7 @@ package csaf
 
 import (
 	"archive/tar"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -169,16 +167,9 @@ type key struct{ major, module, name string }
 // ParseDocument parses one CSAF VEX document. It returns nil (and no error)
 // for a document without statements about RHEL rpms.
 func ParseDocument(data []byte) (*advisory.Advisory, error) {
-	if len(data) > MaxDocumentSize {
-		return nil, fmt.Errorf("csaf: document of %d bytes is over the %d-byte limit", len(data), MaxDocumentSize)
-	}
 	var doc document
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("csaf: decode document: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("csaf: decode document: trailing data after the JSON object")
+	if err := feed.DecodeRecord(data, MaxDocumentSize, "document", &doc); err != nil {
+		return nil, fmt.Errorf("csaf: %w", err)
 	}
 	if doc.Document.Category != "csaf_vex" || !strings.HasPrefix(doc.Document.CSAFVersion, "2.") {
 		return nil, fmt.Errorf("csaf: %w (category %.20q, csaf_version %.10q)", errNotA, doc.Document.Category, doc.Document.CSAFVersion)

@@ -20,7 +20,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -81,16 +80,9 @@ type cvssData struct {
 // for a record that says nothing Bulwark uses: rejected or reserved, or
 // without metrics.
 func ParseRecord(data []byte) (*advisory.CVEInfo, error) {
-	if len(data) > MaxRecordSize {
-		return nil, fmt.Errorf("cve: record of %d bytes is over the %d-byte limit", len(data), MaxRecordSize)
-	}
 	var r record
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("cve: decode record: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("cve: decode record: trailing data after the JSON object")
+	if err := feed.DecodeRecord(data, MaxRecordSize, "record", &r); err != nil {
+		return nil, fmt.Errorf("cve: %w", err)
 	}
 	if r.DataType != "CVE_RECORD" || !strings.HasPrefix(r.DataVersion, "5.") {
 		return nil, fmt.Errorf("cve: not a CVE JSON 5 record (dataType %.30q, dataVersion %.10q)", r.DataType, r.DataVersion)

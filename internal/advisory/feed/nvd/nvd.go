@@ -19,7 +19,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -30,6 +29,7 @@ import (
 	"github.com/ulikunitz/xz"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
+	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
 	advfeed "github.com/bulwark-sec/bulwark/internal/advisory/feed"
 )
 
@@ -66,16 +66,9 @@ type metric struct {
 // ParseRecord parses one NVD CVE record. It returns nil for a rejected
 // record or one without metrics.
 func ParseRecord(data []byte) (*advisory.CVEInfo, error) {
-	if len(data) > MaxRecordSize {
-		return nil, fmt.Errorf("nvd: record of %d bytes is over the %d-byte limit", len(data), MaxRecordSize)
-	}
 	var r Record
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("nvd: decode record: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("nvd: decode record: trailing data after the JSON object")
+	if err := feed.DecodeRecord(data, MaxRecordSize, "record", &r); err != nil {
+		return nil, fmt.Errorf("nvd: %w", err)
 	}
 	return convert(&r)
 }

@@ -52,8 +52,8 @@ func TestParseRecord(t *testing.T) {
 	}
 }
 
-// feed builds a release feed as fkie-cad publishes it.
-func feed(t testing.TB, names ...string) []byte {
+// releaseFeed builds a release feed as fkie-cad publishes it.
+func releaseFeed(t testing.TB, names ...string) []byte {
 	var items []json.RawMessage
 	for _, n := range names {
 		items = append(items, read(t, n))
@@ -70,7 +70,7 @@ func feed(t testing.TB, names ...string) []byte {
 
 func TestParseFeed(t *testing.T) {
 	ctx := context.Background()
-	plain := feed(t, "CVE-2022-37434.json", "CVE-2022-1271.json", "CVE-2022-1664.json")
+	plain := releaseFeed(t, "CVE-2022-37434.json", "CVE-2022-1271.json", "CVE-2022-1664.json")
 	var compressed bytes.Buffer
 	w, _ := xz.NewWriter(&compressed)
 	w.Write(plain)
@@ -103,7 +103,7 @@ func TestParseFeed(t *testing.T) {
 }
 
 func FuzzParseFeed(f *testing.F) {
-	f.Add(feed(f, "CVE-2022-1271.json"))
+	f.Add(releaseFeed(f, "CVE-2022-1271.json"))
 	f.Add(read(f, "CVE-2022-1664.json"))
 	f.Add([]byte(`{"vulnerabilities":[{"cve":{"id":"CVE-2020-0001","metrics":{"cvssMetricV2":[{"type":"Primary","cvssData":{"vectorString":"AV:N/AC:L/Au:N/C:P/I:P/A:P"}}]}}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -121,16 +121,9 @@ type specific struct {
 // a record that is not about a vulnerability (a rebuild's bug fix
 // advisory).
 func ParseRecord(data []byte) (*advisory.Advisory, error) {
-	if len(data) > MaxRecordSize {
-		return nil, fmt.Errorf("osv: record of %d bytes is over the %d-byte limit", len(data), MaxRecordSize)
-	}
 	var r record
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("osv: decode record: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("osv: decode record: trailing data after the JSON object")
+	if err := feed.DecodeRecord(data, MaxRecordSize, "record", &r); err != nil {
+		return nil, fmt.Errorf("osv: %w", err)
 	}
 	return convert(&r)
 }
