@@ -171,30 +171,15 @@ func debianNode(p string) bool {
 	return ok && strings.HasPrefix(after, "nodejs/")
 }
 
-// set collects packages of one file, keyed by name and version; a package
-// stays Dev only if every occurrence is.
-type set struct {
-	index map[string]int
-	pkgs  []sbom.Package
-}
+// set collects the packages of one file (generic.Set: each once, Dev
+// only if every listing is).
+type set struct{ generic.Set }
 
 func (s *set) add(name, version string, dev bool) {
-	if s.index == nil {
-		s.index = map[string]int{}
-	}
-	k := name + "@" + version
-	if i, ok := s.index[k]; ok {
-		s.pkgs[i].Dev = s.pkgs[i].Dev && dev
-		return
-	}
-	s.index[k] = len(s.pkgs)
-	s.pkgs = append(s.pkgs, sbom.Package{Name: name, Version: version, Type: sbom.NPM, Dev: dev})
+	s.Add(sbom.Package{Name: name, Version: version, Type: sbom.NPM, Dev: dev})
 }
 
-func (s *set) sorted() []sbom.Package {
-	sbom.Sort(s.pkgs)
-	return s.pkgs
-}
+func (s *set) sorted() []sbom.Package { return s.Sorted() }
 
 // validName reports whether n can be an npm package name: "name" or
 // "@scope/name", without path tricks. npm's own rules (validate-npm-package-

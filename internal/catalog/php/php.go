@@ -120,8 +120,9 @@ func parseInstalled(ctx context.Context, f *generic.File) ([]sbom.Package, error
 		return nil, fmt.Errorf("installed.json: %w", err)
 	}
 	// v2 names its development packages after listing them.
-	for i := range s.pkgs {
-		s.pkgs[i].Dev = slices.Contains(devNames, s.pkgs[i].Name)
+	pkgs := s.pkgs.Packages()
+	for i := range pkgs {
+		pkgs[i].Dev = slices.Contains(devNames, pkgs[i].Name)
 	}
 	return s.result()
 }
@@ -193,10 +194,9 @@ func firstByte(br *bufio.Reader) byte {
 // set collects the packages of one file; a package listed twice stays Dev
 // only if both say so.
 type set struct {
-	f     *generic.File // whose records are counted
-	index map[string]int
-	pkgs  []sbom.Package
-	errs  []string
+	f    *generic.File // whose records are counted
+	pkgs generic.Set
+	errs []string
 }
 
 // addNext decodes the next package entry of dec, the i-th of the file,
@@ -235,29 +235,20 @@ func (s *set) add(i int, p composerPackage, err error, dev bool) {
 		s.errs = append(s.errs, fmt.Sprintf("package %d (%s): invalid version %q", i+1, name, version))
 		return
 	}
-	if s.index == nil {
-		s.index = map[string]int{}
-	}
-	k := name + "@" + version
-	if j, ok := s.index[k]; ok {
-		s.pkgs[j].Dev = s.pkgs[j].Dev && dev
-		return
-	}
-	s.index[k] = len(s.pkgs)
-	s.pkgs = append(s.pkgs, sbom.Package{Name: name, Version: version, Type: sbom.Composer, Dev: dev, License: licenses(p.License)})
+	s.pkgs.Add(sbom.Package{Name: name, Version: version, Type: sbom.Composer, Dev: dev, License: licenses(p.License)})
 }
 
 func (s *set) result() ([]sbom.Package, error) {
-	sbom.Sort(s.pkgs)
+	pkgs := s.pkgs.Sorted()
 	if len(s.errs) == 0 {
-		return s.pkgs, nil
+		return pkgs, nil
 	}
 	slices.Sort(s.errs)
 	n := len(s.errs)
 	if len(s.errs) > 3 {
 		s.errs = append(s.errs[:3], "…")
 	}
-	return s.pkgs, fmt.Errorf("%d packages skipped: %s", n, strings.Join(s.errs, "; "))
+	return pkgs, fmt.Errorf("%d packages skipped: %s", n, strings.Join(s.errs, "; "))
 }
 
 // licenses reads "license": a list of SPDX identifiers, or (older

@@ -129,28 +129,16 @@ func lockKind(p string, k kind) kind {
 
 // set collects the packages of one file by name (as PEP 503 compares them)
 // and version; a package stays Dev only if every occurrence is.
-type set struct {
-	index map[string]int
-	pkgs  []sbom.Package
-}
+type set struct{ generic.Set }
 
 func (s *set) add(name, version string, dev bool) {
-	if s.index == nil {
-		s.index = map[string]int{}
+	if s.Key == nil {
+		s.Key = func(name, version string) string { return sbom.NormalizePythonName(name) + "\x00" + version }
 	}
-	k := sbom.NormalizePythonName(name) + "\x00" + version
-	if i, ok := s.index[k]; ok {
-		s.pkgs[i].Dev = s.pkgs[i].Dev && dev
-		return
-	}
-	s.index[k] = len(s.pkgs)
-	s.pkgs = append(s.pkgs, sbom.Package{Name: name, Version: version, Type: sbom.Python, Dev: dev})
+	s.Add(sbom.Package{Name: name, Version: version, Type: sbom.Python, Dev: dev})
 }
 
-func (s *set) sorted() []sbom.Package {
-	sbom.Sort(s.pkgs)
-	return s.pkgs
-}
+func (s *set) sorted() []sbom.Package { return s.Sorted() }
 
 // validName reports whether n is a valid distribution name (PEP 508:
 // ASCII letters and digits, with ".", "-" and "_" inside).
