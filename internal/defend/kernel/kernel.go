@@ -52,7 +52,7 @@ type Options struct {
 	EnforceNew bool
 	// RingBytes is the ring buffer's size (a power of two; default 8 MiB:
 	// about 30,000 open records, 1.5 s of a 20,000 events/s burst; its
-	// pages count twice in the agent's RSS, mapped for wrap-around).
+	// pages count in the agent's RSS once written).
 	RingBytes uint32
 	// Syscalls are the event kinds seen at a system call's entry (open,
 	// connect, setuid, …) that the rules can select; nil means all. Only
