@@ -93,14 +93,26 @@ if [ -x "$SHARED/scripts/debian-rootfs.sh" ] && docker info >/dev/null 2>&1; the
     docker save -o "$A" bulwark-bench/bookworm:latest
   fi
   cat "$A" >/dev/null # page cache
-  COLD=$(mktemp -d); WARM=$(mktemp -d)
-  trap 'rm -rf "$COLD" "$WARM"' EXIT
+  COLD=$(mktemp -d); WARM=$(mktemp -d); BCOLD=$(mktemp -d); BWARM=$(mktemp -d)
+  trap 'rm -rf "$COLD" "$WARM" "$BCOLD" "$BWARM"' EXIT
   BULWARK_CACHE_DIR=$WARM "$BIN" scan --format json --output /dev/null "$A"
-  echo "== rescan: $(du -h "$A" | cut -f1) bookworm docker-archive, every scanner, no advisory database, $RESCAN_RUNS runs each"
+  # The baseline build, when given, is timed in the same hyperfine run,
+  # with caches of its own (its cache format may differ).
+  base=()
+  if [ -n "${BASELINE_BIN:-}" ]; then
+    BULWARK_CACHE_DIR=$BWARM "$BASELINE_BIN" scan --format json --output /dev/null "$A"
+    base=(-n baseline-cold --prepare "rm -rf $BCOLD" "env BULWARK_CACHE_DIR=$BCOLD $BASELINE_BIN scan --format json --output /dev/null $A"
+      -n baseline-warm --prepare true "env BULWARK_CACHE_DIR=$BWARM $BASELINE_BIN scan --format json --output /dev/null $A")
+  fi
+  echo "== rescan: $(du -h "$A" | cut -f1) bookworm docker-archive, every scanner, no advisory database, $RESCAN_RUNS runs each (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
   hyperfine -N --style none --warmup 1 --runs "$RESCAN_RUNS" --export-csv "$OUT/rescan.csv" \
     -n cold --prepare "rm -rf $COLD" "env BULWARK_CACHE_DIR=$COLD $BIN scan --format json --output /dev/null $A" \
-    -n warm --prepare true "env BULWARK_CACHE_DIR=$WARM $BIN scan --format json --output /dev/null $A" >/dev/null
-  awk -F, 'NR>1{m[$1]=$5} END{printf "cold %.3f s, warm %.3f s (medians): warm / cold = %.3f (target <= 0.25)\n", m["cold"], m["warm"], m["warm"]/m["cold"]}' "$OUT/rescan.csv"
+    -n warm --prepare true "env BULWARK_CACHE_DIR=$WARM $BIN scan --format json --output /dev/null $A" "${base[@]}" >/dev/null
+  awk -F, 'NR>1{m[$1]=$5} END{printf "cold %.3f s, warm %.3f s (medians): warm / cold = %.3f (target <= 0.25)\n", m["cold"], m["warm"], m["warm"]/m["cold"];
+    if ("baseline-warm" in m) printf "baseline: cold %.3f s, warm %.3f s (medians): warm / cold = %.3f\n", m["baseline-cold"], m["baseline-warm"], m["baseline-warm"]/m["baseline-cold"]}' "$OUT/rescan.csv"
+  if command -v valgrind >/dev/null; then
+    echo "instructions of a warm rescan (callgrind, median of 3): $(BULWARK_CACHE_DIR=$WARM ir "$BIN" scan --format json --output /dev/null "$A")${BASELINE_BIN:+, baseline $(BULWARK_CACHE_DIR=$BWARM ir "$BASELINE_BIN" scan --format json --output /dev/null "$A")}"
+  fi
 else
   echo "(rescan skipped: needs Docker and $SHARED/scripts/debian-rootfs.sh)"
 fi
