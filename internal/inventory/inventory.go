@@ -585,8 +585,10 @@ func layerFindings(layers []*LayerResult, stack *layerfs.Stack, digests []string
 // several locations. Go modules stay per binary: their symbols, and so
 // their reachability, differ from binary to binary.
 func mergeDuplicates(pkgs []sbom.Package) []sbom.Package {
-	index := map[string]int{}
-	out := pkgs[:0:0]
+	// Sized once: most packages are distinct, and a Package is large
+	// enough that growing by doublings allocated twice the result.
+	index := make(map[string]int, len(pkgs))
+	out := make([]sbom.Package, 0, len(pkgs))
 	for _, p := range pkgs {
 		k := p.Key() + "\x00" + p.Arch
 		if p.Type == sbom.GoModule || p.Type == sbom.GoStdlib {
