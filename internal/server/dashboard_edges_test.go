@@ -18,6 +18,7 @@ import (
 // scan (its chart a point per severity, not a vertical line), and a host
 // with one bench run.
 func TestDashboardEdgesChromium(t *testing.T) {
+	t.Parallel() // its own server, store and browser profile
 	f := newFixture(t, server.Config{NoWorkers: true})
 	b := newBrowser(t, f.url)
 	do := func(page string, actions ...chromedp.Action[chromedp.Void]) {

@@ -353,6 +353,7 @@ func TestServeCLI(t *testing.T) {
 // TestAgentCLI runs `bulwark agent --once` from the binary against a
 // `bulwark serve` process and a real Docker engine.
 func TestAgentCLI(t *testing.T) {
+	t.Parallel() // its own replica, store and cache; the agent binary waits on the engine
 	sock := testutil.NeedDocker(t)
 	name := testutil.DockerImport(t, sock, testutil.DebianRootfs(t, "bullseye"), "bulwark-test/agent-bullseye:1")
 	admin, _ := store.NewSecret()

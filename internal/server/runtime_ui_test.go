@@ -16,6 +16,7 @@ import (
 // empty and with alerts and models: no console error, no failed or outside
 // request, every list drawn, a screenshot that is not blank.
 func TestRuntimeDashboardChromium(t *testing.T) {
+	t.Parallel() // its own server, store and browser profile
 	f := newFixture(t, server.Config{NoWorkers: true})
 	b := newBrowser(t, f.url)
 	run := func(page string, actions ...chromedp.Action[chromedp.Void]) {

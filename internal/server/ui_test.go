@@ -204,6 +204,7 @@ func seedFleet(t *testing.T, f *fixture) (scanIDs []int64) {
 // console error, no failed or outside request, and a screenshot that is
 // not blank. BULWARK_SCREENSHOTS=DIR keeps the screenshots.
 func TestDashboardChromium(t *testing.T) {
+	t.Parallel() // its own server, store and browser profile
 	f := newFixture(t, server.Config{NoWorkers: true})
 	ids := seedFleet(t, f)
 	b := newBrowser(t, f.url)
