@@ -6,12 +6,12 @@
 #
 #   bench/testsuite.sh                  # with Docker and PostgreSQL up, as .ci/run starts them
 #   TOP=30 bench/testsuite.sh
-#   GOTEST_FLAGS='-p 2' bench/testsuite.sh   # another package concurrency
+#   GOTEST_FLAGS='-p 2' bench/testsuite.sh   # another package concurrency (make test: -p 4)
 #
 # Run it twice: the second run is the one with warm caches (Go build
 # cache, fixture binaries of testutil.BuildCached, Debian root
-# filesystems). It runs the same `go test -count=1 -timeout 20m ./...` as
-# `make test` (testsum only summarises that command's output).
+# filesystems). It runs the same `go test -p 4 -count=1 -timeout 20m ./...`
+# as `make test` (testsum only summarises that command's output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/out}
@@ -40,7 +40,7 @@ step vet make vet
 step lint make lint
 step third_party thirdparty
 # shellcheck disable=SC2086 # GOTEST_FLAGS is a list of flags
-step go_test sh -c "go test ${GOTEST_FLAGS:-} -count=1 -timeout 20m -json ./... >'$json'"
+step go_test sh -c "go test ${GOTEST_FLAGS:--p 4} -count=1 -timeout 20m -json ./... >'$json'"
 printf '%-12s %7.1f s\n' total "$(echo "$(date +%s.%N) - $start" | bc)"
 
 echo
