@@ -43,8 +43,8 @@ lint:
 # the whole suite is the last thing printed.
 # -p 4: four test packages at once, not one per CPU: most of the suite's
 # time is spent waiting on the Docker engine, PostgreSQL, Chromium and
-# subprocesses (one CPU of two busy on average at -p 2), so on a 2-core
-# machine four packages finish the suite in ~30% less wall time
+# subprocesses (under one CPU of two busy on average at -p 2), so on a 2-core
+# machine four packages finish the suite in 30–40% less wall time
 # (docs/PERFORMANCE.md, "Test suite").
 test: vet lint
 	for m in third_party/*/; do (cd $$m && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done

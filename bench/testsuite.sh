@@ -45,11 +45,11 @@ printf '%-12s %7.1f s\n' total "$(echo "$(date +%s.%N) - $start" | bc)"
 
 echo
 echo "packages by elapsed (s):"
-jq -r 'select(.Action == "pass" or .Action == "fail") | select(.Test == null) | [.Elapsed, .Action, .Package] | @tsv' "$json" |
+jq -r 'select(.Action == "pass" or .Action == "fail") | select(.Test == null) | [((.Elapsed * 10 | round) / 10), .Action, .Package] | @tsv' "$json" |
 	sort -rn | head -n "$TOP" | sed 's|github.com/bulwark-sec/bulwark/||'
 jq -rs '[.[] | select((.Action == "pass" or .Action == "fail") and .Test == null) | .Elapsed] | "sum of package times: \(add | floor) s"' "$json"
 echo
 echo "top-level tests by elapsed (s):"
-jq -r 'select(.Action == "pass" or .Action == "fail") | select(.Test != null and (.Test | contains("/") | not)) | [.Elapsed, .Action, .Package, .Test] | @tsv' "$json" |
+jq -r 'select(.Action == "pass" or .Action == "fail") | select(.Test != null and (.Test | contains("/") | not)) | [((.Elapsed * 10 | round) / 10), .Action, .Package, .Test] | @tsv' "$json" |
 	sort -rn | head -n "$TOP" | sed 's|github.com/bulwark-sec/bulwark/||'
 jq -rs '[.[] | select(.Action == "skip" and .Test != null and (.Test | contains("/") | not))] | "top-level tests skipped: \(length)"' "$json"
