@@ -54,9 +54,9 @@ const (
 	PropMain          = readback.FactMain
 	PropDev           = readback.FactDev
 	PropLayer         = "bulwark:location:layer" // "path@digest"
-	PropCodename      = "bulwark:os:codename"
-	PropPrettyName    = "bulwark:os:pretty_name"
-	PropOSSource      = "bulwark:os:source"
+	PropCodename      = readback.FactCodename
+	PropPrettyName    = readback.FactPrettyName
+	PropOSSource      = readback.FactOSSource
 	PropTargetKind    = "bulwark:target:kind"
 	// Coverage (scan BOMs only).
 	PropAssessed = "bulwark:coverage:assessed" // full, partial, none

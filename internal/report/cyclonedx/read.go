@@ -65,14 +65,7 @@ func Read(data []byte) (*report.SBOM, error) {
 				if b.Doc.OS == nil {
 					o := &report.OS{ID: strings.ToLower(c.Name), Version: c.Version, PrettyName: c.Description}
 					for _, pr := range deref(c.Properties) {
-						switch pr.Name {
-						case PropCodename:
-							o.Codename = pr.Value
-						case PropPrettyName:
-							o.PrettyName = pr.Value
-						case PropOSSource:
-							o.Source = pr.Value
-						}
+						readback.ApplyOSFact(o, pr.Name, pr.Value)
 					}
 					b.Doc.OS = o
 				}

@@ -228,3 +228,24 @@ const (
 	FactMain          = "bulwark:package:main"
 	FactDev           = "bulwark:package:dev"
 )
+
+// Bulwark's operating-system facts, on the OS component (CycloneDX) or
+// package (SPDX), by the names both formats write them.
+const (
+	FactCodename   = "bulwark:os:codename"
+	FactPrettyName = "bulwark:os:pretty_name"
+	FactOSSource   = "bulwark:os:source"
+)
+
+// ApplyOSFact sets an operating-system field from one of Bulwark's own
+// "bulwark:os:" facts; other names are ignored.
+func ApplyOSFact(o *report.OS, name, value string) {
+	switch name {
+	case FactCodename:
+		o.Codename = value
+	case FactPrettyName:
+		o.PrettyName = value
+	case FactOSSource:
+		o.Source = value
+	}
+}

@@ -60,14 +60,7 @@ func Read(data []byte) (*report.SBOM, error) {
 				o := &report.OS{ID: strings.ToLower(sp.PackageName), Version: sp.PackageVersion, PrettyName: sp.PackageDescription}
 				for _, a := range sp.Annotations {
 					k, v, _ := strings.Cut(a.AnnotationComment, "=")
-					switch k {
-					case AnnCodename:
-						o.Codename = v
-					case AnnPrettyName:
-						o.PrettyName = v
-					case AnnOSSource:
-						o.Source = v
-					}
+					readback.ApplyOSFact(o, k, v)
 				}
 				b.Doc.OS = o
 			}

@@ -50,9 +50,9 @@ const (
 	AnnMain          = readback.FactMain
 	AnnDev           = readback.FactDev
 	AnnLocation      = "bulwark:location" // "path" or "path@layer digest"
-	AnnCodename      = "bulwark:os:codename"
-	AnnPrettyName    = "bulwark:os:pretty_name"
-	AnnOSSource      = "bulwark:os:source"
+	AnnCodename      = readback.FactCodename
+	AnnPrettyName    = readback.FactPrettyName
+	AnnOSSource      = readback.FactOSSource
 	// Coverage (scan documents only).
 	AnnAssessed        = "bulwark:coverage:assessed" // full, partial, none
 	AnnCoverage        = "bulwark:coverage:summary"  // "matched; not checked for 88 of 88 packages (…)"
