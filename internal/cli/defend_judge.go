@@ -62,8 +62,9 @@ func (j defendJudge) Kinds() []event.Kind { return j.j.Kinds() }
 func (j defendJudge) ModelStats() (model.Stats, bool) { return j.j.ModelStats() }
 
 var (
-	_ daemon.PredicateSource = defendJudge{}
-	_ daemon.KindSource      = defendJudge{}
+	_ daemon.PredicateSource  = defendJudge{}
+	_ daemon.KindSource       = defendJudge{}
+	_ daemon.ModelStatsSource = defendJudge{}
 )
 
 // buildDefendJudge assembles the judge; run (nil without models) keeps the

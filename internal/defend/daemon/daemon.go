@@ -205,6 +205,12 @@ type KindSource interface {
 	Kinds() []event.Kind
 }
 
+// ModelStatsSource is a judge with behaviour models, whose counters the
+// metrics show (false: no models).
+type ModelStatsSource interface {
+	ModelStats() (model.Stats, bool)
+}
+
 // syscallKinds returns the event kinds seen at a system call's entry that
 // the judge or a predicate can select (nil: all, for a judge that does
 // not say, or none: every event is reported, or when AllKinds asks).
@@ -464,7 +470,7 @@ func (a *Agent) Snapshot() sink.Snapshot {
 			s.Programs = append(s.Programs, sink.Program{Name: p.Name, Runs: p.Runs, Total: p.Total})
 		}
 	}
-	if ms, ok := a.opts.Judge.(interface{ ModelStats() (model.Stats, bool) }); ok {
+	if ms, ok := a.opts.Judge.(ModelStatsSource); ok {
 		if st, ok := ms.ModelStats(); ok {
 			s.Models = &sink.ModelCounts{Seeded: st.Seeded, SeedFailed: st.SeedFailed, Seeding: st.Seeding,
 				Models: st.Models, Unseeded: st.Unseeded, Deviations: st.Deviations}
