@@ -494,6 +494,19 @@ func (t *Table) Lookup(ctx context.Context, cgid uint64, name string) *event.Con
 	return nil
 }
 
+// Described reports whether the table has the engine's description of
+// container id (from its create or start event, or an inspect), so that
+// the container's first events will name its image.
+func (t *Table) Described(id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.names[id] != nil {
+		return true
+	}
+	cg, ok := t.byID[id]
+	return ok && t.byCG[cg] != nil && t.byCG[cg].c.ImageID != ""
+}
+
 // ByID returns the cgroup id of a container id, if known.
 func (t *Table) ByID(id string) (uint64, bool) {
 	t.mu.Lock()

@@ -210,6 +210,39 @@ func runNoFatal(t *testing.T, args ...string) (id, out string, code int) {
 	return strings.TrimSpace(string(idb)), string(b), code
 }
 
+// runSeen is runNoFatal for a container whose acts the agent must
+// attribute in full: it is created, then started only once the agent has
+// the engine's description of it (its create event). Otherwise, on a
+// loaded machine, the container's first acts can come before the engine
+// answers the agent's inspect (it waits a second at most) and are
+// attributed by container id alone, without the image.
+func runSeen(t *testing.T, a *agent, args ...string) (id, out string, code int) {
+	sock := testutil.NeedDocker(t)
+	name := "bulwark-defend-" + randomID()
+	full := append([]string{"-H", "unix://" + sock, "create", "--name", name, "--network", "none"}, args...)
+	b, err := exec.Command("docker", full...).Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			b = append(b, ee.Stderr...)
+		}
+		return "", err.Error() + "\n" + string(b), -1
+	}
+	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rm", "-f", name).Run() })
+	id = strings.TrimSpace(string(b))
+	for deadline := time.Now().Add(30 * time.Second); !a.table.Described(id); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return "", "the agent had no description of the container 30s after its create event", -1
+		}
+	}
+	b, err = exec.Command("docker", "-H", "unix://"+sock, "start", "-a", name).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		return "", err.Error() + "\n" + string(b), -1
+	}
+	return id, string(b), code
+}
+
 // inContainer selects events of one container.
 func inContainer(id string) func(e *event.Event) bool {
 	return func(e *event.Event) bool { return e.Container != nil && (id == "" || e.Container.ID == id) }
