@@ -24,30 +24,7 @@ func TestReadOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(r.Packages, doc.Packages, cmpopts.IgnoreFields(sbom.Package{}, "Symbols")); d != "" {
-		t.Errorf("packages (-report +sbom):\n%s", d)
-	}
-	if d := cmp.Diff(r.OS, doc.OS); d != "" {
-		t.Errorf("OS (-report +sbom):\n%s", d)
-	}
-	if doc.Format != "cyclonedx" || doc.Subject != r.Target.Name || doc.ID != r.Target.ID || doc.Skipped != 0 {
-		t.Errorf("format %q subject %q id %q skipped %d", doc.Format, doc.Subject, doc.ID, doc.Skipped)
-	}
-}
-
-type pkgView struct {
-	Name, Version string
-	Type          sbom.Type
-	Source, SrcV  string
-	Arch          string
-}
-
-func view(ps []sbom.Package) []pkgView {
-	var out []pkgView
-	for _, p := range ps {
-		out = append(out, pkgView{p.Name, p.Version, p.Type, p.SourceName, p.SourceVersion, p.Arch})
-	}
-	return out
+	reporttest.CheckReadOwn(t, r, doc, "cyclonedx")
 }
 
 // TestReadOtherTools reads BOMs shaped like other scanners' output: purls
@@ -58,21 +35,21 @@ func TestReadOtherTools(t *testing.T) {
 	tests := []struct {
 		file    string
 		os      *report.OS
-		pkgs    []pkgView
+		pkgs    []reporttest.PackageView
 		skipped int
 	}{
 		{"syft-like.cdx.json", &report.OS{ID: "debian", Version: "12", PrettyName: "Debian GNU/Linux 12 (bookworm)"},
-			[]pkgView{
-				{"libgcc-s1", "12.2.0-14", sbom.Deb, "gcc-12", "12.2.0-14", "amd64"},
-				{"libssl3", "3.0.11-1~deb12u2", sbom.Deb, "openssl", "", "amd64"},
-				{"golang.org/x/net", "v0.17.0", sbom.GoModule, "", "", ""},
-				{"stdlib", "1.21.3", sbom.GoStdlib, "", "", ""},
-				{"org.apache.logging.log4j:log4j-core", "2.14.1", sbom.Java, "", "", ""},
+			[]reporttest.PackageView{
+				reporttest.NewView("libgcc-s1", "12.2.0-14", sbom.Deb, "gcc-12", "12.2.0-14", "amd64"),
+				reporttest.NewView("libssl3", "3.0.11-1~deb12u2", sbom.Deb, "openssl", "", "amd64"),
+				reporttest.NewView("golang.org/x/net", "v0.17.0", sbom.GoModule, "", "", ""),
+				reporttest.NewView("stdlib", "1.21.3", sbom.GoStdlib, "", "", ""),
+				reporttest.NewView("org.apache.logging.log4j:log4j-core", "2.14.1", sbom.Java, "", "", ""),
 			}, 1},
 		{"trivy-like.cdx.json", &report.OS{ID: "debian", Version: "12.5"},
-			[]pkgView{
-				{"libc6", "2.36-9+deb12u4", sbom.Deb, "glibc", "2.36-9+deb12u4", "amd64"},
-				{"libgcrypt20", "1.10.1-3", sbom.Deb, "libgcrypt20", "1:1.10.1-3", "amd64"},
+			[]reporttest.PackageView{
+				reporttest.NewView("libc6", "2.36-9+deb12u4", sbom.Deb, "glibc", "2.36-9+deb12u4", "amd64"),
+				reporttest.NewView("libgcrypt20", "1.10.1-3", sbom.Deb, "libgcrypt20", "1:1.10.1-3", "amd64"),
 			}, 0},
 	}
 	for _, tt := range tests {
@@ -89,7 +66,7 @@ func TestReadOtherTools(t *testing.T) {
 			if d := cmp.Diff(tt.os, r.OS); d != "" {
 				t.Errorf("OS (-want +got):\n%s", d)
 			}
-			if d := cmp.Diff(tt.pkgs, view(r.Packages), cmpopts.SortSlices(func(a, b pkgView) bool { return a.Name < b.Name })); d != "" {
+			if d := cmp.Diff(tt.pkgs, reporttest.View(r.Packages), cmpopts.SortSlices(func(a, b reporttest.PackageView) bool { return a.Name < b.Name })); d != "" {
 				t.Errorf("packages (-want +got):\n%s", d)
 			}
 			if r.Target.Kind != report.KindSBOM || r.Coverage.Matching != report.NotRequested || r.Coverage.Unidentified != tt.skipped || !strings.Contains(strings.Join(r.Coverage.Notes, "\n"), "reachability is unknown") {

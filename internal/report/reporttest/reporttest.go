@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
@@ -242,4 +244,44 @@ func CPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// CheckReadOwn checks an SBOM a format reader read back from what its
+// writer made of r: exactly r's packages (their Symbols aside, which
+// SBOMs do not carry), OS, subject and id, the format's name, and
+// nothing skipped.
+func CheckReadOwn(t testing.TB, r *report.Report, doc *report.SBOM, format string) {
+	t.Helper()
+	if d := cmp.Diff(r.Packages, doc.Packages, cmpopts.IgnoreFields(sbom.Package{}, "Symbols")); d != "" {
+		t.Errorf("packages (-report +sbom):\n%s", d)
+	}
+	if d := cmp.Diff(r.OS, doc.OS); d != "" {
+		t.Errorf("OS (-report +sbom):\n%s", d)
+	}
+	if doc.Format != format || doc.Subject != r.Target.Name || doc.ID != r.Target.ID || doc.Skipped != 0 {
+		t.Errorf("format %q subject %q id %q skipped %d", doc.Format, doc.Subject, doc.ID, doc.Skipped)
+	}
+}
+
+// PackageView is what tests of the SBOM readers compare of a package read
+// from another tool's document.
+type PackageView struct {
+	Name, Version string
+	Type          sbom.Type
+	Source, SrcV  string
+	Arch          string
+}
+
+// View lists the packages' views, in order.
+func View(ps []sbom.Package) []PackageView {
+	var out []PackageView
+	for _, p := range ps {
+		out = append(out, PackageView{p.Name, p.Version, p.Type, p.SourceName, p.SourceVersion, p.Arch})
+	}
+	return out
+}
+
+// NewView is a PackageView, for tables of expected packages.
+func NewView(name, version string, typ sbom.Type, source, sourceVersion, arch string) PackageView {
+	return PackageView{name, version, typ, source, sourceVersion, arch}
 }

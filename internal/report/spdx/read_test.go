@@ -24,30 +24,7 @@ func TestReadOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff(r.Packages, doc.Packages, cmpopts.IgnoreFields(sbom.Package{}, "Symbols")); d != "" {
-		t.Errorf("packages (-report +sbom):\n%s", d)
-	}
-	if d := cmp.Diff(r.OS, doc.OS); d != "" {
-		t.Errorf("OS (-report +sbom):\n%s", d)
-	}
-	if doc.Format != "spdx-json" || doc.Subject != r.Target.Name || doc.ID != r.Target.ID || doc.Skipped != 0 {
-		t.Errorf("format %q subject %q id %q skipped %d", doc.Format, doc.Subject, doc.ID, doc.Skipped)
-	}
-}
-
-type pkgView struct {
-	Name, Version string
-	Type          sbom.Type
-	Source, SrcV  string
-	Arch          string
-}
-
-func view(ps []sbom.Package) []pkgView {
-	var out []pkgView
-	for _, p := range ps {
-		out = append(out, pkgView{p.Name, p.Version, p.Type, p.SourceName, p.SourceVersion, p.Arch})
-	}
-	return out
+	reporttest.CheckReadOwn(t, r, doc, "spdx-json")
 }
 
 // TestReadOtherTools reads a document shaped like syft's: purls with
@@ -66,12 +43,12 @@ func TestReadOtherTools(t *testing.T) {
 	if d := cmp.Diff(&report.OS{ID: "alpine", Version: "3.19.0"}, r.OS); d != "" {
 		t.Errorf("OS (-want +got):\n%s", d)
 	}
-	want := []pkgView{
-		{"libcrypto3", "3.1.4-r2", sbom.APK, "openssl", "", "x86_64"},
-		{"requests", "2.25.0", sbom.Python, "", "", ""},
-		{"openssl-libs", "1:1.1.1k-6.el8", sbom.RPM, "openssl", "1.1.1k-6.el8", "x86_64"},
+	want := []reporttest.PackageView{
+		reporttest.NewView("libcrypto3", "3.1.4-r2", sbom.APK, "openssl", "", "x86_64"),
+		reporttest.NewView("requests", "2.25.0", sbom.Python, "", "", ""),
+		reporttest.NewView("openssl-libs", "1:1.1.1k-6.el8", sbom.RPM, "openssl", "1.1.1k-6.el8", "x86_64"),
 	}
-	if d := cmp.Diff(want, view(r.Packages), cmpopts.SortSlices(func(a, b pkgView) bool { return a.Name < b.Name })); d != "" {
+	if d := cmp.Diff(want, reporttest.View(r.Packages), cmpopts.SortSlices(func(a, b reporttest.PackageView) bool { return a.Name < b.Name })); d != "" {
 		t.Errorf("packages (-want +got):\n%s", d)
 	}
 	notes := strings.Join(r.Coverage.Notes, "\n")
