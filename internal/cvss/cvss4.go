@@ -97,7 +97,7 @@ func lookupScore(eq [6]int) float64 {
 			return math.NaN()
 		}
 	}
-	if s, ok := lookup4[macroKey(eq)]; ok {
+	if s, ok := lookup4()[macroKey(eq)]; ok {
 		return s
 	}
 	return math.NaN()
@@ -105,22 +105,24 @@ func lookupScore(eq [6]int) float64 {
 
 // Severity levels of each metric value, for the distance to the
 // highest-severity vector of the MacroVector.
-var levels4 = map[string]map[string]float64{
-	"AV": {"N": 0.0, "A": 0.1, "L": 0.2, "P": 0.3},
-	"PR": {"N": 0.0, "L": 0.1, "H": 0.2},
-	"UI": {"N": 0.0, "P": 0.1, "A": 0.2},
-	"AC": {"L": 0.0, "H": 0.1},
-	"AT": {"N": 0.0, "P": 0.1},
-	"VC": {"H": 0.0, "L": 0.1, "N": 0.2},
-	"VI": {"H": 0.0, "L": 0.1, "N": 0.2},
-	"VA": {"H": 0.0, "L": 0.1, "N": 0.2},
-	"SC": {"H": 0.1, "L": 0.2, "N": 0.3},
-	"SI": {"S": 0.0, "H": 0.1, "L": 0.2, "N": 0.3},
-	"SA": {"S": 0.0, "H": 0.1, "L": 0.2, "N": 0.3},
-	"CR": {"H": 0.0, "M": 0.1, "L": 0.2},
-	"IR": {"H": 0.0, "M": 0.1, "L": 0.2},
-	"AR": {"H": 0.0, "M": 0.1, "L": 0.2},
-}
+var levels4 = sync.OnceValue(func() map[string]map[string]float64 {
+	return map[string]map[string]float64{
+		"AV": {"N": 0.0, "A": 0.1, "L": 0.2, "P": 0.3},
+		"PR": {"N": 0.0, "L": 0.1, "H": 0.2},
+		"UI": {"N": 0.0, "P": 0.1, "A": 0.2},
+		"AC": {"L": 0.0, "H": 0.1},
+		"AT": {"N": 0.0, "P": 0.1},
+		"VC": {"H": 0.0, "L": 0.1, "N": 0.2},
+		"VI": {"H": 0.0, "L": 0.1, "N": 0.2},
+		"VA": {"H": 0.0, "L": 0.1, "N": 0.2},
+		"SC": {"H": 0.1, "L": 0.2, "N": 0.3},
+		"SI": {"S": 0.0, "H": 0.1, "L": 0.2, "N": 0.3},
+		"SA": {"S": 0.0, "H": 0.1, "L": 0.2, "N": 0.3},
+		"CR": {"H": 0.0, "M": 0.1, "L": 0.2},
+		"IR": {"H": 0.0, "M": 0.1, "L": 0.2},
+		"AR": {"H": 0.0, "M": 0.1, "L": 0.2},
+	}
+})
 
 // distanceMetrics is the order the reference calculator computes them in.
 var distanceMetrics = [...]string{"AV", "PR", "UI", "AC", "AT", "VC", "VI", "VA", "SC", "SI", "SA", "CR", "IR", "AR"}
@@ -206,11 +208,12 @@ func score4(m map[string]string) float64 {
 	// The first highest-severity vector of the MacroVector that the scored
 	// vector does not exceed, and the distances to it.
 	var (
-		mine [len(distanceMetrics)]float64 // the scored vector's levels
-		dist = map[string]float64{}
+		mine   [len(distanceMetrics)]float64 // the scored vector's levels
+		dist   = map[string]float64{}
+		levels = levels4()
 	)
 	for k, metric := range distanceMetrics {
-		mine[k] = levels4[metric][e(metric)]
+		mine[k] = levels[metric][e(metric)]
 	}
 	for _, m1 := range maxEQ1[eq[0]] {
 		for _, m2 := range maxEQ2[eq[1]] {
@@ -218,7 +221,7 @@ func score4(m map[string]string) float64 {
 				for _, m4 := range maxEQ4[eq[3]] {
 					fits := true
 					for k, metric := range distanceMetrics {
-						d := mine[k] - levels4[metric][maxValue(metric, m1, m2, m36, m4)]
+						d := mine[k] - levels[metric][maxValue(metric, m1, m2, m36, m4)]
 						dist[metric] = d
 						if d < 0 {
 							fits = false

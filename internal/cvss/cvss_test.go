@@ -239,11 +239,11 @@ func TestSeverity(t *testing.T) {
 // every one a valid MacroVector, scores in (0, 10], and no score greater
 // than that of a MacroVector one level more severe in any EQ.
 func TestLookupTable(t *testing.T) {
-	if len(lookup4) != 270 {
-		t.Fatalf("lookup4 has %d entries, want 270", len(lookup4))
+	if len(lookup4()) != 270 {
+		t.Fatalf("lookup4 has %d entries, want 270", len(lookup4()))
 	}
 	limits := [6]int{2, 1, 2, 2, 2, 1}
-	for key, score := range lookup4 {
+	for key, score := range lookup4() {
 		var eq [6]int
 		for i := range 6 {
 			eq[i] = int(key[i] - '0')
@@ -260,7 +260,7 @@ func TestLookupTable(t *testing.T) {
 			}
 			up := eq
 			up[i]--
-			if s, ok := lookup4[macroKey(up)]; ok && s < score {
+			if s, ok := lookup4()[macroKey(up)]; ok && s < score {
 				t.Errorf("lookup4[%s] = %v exceeds the more severe %s = %v", key, score, macroKey(up), s)
 			}
 		}

@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -37,7 +38,7 @@ var ErrDenied = errors.New("egress: address not allowed")
 // 169.254.169.254 metadata service), shared address space (CGNAT),
 // unspecified, multicast, broadcast, documentation, benchmarking and
 // reserved ranges, and the IPv6 forms that embed IPv4 addresses.
-var denied = func() []netip.Prefix {
+var denied = sync.OnceValue(func() []netip.Prefix {
 	var out []netip.Prefix
 	for _, s := range []string{
 		"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
@@ -49,13 +50,13 @@ var denied = func() []netip.Prefix {
 		out = append(out, netip.MustParsePrefix(s))
 	}
 	return out
-}()
+})
 
 // Denied reports whether ip lies in a range server-side requests may not
 // reach, and which.
 func Denied(ip netip.Addr) (bool, netip.Prefix) {
 	ip = ip.Unmap().WithZone("")
-	for _, p := range denied {
+	for _, p := range denied() {
 		if p.Contains(ip) {
 			return true, p
 		}

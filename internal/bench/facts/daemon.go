@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Flag is one parsed dockerd command-line option.
@@ -20,14 +21,16 @@ type Flag struct {
 // "--live-restore --icc=false" is two flags. Any other option takes the next
 // argument as its value, which is safe because dockerd has no positional
 // arguments.
-var boolFlags = map[string]bool{
-	"debug": true, "experimental": true, "icc": true, "init": true,
-	"ip-forward": true, "ip-forward-no-drop": true, "ip-masq": true, "ip6tables": true,
-	"iptables": true, "ipv6": true, "live-restore": true, "no-new-privileges": true,
-	"raw-logs": true, "rootless": true, "selinux-enabled": true, "tls": true,
-	"tlsverify": true, "userland-proxy": true, "disable-legacy-registry": true,
-	"validate": true, "help": true, "version": true,
-}
+var boolFlags = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"debug": true, "experimental": true, "icc": true, "init": true,
+		"ip-forward": true, "ip-forward-no-drop": true, "ip-masq": true, "ip6tables": true,
+		"iptables": true, "ipv6": true, "live-restore": true, "no-new-privileges": true,
+		"raw-logs": true, "rootless": true, "selinux-enabled": true, "tls": true,
+		"tlsverify": true, "userland-proxy": true, "disable-legacy-registry": true,
+		"validate": true, "help": true, "version": true,
+	}
+})
 
 // shortFlags maps dockerd's one-letter options to their long names.
 var shortFlags = map[string]string{
@@ -63,7 +66,7 @@ func ParseArgs(args []string) []Flag {
 		default:
 			continue
 		}
-		if !hasVal && !boolFlags[name] && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+		if !hasVal && !boolFlags()[name] && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
 			val, hasVal = args[i+1], true
 			i++
 		}
@@ -74,18 +77,20 @@ func ParseArgs(args []string) []Flag {
 
 // jsonKeyFlags maps daemon.json keys to the command-line flag that sets the
 // same option where the names differ.
-var jsonKeyFlags = map[string]string{
-	"hosts":                 "host",
-	"insecure-registries":   "insecure-registry",
-	"storage-opts":          "storage-opt",
-	"authorization-plugins": "authorization-plugin",
-	"default-ulimits":       "default-ulimit",
-	"log-opts":              "log-opt",
-	"exec-opts":             "exec-opt",
-	"registry-mirrors":      "registry-mirror",
-	"labels":                "label",
-	"dns":                   "dns",
-}
+var jsonKeyFlags = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"hosts":                 "host",
+		"insecure-registries":   "insecure-registry",
+		"storage-opts":          "storage-opt",
+		"authorization-plugins": "authorization-plugin",
+		"default-ulimits":       "default-ulimit",
+		"log-opts":              "log-opt",
+		"exec-opts":             "exec-opt",
+		"registry-mirrors":      "registry-mirror",
+		"labels":                "label",
+		"dns":                   "dns",
+	}
+})
 
 // Setting is the effective value of one daemon option.
 type Setting struct {
@@ -127,7 +132,7 @@ func (d *Daemon) ConfigKnown() bool { return d.ConfigErr == "" }
 // for malformed setups).
 func (d *Daemon) Setting(key string) Setting {
 	flagName := key
-	if f, ok := jsonKeyFlags[key]; ok {
+	if f, ok := jsonKeyFlags()[key]; ok {
 		flagName = f
 	}
 	var s Setting

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -41,13 +42,15 @@ type token struct {
 // maxTokens bounds the work on one file; real gemspecs have a few thousand.
 const maxTokens = 1 << 20
 
-var keywords = map[string]bool{
-	"alias": true, "and": true, "begin": true, "break": true, "case": true, "class": true, "def": true,
-	"defined?": true, "do": true, "else": true, "elsif": true, "end": true, "ensure": true, "false": true,
-	"for": true, "if": true, "in": true, "module": true, "next": true, "nil": true, "not": true, "or": true,
-	"redo": true, "rescue": true, "retry": true, "return": true, "self": true, "super": true, "then": true,
-	"true": true, "undef": true, "unless": true, "until": true, "when": true, "while": true, "yield": true,
-}
+var keywords = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"alias": true, "and": true, "begin": true, "break": true, "case": true, "class": true, "def": true,
+		"defined?": true, "do": true, "else": true, "elsif": true, "end": true, "ensure": true, "false": true,
+		"for": true, "if": true, "in": true, "module": true, "next": true, "nil": true, "not": true, "or": true,
+		"redo": true, "rescue": true, "retry": true, "return": true, "self": true, "super": true, "then": true,
+		"true": true, "undef": true, "unless": true, "until": true, "when": true, "while": true, "yield": true,
+	}
+})
 
 // Operators, longest first so that "||=" is not read as "||" then "=".
 var operators = []string{
@@ -242,7 +245,7 @@ func (lx *lexer) word() {
 	prevDot := len(lx.toks) > 0 && lx.toks[len(lx.toks)-1].kind == tPunct &&
 		(lx.toks[len(lx.toks)-1].text == "." || lx.toks[len(lx.toks)-1].text == "&.")
 	switch {
-	case keywords[w] && !prevDot:
+	case keywords()[w] && !prevDot:
 		lx.emit(tKeyword, w)
 	case w[0] >= 'A' && w[0] <= 'Z':
 		lx.emit(tConst, w)
