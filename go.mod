@@ -160,3 +160,5 @@ replace github.com/distribution/reference => ./third_party/distribution-referenc
 replace github.com/asaskevich/govalidator => ./third_party/govalidator
 
 replace github.com/opencontainers/go-digest => ./third_party/go-digest
+
+replace oras.land/oras-go/v2 => ./third_party/oras-go
