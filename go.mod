@@ -162,3 +162,5 @@ replace github.com/asaskevich/govalidator => ./third_party/govalidator
 replace github.com/opencontainers/go-digest => ./third_party/go-digest
 
 replace oras.land/oras-go/v2 => ./third_party/oras-go
+
+replace github.com/go-openapi/strfmt => ./third_party/go-openapi-strfmt
