@@ -18,7 +18,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/store"
 	"github.com/bulwark-sec/bulwark/internal/store/embedded"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
-	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // TestRunOnceRealEngine runs one agent round against a real Docker engine:
@@ -30,7 +30,7 @@ func TestRunOnceRealEngine(t *testing.T) {
 	ctx := context.Background()
 	name := testutil.DockerImport(t, sock, testutil.DebianRootfs(t, "bullseye"), "bulwark-test/agent-bullseye:1")
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{testutil.Shared(t, "advisories/debian/DSA/list")}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{testutil.Shared(t, "advisories/debian/DSA/list")}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := embedded.Open(ctx, filepath.Join(t.TempDir(), "server.db"))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/columns"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 func init() { subcommands = append(subcommands, newDBCmd) }
@@ -67,7 +68,7 @@ and the previous database stays in place.`,
 			if err != nil {
 				return err
 			}
-			rep, err := vulndb.Import(cmd.Context(), path, args, vulndb.ImportOptions{})
+			rep, err := importer.Import(cmd.Context(), path, args, importer.ImportOptions{})
 			if err != nil {
 				return dbError(err)
 			}
@@ -78,7 +79,7 @@ and the previous database stays in place.`,
 
 func newDBUpdateCmd(s *streams, resolve func() (string, error)) *cobra.Command {
 	var (
-		opts       vulndb.UpdateOptions
+		opts       importer.UpdateOptions
 		ecosystems []string
 		branches   []string
 		amazon     []string
@@ -103,7 +104,7 @@ leaves the previous database in place.`,
 			}
 			opts.Ecosystems, opts.AlpineBranches, opts.AmazonReleases = ecosystems, branches, amazon
 			opts.UserAgent = "bulwark/" + Version()
-			rep, err := vulndb.Update(cmd.Context(), path, opts)
+			rep, err := importer.Update(cmd.Context(), path, opts)
 			if host, why, ok := unreachable(err); ok {
 				hint := "offline? give --mirror URL of a feed mirror, or compile local feed files with `bulwark db import DIR`"
 				if opts.Mirror != "" {
@@ -147,7 +148,7 @@ func unreachable(err error) (host, why string, ok bool) {
 	return "", "", false
 }
 
-func printReport(w io.Writer, rep *vulndb.Report) error {
+func printReport(w io.Writer, rep *importer.Report) error {
 	var b strings.Builder
 	switch {
 	case rep.Rebuilt:

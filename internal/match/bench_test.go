@@ -15,6 +15,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // benchPackages makes n packages that all have records in the shared
@@ -98,7 +99,7 @@ func BenchmarkMatch2000Typical(b *testing.B) { benchMatch(b, 2000, 0.1) }
 func benchMatch(b *testing.B, n int, known float64) {
 	dir := testutil.Shared(b, "advisories")
 	path := filepath.Join(b.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(context.Background(), path, []string{dir}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(context.Background(), path, []string{dir}, importer.ImportOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	db, err := vulndb.Open(context.Background(), path)

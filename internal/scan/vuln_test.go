@@ -20,12 +20,13 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/vercmp"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 func importDB(t *testing.T, paths ...string) *vulndb.DB {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(context.Background(), p, paths, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(context.Background(), p, paths, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(context.Background(), p)

@@ -24,6 +24,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/store/storetest"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // realReport scans the real Debian bookworm minbase image against the real
@@ -34,7 +35,7 @@ func realReport(t *testing.T) []byte {
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
 	lists := []string{testutil.Shared(t, "advisories/debian/DSA/list"), testutil.Shared(t, "advisories/debian/DLA/list")}
-	if _, err := vulndb.Import(ctx, dbPath, lists, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, lists, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(ctx, dbPath)

@@ -23,7 +23,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/server"
 	"github.com/bulwark-sec/bulwark/internal/store"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
-	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // receiver is a webhook endpoint that checks signatures and can fail the
@@ -106,7 +106,7 @@ func writeDSAList(t *testing.T, drop ...string) string {
 func TestRematchNotifies(t *testing.T) {
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{writeDSAList(t, "DSA-5349-1")}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{writeDSAList(t, "DSA-5349-1")}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	reg := testutil.Registry(t)
@@ -164,7 +164,7 @@ func TestRematchNotifies(t *testing.T) {
 	first := image.Latest.ID
 
 	// A newer advisory set: the full list, with DSA-5349-1 (gnutls28).
-	if _, err := vulndb.Import(ctx, dbPath, []string{writeDSAList(t)}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{writeDSAList(t)}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 60*time.Second, "both notifications", func() bool {
@@ -218,7 +218,7 @@ func TestRematchNotifies(t *testing.T) {
 func TestInventoryMatchedByServer(t *testing.T) {
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{writeDSAList(t)}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{writeDSAList(t)}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f := newFixture(t, server.Config{AdvisoryDB: dbPath, Workers: 1})
@@ -269,7 +269,7 @@ func TestRematchNoLongerChecked(t *testing.T) {
 		return dir
 	}
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{osv("PYSEC-1")}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{osv("PYSEC-1")}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f := newFixture(t, server.Config{AdvisoryDB: dbPath, DBPoll: 100 * time.Millisecond, Workers: 1})
@@ -284,7 +284,7 @@ func TestRematchNoLongerChecked(t *testing.T) {
 		t.Fatalf("submit: %d %s", code, b)
 	}
 	// A database without Debian data.
-	if _, err := vulndb.Import(ctx, dbPath, []string{osv("PYSEC-2")}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{osv("PYSEC-2")}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 30*time.Second, "the notification", func() bool { return len(rc.events()) >= 1 })

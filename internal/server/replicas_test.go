@@ -24,7 +24,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/store/embedded"
 	"github.com/bulwark-sec/bulwark/internal/store/storetest"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
-	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 var (
@@ -119,7 +119,7 @@ func TestReplicasExactlyOnce(t *testing.T) {
 	const jobs, images, lease = 1000, 10, 3 * time.Second
 
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{writeDSAList(t)}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{writeDSAList(t)}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	reg := testutil.Registry(t)

@@ -76,6 +76,8 @@ func Advisories(as []*advisory.Advisory) iter.Seq2[*advisory.Advisory, error] {
 // several feed files, such as one secdb file per Alpine branch); between
 // sources the most recently modified wins. The enrichment statements of
 // opts.CVEs are then joined onto every advisory by the CVEs it names.
+// Build takes no lock: a caller replacing a database others may update
+// takes Lock first.
 func Build(ctx context.Context, path string, advs iter.Seq2[*advisory.Advisory, error], opts BuildOptions) (*Meta, error) {
 	byID := map[string]*advisory.Advisory{}
 	for a, err := range advs {
@@ -348,7 +350,7 @@ func writeBlocks(ctx context.Context, tx *bolt.Tx, name []byte, enc *zstd.Encode
 }
 
 // removeStaleTemps deletes temporary files that a killed build left next to
-// path. Callers hold the update lock, so no live build owns them.
+// path. Callers hold the writer lock (Lock), so no live build owns them.
 func removeStaleTemps(path string) {
 	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
 	for _, m := range matches {

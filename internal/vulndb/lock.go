@@ -11,6 +11,20 @@ import (
 // ErrBusy is returned when another update or import holds the database lock.
 var ErrBusy = errors.New("vulndb: another update of this database is running")
 
+// Lock takes the writer lock of the database at path and removes the
+// temporary files a killed build left next to it (with the lock held, no
+// live build owns them). Whatever replaces a live database takes it
+// first, so two updates never run at once; readers never take it. It
+// returns ErrBusy while another process holds the lock.
+func Lock(path string) (unlock func(), err error) {
+	unlock, err = lock(path)
+	if err != nil {
+		return nil, err
+	}
+	removeStaleTemps(path)
+	return unlock, nil
+}
+
 // lock takes the writer lock of the database at path: a flock on path.lock,
 // released by the kernel if the process dies. Readers never take it.
 //

@@ -1,11 +1,16 @@
-// Package vulndb compiles advisory feeds into one embedded database file and
-// answers the matcher's lookups from it.
+// Package vulndb is the vulnerability database: one embedded file that
+// answers the matcher's lookups, and the writer that compiles advisories
+// into it. It knows the file's layout, not the feeds: parsing them is
+// package importer's job (internal/vulndb/importer), so what only reads
+// the database (match, scan, server, agent) links no feed parser.
 //
-// Data flow: Update (from publishers or a mirror, via the feed Fetchers) and
-// Import (from local files) parse every feed into advisory.Advisory values
-// and hand them to Build, which writes a new database next to the old one,
-// fsyncs it, verifies it and renames it into place. Open maps a database
-// read-only; ByPackage, Advisory and Ecosystems read it.
+// Data flow: the importer parses feeds into advisory.Advisory values and
+// per-CVE enrichment, takes the writer lock (Lock) and hands them to Build,
+// which merges advisories by ID, joins the enrichment onto them by CVE,
+// writes a new database next to the old one, fsyncs it, verifies it through
+// Open and renames it into place. Open maps a database read-only;
+// ByPackage, Advisory and Ecosystems read it. DefaultPath says where the
+// database lives.
 //
 // # Storage
 //
@@ -41,10 +46,12 @@ package vulndb
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
-	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
 )
 
 // SchemaVersion is the layout version written into every database. Bump it
@@ -88,10 +95,25 @@ type Meta struct {
 type SourceMeta struct {
 	// Name is the feed file as laid out on a mirror ("osv/Go",
 	// "debian/DSA", "debian/tracker", "alpine/v3.11/main").
-	Name        string           `json:"name"`
-	URL         string           `json:"url"`
-	Fingerprint feed.Fingerprint `json:"fingerprint"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	// Fingerprint identifies the file's content ("sha256:<hex>", as the
+	// feed downloader computes it), so an update skips files that did not
+	// change.
+	Fingerprint string `json:"fingerprint"`
 	// Count is the number of advisories parsed from the file.
 	Count     int       `json:"count"`
 	FetchedAt time.Time `json:"fetched_at"`
+}
+
+// DefaultPath is os.UserCacheDir()/bulwark/db/bulwark.db, or $BULWARK_DB.
+func DefaultPath() (string, error) {
+	if p := os.Getenv("BULWARK_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("vulndb: no cache directory (set BULWARK_DB or --db): %w", err)
+	}
+	return filepath.Join(dir, "bulwark", "db", "bulwark.db"), nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/match"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 const fixture = "app/Contoso.Api.deps.json"
@@ -120,7 +121,7 @@ func TestMatchNuGet(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{filepath.Join("testdata", "advisories")}, vulndb.ImportOptions{BuiltAt: time.Unix(1700000000, 0)}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{filepath.Join("testdata", "advisories")}, importer.ImportOptions{BuiltAt: time.Unix(1700000000, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(ctx, dbPath)

@@ -13,6 +13,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/match"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // TestMatchMaven catalogs a war and matches its packages against OSV
@@ -45,7 +46,7 @@ func TestMatchMaven(t *testing.T) {
 	}
 
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{filepath.Join("testdata", "advisories")}, vulndb.ImportOptions{BuiltAt: time.Unix(1700000000, 0)}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{filepath.Join("testdata", "advisories")}, importer.ImportOptions{BuiltAt: time.Unix(1700000000, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(ctx, dbPath)

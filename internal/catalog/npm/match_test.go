@@ -12,6 +12,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // TestNpmMatching is acceptance test 4: npm packages of an image are
@@ -21,7 +22,7 @@ import (
 func TestNpmMatching(t *testing.T) {
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{"testdata/osv"}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{"testdata/osv"}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(ctx, dbPath)

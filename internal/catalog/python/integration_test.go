@@ -22,6 +22,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/pep440"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // listDistributions asks Python's own reader of installed metadata
@@ -242,7 +243,7 @@ func TestPyPIFindingsMatchOSV(t *testing.T) {
 	zipPath := testutil.Shared(t, "advisories/osv/PyPI/all.zip")
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
 	ctx := context.Background()
-	if _, err := vulndb.Import(ctx, dbPath, []string{zipPath}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{zipPath}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(ctx, dbPath)

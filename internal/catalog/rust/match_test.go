@@ -13,6 +13,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/match"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 // TestMatchCratesIO matches crates from a Cargo.lock and from audit data
@@ -49,7 +50,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 	}
 
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{filepath.Join("testdata", "advisories")}, vulndb.ImportOptions{BuiltAt: time.Unix(1700000000, 0)}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{filepath.Join("testdata", "advisories")}, importer.ImportOptions{BuiltAt: time.Unix(1700000000, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(ctx, dbPath)

@@ -16,6 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/source"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 var (
@@ -93,7 +94,7 @@ func TestScanGate(t *testing.T) {
 
 	// Scan it through the engine, match against the real DSA list, record.
 	dbPath := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(ctx, dbPath, []string{dsa}, vulndb.ImportOptions{}); err != nil {
+	if _, err := importer.Import(ctx, dbPath, []string{dsa}, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(ctx, dbPath)

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
-	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
 var (
@@ -90,7 +90,7 @@ const LodashOSV = `{
 func DB(t testing.TB, paths ...string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "bulwark.db")
-	if _, err := vulndb.Import(context.Background(), p, paths, vulndb.ImportOptions{BuiltAt: Created}); err != nil {
+	if _, err := importer.Import(context.Background(), p, paths, importer.ImportOptions{BuiltAt: Created}); err != nil {
 		t.Fatalf("importing %v: %v", paths, err)
 	}
 	return p

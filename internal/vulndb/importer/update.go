@@ -1,4 +1,4 @@
-package vulndb
+package importer
 
 import (
 	"context"
@@ -11,15 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
-	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/alas"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/alpine"
@@ -29,130 +25,11 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/kev"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/nvd"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/osv"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
-
-// DefaultPath is os.UserCacheDir()/bulwark/db/bulwark.db, or $BULWARK_DB.
-func DefaultPath() (string, error) {
-	if p := os.Getenv("BULWARK_DB"); p != "" {
-		return p, nil
-	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("vulndb: no cache directory (set BULWARK_DB or --db): %w", err)
-	}
-	return filepath.Join(dir, "bulwark", "db", "bulwark.db"), nil
-}
 
 // DownloadDir is the download cache kept next to the database at path.
 func DownloadDir(path string) string { return filepath.Join(filepath.Dir(path), "downloads") }
-
-// Report says what an Update or Import did.
-type Report struct {
-	Path    string
-	Meta    *Meta
-	Rebuilt bool
-	// Changed, Unchanged and Skipped list source names: downloaded anew,
-	// unchanged since the last build, and missing on the server (404).
-	Changed, Unchanged, Skipped []string
-}
-
-// ImportOptions configures Import.
-type ImportOptions struct {
-	// BuiltAt defaults to now.
-	BuiltAt time.Time
-}
-
-// Import builds the database at dbPath from local files: OSV all.zip files,
-// folders of OSV JSON records, single OSV records, Debian DSA/DLA lists and
-// tracker JSON, Alpine, Wolfi and Chainguard secdb files, Red Hat CSAF VEX
-// documents (one, a folder, or the tar.zst archive), Amazon Linux
-// updateinfo.xml[.gz], CVE JSON 5 records (one, a folder, a zip), NVD
-// records and feeds, the CISA KEV catalog, EPSS scores, or folders laid out
-// like a mirror (osv/<Ecosystem>/all.zip, debian/DSA/list,
-// alpine/v3.N/main.json, cve/, kev/…; see scanLayout). Any file that fails
-// to parse fails the import and leaves the old database.
-func Import(ctx context.Context, dbPath string, paths []string, opts ImportOptions) (*Report, error) {
-	unlock, err := lock(dbPath)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	removeStaleTemps(dbPath)
-	type job struct {
-		path, name string
-		kind       Kind
-	}
-	var jobs []job
-	for _, p := range paths {
-		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("vulndb: import: %w", err)
-		}
-		if fi.IsDir() {
-			if files, isLayout := scanLayout(p); isLayout {
-				if len(files) == 0 {
-					return nil, fmt.Errorf("vulndb: import: %s has no feed files", p)
-				}
-				for _, lf := range files {
-					jobs = append(jobs, job{path: filepath.Join(p, filepath.FromSlash(lf.rel)), name: lf.name, kind: lf.kind})
-				}
-				continue
-			}
-		}
-		kind, err := Detect(p)
-		if err != nil {
-			return nil, fmt.Errorf("vulndb: import: %w", &FileError{Path: p, Err: err})
-		}
-		jobs = append(jobs, job{path: p, kind: kind})
-	}
-	// Files parse independently; results keep the order of the jobs.
-	all := make([]*parsed, len(jobs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, j := range jobs {
-		g.Go(func() error {
-			ps, err := parseFile(gctx, j.path, j.kind, j.name)
-			if err != nil {
-				return fmt.Errorf("vulndb: import: %w", err)
-			}
-			all[i] = ps
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	rep := &Report{Path: dbPath, Rebuilt: true}
-	for _, p := range all {
-		rep.Changed = append(rep.Changed, p.meta.Name)
-	}
-	rep.Meta, err = buildParsed(ctx, dbPath, all, opts.BuiltAt)
-	if err != nil {
-		return nil, err
-	}
-	return rep, nil
-}
-
-func buildParsed(ctx context.Context, dbPath string, all []*parsed, builtAt time.Time) (*Meta, error) {
-	var (
-		sources []SourceMeta
-		cves    []*advisory.CVEInfo
-	)
-	for _, p := range all {
-		sources = append(sources, p.meta)
-		cves = append(cves, p.cves...)
-	}
-	seq := func(yield func(*advisory.Advisory, error) bool) {
-		for _, p := range all {
-			for _, a := range p.advs {
-				if !yield(a, nil) {
-					return
-				}
-			}
-		}
-	}
-	return Build(ctx, dbPath, seq, BuildOptions{Sources: sources, CVEs: cves, BuiltAt: builtAt})
-}
 
 // UpdateOptions configures Update.
 type UpdateOptions struct {
@@ -344,21 +221,20 @@ func (o *UpdateOptions) sources(d *feed.Downloader) []fetchSource {
 // Files the server lacks are skipped and reported. On any other failure
 // (network, corrupt or truncated feed) the old database stays in place.
 func Update(ctx context.Context, dbPath string, opts UpdateOptions) (*Report, error) {
-	unlock, err := lock(dbPath)
+	unlock, err := vulndb.Lock(dbPath)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	removeStaleTemps(dbPath)
 
-	prev := map[string]SourceMeta{}
-	if old, err := Open(ctx, dbPath); err == nil {
+	prev := map[string]vulndb.SourceMeta{}
+	if old, err := vulndb.Open(ctx, dbPath); err == nil {
 		for _, s := range old.Meta().Sources {
 			prev[s.Name] = s
 		}
 		old.Close()
 	} else {
-		slog.DebugContext(ctx, "vulndb: no usable previous database; rebuilding", "err", err)
+		slog.DebugContext(ctx, "importer: no usable previous database; rebuilding", "err", err)
 	}
 	d := &feed.Downloader{Dir: DownloadDir(dbPath), Client: opts.Client, Attempts: opts.Attempts, Backoff: opts.Backoff, UserAgent: opts.UserAgent}
 	rep := &Report{Path: dbPath}
@@ -376,11 +252,11 @@ func Update(ctx context.Context, dbPath string, opts UpdateOptions) (*Report, er
 				continue
 			}
 			if err != nil {
-				return nil, fmt.Errorf("vulndb: update %s: %w", s.name, err)
+				return nil, fmt.Errorf("importer: update %s: %w", s.name, err)
 			}
 			s.fetcher = f
 		}
-		rc, fp, err := s.fetcher.Fetch(ctx, prev[s.name].Fingerprint)
+		rc, fp, err := s.fetcher.Fetch(ctx, feed.Fingerprint(prev[s.name].Fingerprint))
 		switch {
 		case errors.Is(err, feed.ErrNotFound):
 			rep.Skipped = append(rep.Skipped, s.name)
@@ -390,14 +266,14 @@ func Update(ctx context.Context, dbPath string, opts UpdateOptions) (*Report, er
 			got = append(got, fetched{src: s, fp: fp, at: prev[s.name].FetchedAt})
 			continue
 		case err != nil:
-			return nil, fmt.Errorf("vulndb: update %s: %w", s.name, err)
+			return nil, fmt.Errorf("importer: update %s: %w", s.name, err)
 		}
 		rc.Close()
 		rep.Changed = append(rep.Changed, s.name)
 		got = append(got, fetched{src: s, fp: fp, at: time.Now().UTC()})
 	}
 	if len(got) == 0 {
-		return nil, fmt.Errorf("vulndb: update: the server has none of the %d feed files (wrong --mirror?)", len(rep.Skipped))
+		return nil, fmt.Errorf("importer: update: the server has none of the %d feed files (wrong --mirror?)", len(rep.Skipped))
 	}
 	// The set of sources changes when a file appears or disappears.
 	sameSet := len(got) == len(prev)
@@ -407,7 +283,7 @@ func Update(ctx context.Context, dbPath string, opts UpdateOptions) (*Report, er
 		}
 	}
 	if len(rep.Changed) == 0 && sameSet && !opts.Force {
-		old, err := Open(ctx, dbPath)
+		old, err := vulndb.Open(ctx, dbPath)
 		if err == nil {
 			m := old.Meta()
 			old.Close()
@@ -422,9 +298,9 @@ func Update(ctx context.Context, dbPath string, opts UpdateOptions) (*Report, er
 			// Drop the cached copy so the next update downloads it again
 			// instead of answering 304 for a file that cannot be parsed.
 			g.src.fetcher.Invalidate()
-			return nil, fmt.Errorf("vulndb: update: %w", err)
+			return nil, fmt.Errorf("importer: update: %w", err)
 		}
-		ps.meta.Fingerprint, ps.meta.FetchedAt = g.fp, g.at
+		ps.meta.Fingerprint, ps.meta.FetchedAt = string(g.fp), g.at
 		all = append(all, ps)
 	}
 	rep.Meta, err = buildParsed(ctx, dbPath, all, time.Time{})

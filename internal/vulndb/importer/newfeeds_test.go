@@ -1,4 +1,4 @@
-package vulndb
+package importer
 
 import (
 	"archive/tar"
@@ -16,9 +16,10 @@ import (
 	"github.com/ulikunitz/xz"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-const feedTestdata = "../advisory/feed"
+const feedTestdata = "../../advisory/feed"
 
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
@@ -102,7 +103,7 @@ func checkNewFeeds(t *testing.T, path string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(recs, func(r Record) bool { return r.Advisory.ID == l.id }) {
+		if !slices.ContainsFunc(recs, func(r vulndb.Record) bool { return r.Advisory.ID == l.id }) {
 			t.Errorf("%s %s: %s not among %d records", l.eco, l.pkg, l.id, len(recs))
 		}
 	}

@@ -1,4 +1,4 @@
-package vulndb
+package importer
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/testutil"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
 // mirror serves a folder over loopback HTTP, counting requests, 304s and
@@ -261,12 +262,12 @@ func TestUpdateEmptyMirror(t *testing.T) {
 
 func TestUpdateLocked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "b.db")
-	unlock, err := lock(path)
+	unlock, err := vulndb.Lock(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer unlock()
-	if _, err := Import(context.Background(), path, []string{"x"}, ImportOptions{}); !errors.Is(err, ErrBusy) {
+	if _, err := Import(context.Background(), path, []string{"x"}, ImportOptions{}); !errors.Is(err, vulndb.ErrBusy) {
 		t.Fatalf("err = %v, want ErrBusy", err)
 	}
 }
@@ -300,7 +301,7 @@ func TestUpdateKilled(t *testing.T) {
 		"--alpine-branches", "v3.3,v3.4,v3.5,v3.6,v3.7,v3.8,v3.9,v3.10,v3.11", "--no-debian-tracker"}
 
 	check := func(when string) bool {
-		db, err := Open(ctx, path)
+		db, err := vulndb.Open(ctx, path)
 		if err != nil {
 			t.Fatalf("%s: the database does not open: %v", when, err)
 		}
@@ -417,40 +418,5 @@ func TestUpdateKilled(t *testing.T) {
 	}
 	if temps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".bulwark.db.tmp-*")); len(temps) != 0 {
 		t.Errorf("temporary files left after a successful run: %v", temps)
-	}
-}
-
-// TestLockLeavesNoFile: the lock file goes with the lock, and holders that
-// race on it (one removing, others opening) never hold it together.
-func TestLockLeavesNoFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "b.db")
-	var holders, most atomic.Int32
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for range 200 {
-				unlock, err := lock(path)
-				if errors.Is(err, ErrBusy) {
-					continue
-				}
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				n := holders.Add(1)
-				if n > most.Load() {
-					most.Store(n)
-				}
-				holders.Add(-1)
-				unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if most.Load() != 1 {
-		t.Errorf("%d holders at once", most.Load())
-	}
-	if _, err := os.Stat(path + ".lock"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("lock file left behind: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package vulndb
+package importer
 
 import (
 	"archive/zip"
@@ -31,6 +31,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/kev"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/nvd"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed/osv"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
 // Kind is a feed file format.
@@ -74,7 +75,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 // parsed is one feed file after parsing: advisories, or per-CVE
 // enrichment (CVE records, NVD, KEV, EPSS).
 type parsed struct {
-	meta SourceMeta
+	meta vulndb.SourceMeta
 	advs []*advisory.Advisory
 	cves []*advisory.CVEInfo
 }
@@ -107,7 +108,7 @@ func parseFile(ctx context.Context, path string, kind Kind, name string) (*parse
 		name = deriveName(path, kind, out.advs)
 	}
 	fi, _ := os.Stat(path)
-	out.meta = SourceMeta{Name: name, URL: path, Fingerprint: fp, Count: len(out.advs) + len(out.cves)}
+	out.meta = vulndb.SourceMeta{Name: name, URL: path, Fingerprint: string(fp), Count: len(out.advs) + len(out.cves)}
 	if fi != nil {
 		out.meta.FetchedAt = fi.ModTime().UTC()
 	}
@@ -331,14 +332,14 @@ func deriveName(path string, kind Kind, advs []*advisory.Advisory) string {
 func Detect(p string) (Kind, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
-		return "", fmt.Errorf("vulndb: %w", err)
+		return "", fmt.Errorf("importer: %w", err)
 	}
 	if fi.IsDir() {
 		return detectDir(p)
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return "", fmt.Errorf("vulndb: %w", err)
+		return "", fmt.Errorf("importer: %w", err)
 	}
 	defer f.Close()
 	head := make([]byte, 64<<10)
@@ -365,7 +366,7 @@ func Detect(p string) (Kind, error) {
 	case isEPSSHead(trim):
 		return KindEPSS, nil
 	}
-	return "", fmt.Errorf("vulndb: %s: not a feed this version reads (OSV, Debian, Alpine/Wolfi/Chainguard secdb, Red Hat CSAF VEX, Amazon Linux updateinfo, CVE JSON 5, NVD, KEV, EPSS)", p)
+	return "", fmt.Errorf("importer: %s: not a feed this version reads (OSV, Debian, Alpine/Wolfi/Chainguard secdb, Red Hat CSAF VEX, Amazon Linux updateinfo, CVE JSON 5, NVD, KEV, EPSS)", p)
 }
 
 func isEPSSHead(b []byte) bool {
@@ -382,7 +383,7 @@ func isEPSSHead(b []byte) bool {
 func detectZip(f *os.File, size int64) (Kind, error) {
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
-		return "", fmt.Errorf("vulndb: %s: %w", f.Name(), err)
+		return "", fmt.Errorf("importer: %s: %w", f.Name(), err)
 	}
 	for i, e := range zr.File {
 		if i == 1024 {
@@ -394,7 +395,7 @@ func detectZip(f *os.File, size int64) (Kind, error) {
 		case ".json":
 			rc, err := e.Open()
 			if err != nil {
-				return "", fmt.Errorf("vulndb: %s: %w", f.Name(), err)
+				return "", fmt.Errorf("importer: %s: %w", f.Name(), err)
 			}
 			head, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
 			rc.Close()
@@ -411,7 +412,7 @@ func detectZip(f *os.File, size int64) (Kind, error) {
 func detectGzip(p string) (Kind, error) {
 	head, err := gunzipHead(p, 4096)
 	if err != nil {
-		return "", fmt.Errorf("vulndb: %s: %w", p, err)
+		return "", fmt.Errorf("importer: %s: %w", p, err)
 	}
 	trim := bytes.TrimLeft(head, " \t\r\n\ufeff")
 	switch {
@@ -420,7 +421,7 @@ func detectGzip(p string) (Kind, error) {
 	case bytes.HasPrefix(trim, []byte("<")):
 		return KindALAS, nil
 	}
-	return "", fmt.Errorf("vulndb: %s: a gzip file that is neither EPSS scores nor an updateinfo.xml", p)
+	return "", fmt.Errorf("importer: %s: a gzip file that is neither EPSS scores nor an updateinfo.xml", p)
 }
 
 var (
@@ -435,7 +436,7 @@ var (
 func detectJSON(head []byte) (Kind, error) {
 	dec := json.NewDecoder(bytes.NewReader(head))
 	if _, err := dec.Token(); err != nil {
-		return "", fmt.Errorf("vulndb: not JSON: %w", err)
+		return "", fmt.Errorf("importer: not JSON: %w", err)
 	}
 	var keys []string
 	for len(keys) < 8 && dec.More() {
@@ -460,7 +461,7 @@ func detectJSON(head []byte) (Kind, error) {
 	}
 	switch {
 	case len(keys) == 0:
-		return "", errors.New("vulndb: an empty JSON object")
+		return "", errors.New("importer: an empty JSON object")
 	case slices.Contains(keys, "product_tree") || slices.Contains(keys, "document"):
 		return KindCSAF, nil
 	case slices.Contains(keys, "dataType") || slices.Contains(keys, "cveMetadata"):
@@ -503,7 +504,7 @@ func detectDir(dir string) (Kind, error) {
 		return errFound
 	})
 	if err != nil && !errors.Is(err, errFound) {
-		return "", fmt.Errorf("vulndb: %w", err)
+		return "", fmt.Errorf("importer: %w", err)
 	}
 	return kind, nil
 }

@@ -1,23 +1,31 @@
-package vulndb
+package importer
 
 import (
 	"context"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/testutil"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
+
+func open(t testing.TB, path string) *vulndb.DB {
+	t.Helper()
+	db, err := vulndb.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
 
 // feedBytes sums the sizes of the feed files under dir, as published
 // (OSV zips compressed, Debian lists and Alpine JSON as served).
@@ -89,9 +97,9 @@ func TestImportShared(t *testing.T) {
 	db := open(t, path)
 	lookups := []struct {
 		eco, pkg, id string
-		check        func(t *testing.T, r Record)
+		check        func(t *testing.T, r vulndb.Record)
 	}{
-		{"Debian:11", "openssl", "DSA-4963-1", func(t *testing.T, r Record) {
+		{"Debian:11", "openssl", "DSA-4963-1", func(t *testing.T, r vulndb.Record) {
 			if got := r.Affected.Ranges[0].Events[1].Fixed; got != "1.1.1k-1+deb11u1" {
 				t.Errorf("fixed %s", got)
 			}
@@ -99,44 +107,44 @@ func TestImportShared(t *testing.T) {
 				t.Errorf("aliases (-want +got):\n%s", diff)
 			}
 		}},
-		{"Debian:10", "openssl", "DSA-4963-1", func(t *testing.T, r Record) {
+		{"Debian:10", "openssl", "DSA-4963-1", func(t *testing.T, r vulndb.Record) {
 			if got := r.Affected.Ranges[0].Events[1].Fixed; got != "1.1.1d-0+deb10u7" {
 				t.Errorf("fixed %s", got)
 			}
 		}},
-		{"Go", "github.com/gin-gonic/gin", "GO-2020-0001", func(t *testing.T, r Record) {
+		{"Go", "github.com/gin-gonic/gin", "GO-2020-0001", func(t *testing.T, r vulndb.Record) {
 			if len(r.Affected.Imports) != 1 || len(r.Affected.Imports[0].Symbols) != 5 {
 				t.Errorf("imports %+v", r.Affected.Imports)
 			}
 		}},
-		{"PyPI", "tornado", "PYSEC-2012-5", func(t *testing.T, r Record) {
+		{"PyPI", "tornado", "PYSEC-2012-5", func(t *testing.T, r vulndb.Record) {
 			if r.Advisory.Source != "osv-pypi" || len(r.Affected.Versions) != 10 {
 				t.Errorf("record %+v", r)
 			}
 		}},
-		{"Debian:11", "gnutls28", "DSA-5203-1", func(t *testing.T, r Record) {
+		{"Debian:11", "gnutls28", "DSA-5203-1", func(t *testing.T, r vulndb.Record) {
 			// Joined from CVE-2022-2509's record: CISA's ADP container.
 			want := advisory.Score{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", Origin: advisory.OriginADP, Ref: "CVE-2022-2509 CISA-ADP"}
 			if !slices.Contains(r.Advisory.Severity, want) {
 				t.Errorf("severity %+v lacks %+v", r.Advisory.Severity, want)
 			}
 		}},
-		{"Debian:11", "apache-log4j2", "DSA-5020-1", func(t *testing.T, r Record) {
+		{"Debian:11", "apache-log4j2", "DSA-5020-1", func(t *testing.T, r vulndb.Record) {
 			if r.Advisory.KEV == nil || r.Advisory.KEV.DateAdded != "2021-12-10" || r.Advisory.KEV.DueDate == "" {
 				t.Errorf("KEV %+v", r.Advisory.KEV)
 			}
 		}},
-		{"Ubuntu:22.04:LTS", "openssh", "CVE-2023-38408", func(t *testing.T, r Record) {
+		{"Ubuntu:22.04:LTS", "openssh", "CVE-2023-38408", func(t *testing.T, r vulndb.Record) {
 			if got := r.Affected.Ranges[0].Events[1].Fixed; got != "1:8.9p1-3ubuntu0.3" || len(r.Affected.Binaries) == 0 {
 				t.Errorf("record %+v", r.Affected)
 			}
 		}},
-		{"AlmaLinux:8", "mailman", "ALSA-2021:4916", func(t *testing.T, r Record) {
+		{"AlmaLinux:8", "mailman", "ALSA-2021:4916", func(t *testing.T, r vulndb.Record) {
 			if r.Affected.Module != "mailman:2.1" || !slices.Contains(r.Advisory.Aliases, "CVE-2021-44227") {
 				t.Errorf("record %+v %+v", r.Affected, r.Advisory.Aliases)
 			}
 		}},
-		{"Alpine:v3.11", "openssl", "ALPINE-CVE-2019-1549", func(t *testing.T, r Record) {
+		{"Alpine:v3.11", "openssl", "ALPINE-CVE-2019-1549", func(t *testing.T, r vulndb.Record) {
 			if r.Affected.Status != advisory.Fixed || r.Affected.Ranges[0].Events[1].Fixed != "1.1.1d-r1" {
 				t.Errorf("record %+v", r.Affected)
 			}
@@ -172,65 +180,6 @@ func TestImportShared(t *testing.T) {
 	}
 }
 
-// cpuTime is the process's user plus system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// packageKeys lists every (ecosystem, package) stored, for benchmarks.
-func packageKeys(t testing.TB, db *DB) [][2]string {
-	var keys [][2]string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPkg).ForEach(func(_, v []byte) error {
-			block, err := db.decompress(v)
-			if err != nil {
-				return err
-			}
-			return eachInBlock(block, func(k, _ []byte) error {
-				e, p, _ := cutNUL(string(k))
-				keys = append(keys, [2]string{e, p})
-				return nil
-			})
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys
-}
-
-var sharedDB struct {
-	path string
-	dir  string
-}
-
-func sharedDatabase(b *testing.B) string {
-	src := testutil.Shared(b, "advisories")
-	if sharedDB.path == "" {
-		dir, err := os.MkdirTemp("", "vulndb-bench-")
-		if err != nil {
-			b.Fatal(err)
-		}
-		sharedDB.dir, sharedDB.path = dir, filepath.Join(dir, "bulwark.db")
-		if _, err := Import(context.Background(), sharedDB.path, []string{src}, ImportOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return sharedDB.path
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if sharedDB.dir != "" {
-		os.RemoveAll(sharedDB.dir)
-	}
-	os.Exit(code)
-}
-
 // BenchmarkBuild compiles all of ../shared/advisories (parse + build +
 // verify + rename) and reports the database and feed sizes.
 func BenchmarkBuild(b *testing.B) {
@@ -247,90 +196,4 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(float64(fi.Size()), "db-bytes")
 	b.ReportMetric(float64(total), "feed-bytes")
 	b.ReportMetric(float64(zips), "zip-bytes")
-}
-
-// benchQueries are 2,000 random (ecosystem, package) pairs of the shared
-// database, three in four stored and one in four not.
-func benchQueries(b *testing.B, path string) [][2]string {
-	db0, err := Open(context.Background(), path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	keys := packageKeys(b, db0)
-	db0.Close()
-	rng := rand.New(rand.NewPCG(1, 2))
-	queries := make([][2]string, 2000)
-	for i := range queries {
-		k := keys[rng.IntN(len(keys))]
-		if i%4 == 3 {
-			k[1] += "-missing"
-		}
-		queries[i] = k
-	}
-	return queries
-}
-
-// BenchmarkByPackage2000Warm times the same lookups on a database whose
-// caches are warm, as in a server that re-matches stored inventories.
-func BenchmarkByPackage2000Warm(b *testing.B) {
-	path := sharedDatabase(b)
-	queries := benchQueries(b, path)
-	ctx := context.Background()
-	db, err := Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	for _, q := range queries {
-		db.ByPackage(ctx, q[0], q[1])
-	}
-	var cpu time.Duration
-	rounds := 0
-	for b.Loop() {
-		before := cpuTime()
-		for _, q := range queries {
-			if _, err := db.ByPackage(ctx, q[0], q[1]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		cpu += cpuTime() - before
-		rounds++
-	}
-	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(rounds), "cpu-ms/op")
-}
-
-// BenchmarkByPackage2000 times one scan's worth of lookups (benchQueries) on
-// a freshly opened database, cold caches, each round.
-func BenchmarkByPackage2000(b *testing.B) {
-	path := sharedDatabase(b)
-	ctx := context.Background()
-	queries := benchQueries(b, path)
-	records, rounds := 0, 0
-	var cpu time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		db, err := Open(ctx, path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		before := cpuTime()
-		records = 0
-		for _, q := range queries {
-			recs, err := db.ByPackage(ctx, q[0], q[1])
-			if err != nil {
-				b.Fatal(err)
-			}
-			records += len(recs)
-		}
-		cpu += cpuTime() - before
-		rounds++
-		b.StopTimer()
-		db.Close()
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(records), "records/op")
-	// CPU time, unlike wall time, does not depend on what else the shared
-	// machine is running.
-	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(rounds), "cpu-ms/op")
 }
