@@ -14,5 +14,5 @@ run bench/catalog-speed.sh
 run bench/bench-cis.sh 100
 run go test -run '^$' -bench 'Inventory(Cold|Warm)' -benchtime 20x ./internal/scan/
 run go test -run '^$' -bench 'Match2000' -benchtime 30x ./internal/match/
-run go test -run '^$' -bench . -benchtime 20x ./internal/vulndb/
+run go test -run '^$' -bench . -benchtime 20x ./internal/vulndb/ ./internal/vulndb/importer/
 run go test -run '^$' -bench . ./internal/report/...
