@@ -3,7 +3,6 @@ package cli_test
 import (
 	"archive/tar"
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -241,11 +240,9 @@ func TestNeverAFalseClean(t *testing.T) {
 
 	t.Run("scan gate", func(t *testing.T) {
 		sock := testutil.NeedDocker(t)
-		var rnd [4]byte
-		rand.Read(rnd[:])
-		name := "bulwark-coverage-" + hex.EncodeToString(rnd[:]) + ":12"
-		testutil.Docker(t, sock, "import", rootfs, name)
-		t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rmi", "-f", name).Run() })
+		// The rootfs as imported once and kept for every test and run; the
+		// scan history below is this test's own.
+		name := testutil.DebianImage(t, sock, "bookworm")
 
 		cache := t.TempDir()
 		r := runEnv(t, []string{"DOCKER_HOST=unix://" + sock}, "scan", "--db", db, "--cache-dir", cache, "--format", "json", "docker:"+name)

@@ -2,8 +2,6 @@ package scan_test
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -59,8 +57,7 @@ func inventory(t *testing.T, target string) *report.Report {
 // TestDebianRootfsMatchesDpkgQuery is acceptance 1 of the scan foundation:
 // a real Debian rootfs scanned as dir: lists exactly what dpkg-query lists.
 func TestDebianRootfsMatchesDpkgQuery(t *testing.T) {
-	tarball := testutil.DebianRootfs(t, "bookworm")
-	root := testutil.ExtractTar(t, tarball)
+	root := testutil.DebianRoot(t, "bookworm") // read only
 	want := dpkgQuery(t, root)
 	if len(want) < 50 {
 		t.Fatalf("dpkg-query found only %d packages", len(want))
@@ -91,9 +88,9 @@ func TestSameInventoryFromEverySource(t *testing.T) {
 	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
 	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
-	want := dpkgQuery(t, testutil.ExtractTar(t, tarball))
+	want := dpkgQuery(t, testutil.DebianRoot(t, "bookworm"))
 
-	name := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))
+	name := testutil.DebianImage(t, sock, "bookworm")
 	saved := t.TempDir() + "/saved.tar"
 	testutil.Docker(t, sock, "save", "-o", saved, name)
 
@@ -134,12 +131,4 @@ func purls(r *report.Report) []string {
 		out = append(out, p.PURL)
 	}
 	return out
-}
-
-func fingerprint(t *testing.T, path string) string {
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("%x-%x", st.Size(), st.ModTime().Unix())
 }

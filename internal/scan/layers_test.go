@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,9 +21,8 @@ import (
 // directory hides.
 func TestUpperLayersRemoveAndHide(t *testing.T) {
 	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
-	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
-	base := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))
+	base := testutil.DebianImage(t, sock, "bookworm")
 
 	ctxDir := t.TempDir()
 	dockerfile := `FROM ` + base + `
@@ -35,9 +33,8 @@ RUN rm -rf /var/lib/dpkg/status.d && mkdir /var/lib/dpkg/status.d && printf 'Pac
 	if err := os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	name := "bulwark-test/layers:" + fingerprint(t, tarball)
-	testutil.Docker(t, sock, "build", "--network", "none", "-q", "-t", name, ctxDir)
-	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rmi", "-f", name).Run() })
+	// Kept by content for later runs: the same Dockerfile on the same base.
+	name := testutil.DockerBuildCached(t, sock, ctxDir, "bulwark-test/layers")
 	saved := filepath.Join(t.TempDir(), "layers.tar")
 	testutil.Docker(t, sock, "save", "-o", saved, name)
 	if !archiveHasOpaqueMarker(t, saved) {

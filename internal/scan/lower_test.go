@@ -45,9 +45,8 @@ func randomToken(t *testing.T, n int) string {
 // removed it; the config that stays is reported once, from the COPY layer.
 func TestSecretsInLowerLayers(t *testing.T) {
 	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
-	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
-	base := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))
+	base := testutil.DebianImage(t, sock, "bookworm")
 
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

@@ -3,7 +3,6 @@ package scan_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -43,9 +42,8 @@ func scanAll(t *testing.T, target string) *report.Report {
 // file findings its Debian base already had).
 func TestMisconfiguredImageOnRealEngine(t *testing.T) {
 	t.Parallel() // its own image; DOCKER_HOST is set by TestMain
-	tarball := testutil.DebianRootfs(t, "bookworm")
 	sock := testutil.NeedDocker(t)
-	base := testutil.DockerImport(t, sock, tarball, "bulwark-test/bookworm:"+fingerprint(t, tarball))
+	base := testutil.DebianImage(t, sock, "bookworm")
 
 	ctxDir := t.TempDir()
 	// Credentials made up for the test, in the real formats.
@@ -63,9 +61,8 @@ COPY app.env /srv/app/.env
 EXPOSE 22
 `
 	os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte(dockerfile), 0o644)
-	name := "bulwark-test/misconfig:" + fingerprint(t, tarball)
-	testutil.Docker(t, sock, "build", "--network", "none", "-q", "-t", name, ctxDir)
-	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rmi", "-f", name).Run() })
+	// Kept by content for later runs: the same Dockerfile on the same base.
+	name := testutil.DockerBuildCached(t, sock, ctxDir, "bulwark-test/misconfig")
 
 	baseRep := scanAll(t, "docker:"+base)
 	got := scanAll(t, "docker:"+name)

@@ -108,7 +108,7 @@ func TestWantsAndBinary(t *testing.T) {
 // TestNoFindingsOnDebian guards against false positives: a real Debian
 // bookworm root filesystem holds no credentials.
 func TestNoFindingsOnDebian(t *testing.T) {
-	root := testutil.ExtractTar(t, testutil.DebianRootfs(t, "bookworm"))
+	root := testutil.DebianRoot(t, "bookworm") // read only
 	s := New()
 	var all []finding.Finding
 	_, err := layerfs.WalkDir(context.Background(), root, layerfs.Options{}, func(e *layerfs.Entry, f layerfs.File) error {

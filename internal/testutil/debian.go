@@ -1,11 +1,17 @@
 package testutil
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -24,6 +30,42 @@ func DebianRootfs(t testing.TB, suite string) string {
 		t.Fatalf("building Debian %s rootfs: %v", suite, err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// DebianImage is the Debian root filesystem of suite (DebianRootfs)
+// imported into the engine at sock, named by the tarball (size and
+// modification time), imported by the first test that asks for it and
+// kept for every later one, in this process, another package's or a later
+// run.
+func DebianImage(t testing.TB, sock, suite string) string {
+	t.Helper()
+	tarball := DebianRootfs(t, suite)
+	st, err := os.Stat(tarball)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return DockerImport(t, sock, tarball, fmt.Sprintf("bulwark-test/%s:%x-%x", suite, st.Size(), st.ModTime().Unix()))
+}
+
+// DebianRoot is the Debian root filesystem of suite (DebianRootfs)
+// unpacked once per tarball into the test cache (CachedDir) and shared by
+// every test and later run: tests must only read it. A test that edits
+// the tree unpacks its own copy with ExtractTar.
+func DebianRoot(t testing.TB, suite string) string {
+	t.Helper()
+	tarball := DebianRootfs(t, suite)
+	st, err := os.Stat(tarball)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := fmt.Sprintf("debian-root %s %d %d", tarball, st.Size(), st.ModTime().UnixNano())
+	return CachedDir(t, key, func(dir string) error {
+		out, err := exec.Command("tar", "-C", dir, "--exclude=./dev/*", "-xf", tarball).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("extracting %s: %v\n%s", tarball, err, out)
+		}
+		return nil
+	})
 }
 
 // ExtractTar unpacks a tarball into a new temporary directory with the
@@ -56,20 +98,99 @@ func Docker(t testing.TB, sock string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// importMu makes parallel tests of one package that share a base image
-// import it once: the second finds it instead of importing it again.
-var importMu sync.Mutex
-
 // DockerImport imports a rootfs tarball as image name unless the engine
-// already has it, and returns the name.
+// already has it, and returns the name. The image is kept: it is the cache
+// of later runs (name it by its content, e.g. with ImageKey), so a second
+// run imports nothing. Test processes importing the same name at the same
+// time take turns (a lock file per name), and the second finds the image.
 func DockerImport(t testing.TB, sock, tarball, name string) string {
 	t.Helper()
-	importMu.Lock()
-	defer importMu.Unlock()
-	cmd := exec.Command("docker", "-H", "unix://"+sock, "image", "inspect", name)
-	if cmd.Run() == nil {
+	unlock := lockName(t, name)
+	defer unlock()
+	if dockerHasImage(sock, name) {
 		return name
 	}
 	Docker(t, sock, "import", tarball, name)
 	return name
+}
+
+// DockerBuildCached builds the context directory ctxDir (its Dockerfile
+// and files) as repo:KEY, KEY a hash of every file's path, mode and
+// content, unless the engine already has that image, and returns the
+// name. Like DockerImport's, the image is kept for later runs: a build
+// whose every input is the same has the same result, and the engine's
+// classic builder starts a container and commits a layer for each
+// instruction, which is most of what a test building an image costs.
+// env is added to the docker command's environment (DOCKER_BUILDKIT=0).
+// Tests whose context changes every run (random secrets) build with
+// docker build and remove their image instead.
+func DockerBuildCached(t testing.TB, sock, ctxDir, repo string, env ...string) string {
+	t.Helper()
+	name := repo + ":" + ImageKey(t, ctxDir)
+	unlock := lockName(t, name)
+	defer unlock()
+	if dockerHasImage(sock, name) {
+		return name
+	}
+	cmd := exec.Command("docker", "-H", "unix://"+sock, "build", "--network", "none", "-q", "-t", name, ctxDir)
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("docker build %s: %v\n%s", name, err, out)
+	}
+	return name
+}
+
+// ImageKey is a short tag naming the content of files and directories
+// (paths, modes and bytes), for images kept by content.
+func ImageKey(t testing.TB, paths ...string) string {
+	t.Helper()
+	h := sha256.New()
+	for _, root := range paths {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			fmt.Fprintf(h, "\x00%s\x00%o\x00", rel, info.Mode())
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = io.Copy(h, f)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+func dockerHasImage(sock, name string) bool {
+	return exec.Command("docker", "-H", "unix://"+sock, "image", "inspect", "--format", "{{.Id}}", name).Run() == nil
+}
+
+// lockName takes a lock file named after an image name, shared by every
+// test process of the machine, and returns its release.
+func lockName(t testing.TB, name string) func() {
+	t.Helper()
+	sum := sha256.Sum256([]byte(name))
+	p := filepath.Join(os.TempDir(), "bulwark-test-image-"+hex.EncodeToString(sum[:8])+".lock")
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }
 }
