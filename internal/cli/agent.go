@@ -18,7 +18,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-func init() { subcommands = append(subcommands, newAgentCmd) }
+func init() { subcommands = append(subcommands, command{"agent", newAgentCmd}) }
 
 type agentFlags struct {
 	server, token, hostRoot, dockerHost string

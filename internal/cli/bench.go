@@ -23,7 +23,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/report/sarif"
 )
 
-func init() { subcommands = append(subcommands, newBenchCmd) }
+func init() { subcommands = append(subcommands, command{"bench", newBenchCmd}) }
 
 type benchFlags struct {
 	hostRoot     string

@@ -18,7 +18,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb/importer"
 )
 
-func init() { subcommands = append(subcommands, newDBCmd) }
+func init() { subcommands = append(subcommands, command{"db", newDBCmd}) }
 
 // staleAfter is the age at which `db status` warns.
 const staleAfter = 7 * 24 * time.Hour

@@ -2,7 +2,7 @@ package cli
 
 import "github.com/spf13/cobra"
 
-func init() { subcommands = append(subcommands, newDefendCmd) }
+func init() { subcommands = append(subcommands, command{"defend", newDefendCmd}) }
 
 // defendSubcommands are the commands under `bulwark defend`; each file adds
 // its own, so the sensor, rules and model commands stay apart.

@@ -16,7 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-func init() { subcommands = append(subcommands, newDiffCmd) }
+func init() { subcommands = append(subcommands, command{"diff", newDiffCmd}) }
 
 func newDiffCmd(s *streams) *cobra.Command {
 	var (

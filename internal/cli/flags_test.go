@@ -33,7 +33,7 @@ func TestFlagUsage(t *testing.T) {
 			walk(sub)
 		}
 	}
-	walk(newRoot(&streams{}))
+	walk(newRoot(&streams{}, nil))
 	if n < 100 {
 		t.Errorf("only %d flags seen; is the tree complete?", n)
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/guard/policy"
 )
 
-func init() { subcommands = append(subcommands, newGuardCmd) }
+func init() { subcommands = append(subcommands, command{"guard", newGuardCmd}) }
 
 func newGuardCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{

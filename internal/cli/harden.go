@@ -26,7 +26,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/source"
 )
 
-func init() { subcommands = append(subcommands, newHardenCmd) }
+func init() { subcommands = append(subcommands, command{"harden", newHardenCmd}) }
 
 func newHardenCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{

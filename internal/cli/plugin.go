@@ -12,7 +12,9 @@ import (
 // "docker-bulwark bulwark ARGS…" for "docker bulwark ARGS…". Both entry
 // points are hidden commands here, so the same binary works installed as
 // bulwark or symlinked as the plugin.
-func init() { subcommands = append(subcommands, newPluginMetadataCmd, newPluginCmd) }
+func init() {
+	subcommands = append(subcommands, command{"docker-cli-plugin-metadata", newPluginMetadataCmd}, command{"bulwark", newPluginCmd})
+}
 
 // PluginMetadata is what docker reads from docker-cli-plugin-metadata.
 type PluginMetadata struct {
@@ -46,7 +48,7 @@ func newPluginCmd(s *streams) *cobra.Command {
 		Hidden:             true,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root := newRoot(s)
+			root := newRoot(s, args)
 			root.SetArgs(args)
 			root.SetIn(s.in)
 			root.SetOut(s.out)

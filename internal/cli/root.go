@@ -26,7 +26,7 @@ type streams struct {
 // Run executes the bulwark command line args and returns an error whose
 // ExitCoder (when present) decides the exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	root := newRoot(&streams{in: stdin, out: stdout, err: stderr})
+	root := newRoot(&streams{in: stdin, out: stdout, err: stderr}, args)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -36,9 +36,24 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // subcommands register themselves here from their own files, so that adding a
 // command touches one file only.
-var subcommands []func(*streams) *cobra.Command
+var subcommands []command
 
-func newRoot(s *streams) *cobra.Command {
+// command is a top-level subcommand: its name (the first word of its Use,
+// which TestCommandNames checks) and its constructor.
+type command struct {
+	name string
+	mk   func(*streams) *cobra.Command
+}
+
+// newRoot builds the command tree for args. Defining every command's flags
+// is most of what building the tree costs (pflag renders each default, and
+// a list flag's through a CSV writer of its own: 250 KB allocated, every
+// process), so when the first argument that is not a flag names a
+// subcommand, only that one is built; help, completion, a mistyped or
+// missing name get the whole tree. The root's own flags (-v, --help,
+// --version) take no value, so the first such argument is the name cobra
+// will look up.
+func newRoot(s *streams, args []string) *cobra.Command {
 	var verbose bool
 	root := &cobra.Command{
 		Use:   "bulwark",
@@ -62,11 +77,38 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
 	root.SetVersionTemplate("bulwark {{.Version}}\n")
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug details to stderr")
 	root.SetFlagErrorFunc(flagError)
-	for _, mk := range subcommands {
-		root.AddCommand(mk(s))
+	only := commandNamed(firstWord(args))
+	for _, c := range subcommands {
+		if only == "" || c.name == only {
+			root.AddCommand(c.mk(s))
+		}
 	}
 	groupsRefuseUnknown(root)
 	return root
+}
+
+// firstWord is the first argument that is not a flag, or "" when there is
+// none before "--".
+func firstWord(args []string) string {
+	for _, a := range args {
+		if a == "--" {
+			return ""
+		}
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
+}
+
+// commandNamed returns name when a registered subcommand has it, else "".
+func commandNamed(name string) string {
+	for _, c := range subcommands {
+		if c.name == name {
+			return name
+		}
+	}
+	return ""
 }
 
 // flagError makes a flag error one line with a hint: the flags whose names

@@ -24,7 +24,9 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-func init() { subcommands = append(subcommands, newScanCmd, newSBOMCmd) }
+func init() {
+	subcommands = append(subcommands, command{"scan", newScanCmd}, command{"sbom", newSBOMCmd})
+}
 
 // targetFlags are shared by every command that opens an image.
 type targetFlags struct {

@@ -28,7 +28,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-func init() { subcommands = append(subcommands, newServeCmd) }
+func init() { subcommands = append(subcommands, command{"serve", newServeCmd}) }
 
 // openStore opens PostgreSQL for a postgres:// URL, else the embedded file.
 func openStore(ctx context.Context, db string) (store.Store, error) {

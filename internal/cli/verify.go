@@ -19,7 +19,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vex"
 )
 
-func init() { subcommands = append(subcommands, newVerifyCmd) }
+func init() { subcommands = append(subcommands, command{"verify", newVerifyCmd}) }
 
 // verifyFlags say what a signature verification trusts.
 type verifyFlags struct {

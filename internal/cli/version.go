@@ -11,7 +11,7 @@ import (
 // without it fall back to the module version recorded by the Go toolchain.
 var version = ""
 
-func init() { subcommands = append(subcommands, newVersionCmd) }
+func init() { subcommands = append(subcommands, command{"version", newVersionCmd}) }
 
 // Version reports the running binary's version.
 func Version() string {
