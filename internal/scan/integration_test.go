@@ -94,10 +94,11 @@ func TestSameInventoryFromEverySource(t *testing.T) {
 	saved := t.TempDir() + "/saved.tar"
 	testutil.Docker(t, sock, "save", "-o", saved, name)
 
-	img := testutil.ImageFromTarFile(t, tarball)
-	layout := testutil.WriteOCILayout(t, img, "bookworm")
+	// The layout is written once and kept (CachedOCILayout); the push
+	// sends its compressed layer as it is.
+	layout := testutil.CachedOCILayout(t, tarball, "bookworm")
 	reg := testutil.Registry(t)
-	testutil.Push(t, img, reg+"/debian:bookworm")
+	testutil.Push(t, testutil.LayoutImage(t, layout), reg+"/debian:bookworm")
 
 	targets := []string{
 		"docker-archive:" + saved,

@@ -148,18 +148,61 @@ func WriteDockerArchive(t testing.TB, img v1.Image, tag string) string {
 func WriteOCILayout(t testing.TB, img v1.Image, refName string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "layout")
+	if err := writeLayout(dir, img, refName); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func writeLayout(dir string, img v1.Image, refName string) error {
 	lp, err := layout.Write(dir, empty.Index)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	var opts []layout.Option
 	if refName != "" {
 		opts = append(opts, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": refName}))
 	}
-	if err := lp.AppendImage(img, opts...); err != nil {
+	return lp.AppendImage(img, opts...)
+}
+
+// CachedOCILayout is WriteOCILayout of the one-layer image of a rootfs
+// tarball (ImageFromTarFile), written once per tarball (size and
+// modification time) into the test cache and kept for later tests and
+// runs: gzip-compressing a 200 MB layer is most of what writing it costs.
+// Tests must only read it; LayoutImage opens its image, with the layer
+// already compressed (pushing it compresses nothing).
+func CachedOCILayout(t testing.TB, tarball, refName string) string {
+	t.Helper()
+	st, err := os.Stat(tarball)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
+	key := fmt.Sprintf("oci-layout %s %d %d %s", tarball, st.Size(), st.ModTime().UnixNano(), refName)
+	return CachedDir(t, key, func(dir string) error {
+		return writeLayout(dir, ImageFromTarFile(t, tarball), refName)
+	})
+}
+
+// LayoutImage opens the first image of an OCI layout directory.
+func LayoutImage(t testing.TB, dir string) v1.Image {
+	t.Helper()
+	idx, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Manifests) == 0 {
+		t.Fatalf("OCI layout %s holds no image", dir)
+	}
+	img, err := idx.Image(m.Manifests[0].Digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
 
 // TarDir writes a tarball of dir's contents (an oci-archive when dir is an
