@@ -7,7 +7,8 @@
 # containerd-shim, health probes). Long-lived daemons (the main dockerd,
 # containerd, postgres) do not exit, so accounting never counts them; the
 # main dockerd's own CPU is read from /proc before and after. Engine-side
-# figures include whatever else runs on the machine meanwhile.
+# figures include whatever else runs on the machine meanwhile (extra
+# engines a test starts and stops are counted there, as dockerd).
 #
 #   bench/testcpu.sh ./internal/scan/ ./internal/secrets/     # go test -count=1 ARGS
 #   OUT=/tmp/cpu bench/testcpu.sh -p 4 -vet=off ./...
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/out/testcpu}
 mkdir -p "$OUT"
 command -v accton >/dev/null && command -v dump-acct >/dev/null || { echo "testcpu: needs accton and dump-acct (package acct)" >&2; exit 2; }
-go test -count=1 -run '^$' "$@" >/dev/null
+go test -count=1 "$@" -run '^$' >/dev/null
 pacct=$OUT/pacct
 : >"$pacct"
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -49,7 +50,7 @@ dump-acct "$pacct" | awk -F'|' -v root="$gopid" '
 			for (k = 0; k < 64 && p != 0; k++) { if (p == root) { intree = 1; break } ; if (!(p in parent)) break; p = parent[p] }
 			if (p == root) intree = 1
 			if (intree) { tn[comm[i]]++; tc[comm[i]] += cpu[i]; ttot += cpu[i] }
-			else if (name[ppid[i]] ~ /^(dockerd|containerd|containerd-shim|runc)$/ || comm[i] ~ /^(exe|runc|containerd-shim|runc:)/) { en[comm[i]]++; ec[comm[i]] += cpu[i]; etot += cpu[i] }
+			else if (name[ppid[i]] ~ /^(dockerd|containerd|containerd-shim|runc)$/ || comm[i] ~ /^(exe|runc|containerd-shim|runc:|dockerd|containerd)/) { en[comm[i]]++; ec[comm[i]] += cpu[i]; etot += cpu[i] }
 		}
 		printf "\nthe run and its processes: %.1f CPU-s\n", ttot
 		for (c in tc) printf "%8.1f s %5d  %s\n", tc[c], tn[c], c | "sort -rn | head -20"
