@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,11 +38,7 @@ func DebianRootfs(t testing.TB, suite string) string {
 func DebianImage(t testing.TB, sock, suite string) string {
 	t.Helper()
 	tarball := DebianRootfs(t, suite)
-	st, err := os.Stat(tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return DockerImport(t, sock, tarball, fmt.Sprintf("bulwark-test/%s:%x-%x", suite, st.Size(), st.ModTime().Unix()))
+	return DockerImport(t, sock, tarball, "bulwark-test/"+suite+":"+StampKey(t, tarball))
 }
 
 // DebianRoot is the Debian root filesystem of suite (DebianRootfs)
@@ -54,12 +48,7 @@ func DebianImage(t testing.TB, sock, suite string) string {
 func DebianRoot(t testing.TB, suite string) string {
 	t.Helper()
 	tarball := DebianRootfs(t, suite)
-	st, err := os.Stat(tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := fmt.Sprintf("debian-root %s %d %d", tarball, st.Size(), st.ModTime().UnixNano())
-	return CachedDir(t, key, func(dir string) error {
+	return CachedDir(t, "debian-root "+StampKey(t, tarball), func(dir string) error {
 		out, err := exec.Command("tar", "-C", dir, "--exclude=./dev/*", "-xf", tarball).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("extracting %s: %v\n%s", tarball, err, out)
@@ -100,7 +89,7 @@ func Docker(t testing.TB, sock string, args ...string) string {
 
 // DockerImport imports a rootfs tarball as image name unless the engine
 // already has it, and returns the name. The image is kept: it is the cache
-// of later runs (name it by its content, e.g. with ImageKey), so a second
+// of later runs (name it by its content: FileKey, StampKey), so a second
 // run imports nothing. Test processes importing the same name at the same
 // time take turns (a lock file per name), and the second finds the image.
 func DockerImport(t testing.TB, sock, tarball, name string) string {
@@ -126,7 +115,7 @@ func DockerImport(t testing.TB, sock, tarball, name string) string {
 // docker build and remove their image instead.
 func DockerBuildCached(t testing.TB, sock, ctxDir, repo string, env ...string) string {
 	t.Helper()
-	name := repo + ":" + ImageKey(t, ctxDir)
+	name := repo + ":" + FileKey(t, ctxDir)[:16]
 	unlock := lockName(t, name)
 	defer unlock()
 	if dockerHasImage(sock, name) {
@@ -138,40 +127,6 @@ func DockerBuildCached(t testing.TB, sock, ctxDir, repo string, env ...string) s
 		t.Fatalf("docker build %s: %v\n%s", name, err, out)
 	}
 	return name
-}
-
-// ImageKey is a short tag naming the content of files and directories
-// (paths, modes and bytes), for images kept by content.
-func ImageKey(t testing.TB, paths ...string) string {
-	t.Helper()
-	h := sha256.New()
-	for _, root := range paths {
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			fmt.Fprintf(h, "\x00%s\x00%o\x00", rel, info.Mode())
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			f, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(h, f)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 func dockerHasImage(sock, name string) bool {

@@ -153,21 +153,38 @@ func buildCacheDir() string {
 	return filepath.Join(d, "bulwark-test", "gobuild")
 }
 
-// hashTree feeds every regular file under root (or root itself), with
-// its path relative to root, into h, in a fixed order.
+// hashTree feeds the Go package sources under root into h (hashFiles
+// without tests, testdata, bin/ and .git/): what BuildCached's binary is
+// built from.
 func hashTree(h io.Writer, root string) error {
+	return hashFiles(h, root, func(p string, d fs.DirEntry) bool {
+		if d.IsDir() {
+			return p == root || (d.Name() != ".git" && d.Name() != "bin" && d.Name() != "testdata")
+		}
+		return !strings.HasSuffix(p, "_test.go")
+	})
+}
+
+// hashFiles feeds every regular file under root (or root itself) that keep
+// accepts (nil: all), with its path relative to root and its mode, into h,
+// in a fixed order. keep also decides which directories are entered.
+func hashFiles(h io.Writer, root string, keep func(p string, d fs.DirEntry) bool) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			if p != root && (d.Name() == ".git" || d.Name() == "bin" || d.Name() == "testdata") {
+		if keep != nil && !keep(p, d) {
+			if d.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || strings.HasSuffix(p, "_test.go") {
+		if !d.Type().IsRegular() {
 			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
 		}
 		rel, _ := filepath.Rel(root, p)
 		f, err := os.Open(p)
@@ -175,7 +192,7 @@ func hashTree(h io.Writer, root string) error {
 			return err
 		}
 		defer f.Close()
-		fmt.Fprintf(h, "\x00%s\x00", rel)
+		fmt.Fprintf(h, "\x00%s\x00%o\x00", rel, info.Mode())
 		_, err = io.Copy(h, f)
 		return err
 	})
@@ -229,14 +246,29 @@ func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
 	return final
 }
 
-// FileKey is the content of files, for a CachedDir key.
+// FileKey is the content of files and directories (every file's path,
+// mode and bytes), for a CachedDir key or, cut short, an image tag.
 func FileKey(t testing.TB, paths ...string) string {
 	t.Helper()
 	h := sha256.New()
 	for _, p := range paths {
-		if err := hashTree(h, p); err != nil {
+		if err := hashFiles(h, p, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// StampKey names a large input file (a rootfs tarball) by its path, size
+// and modification time, without reading it: a key for what is made from
+// a file that is replaced, never edited in place. 16 hex digits, so it
+// also serves as an image tag.
+func StampKey(t testing.TB, path string) string {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d", path, st.Size(), st.ModTime().UnixNano()))
+	return hex.EncodeToString(h[:8])
 }

@@ -174,12 +174,7 @@ func writeLayout(dir string, img v1.Image, refName string) error {
 // already compressed (pushing it compresses nothing).
 func CachedOCILayout(t testing.TB, tarball, refName string) string {
 	t.Helper()
-	st, err := os.Stat(tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := fmt.Sprintf("oci-layout %s %d %d %s", tarball, st.Size(), st.ModTime().UnixNano(), refName)
-	return CachedDir(t, key, func(dir string) error {
+	return CachedDir(t, "oci-layout "+StampKey(t, tarball)+" "+refName, func(dir string) error {
 		return writeLayout(dir, ImageFromTarFile(t, tarball), refName)
 	})
 }

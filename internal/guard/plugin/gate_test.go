@@ -2,8 +2,6 @@ package plugin
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -74,11 +72,12 @@ func TestScanGate(t *testing.T) {
 	ctx := context.Background()
 
 	// A bullseye rootfs with zlib below its DSA-5218-1 fix (1:1.2.11.dfsg-2+deb11u2),
-	// made once per rootfs and kept in the test engine under a name from
-	// both (unpacking, editing, packing and importing 200 MB was most of
-	// this test's CPU); the scan below finds the advisory every run.
+	// made once and kept in the test engine under a name from the rootfs
+	// and this file (zlibVersion, downgrade): unpacking, editing, packing
+	// and importing 200 MB was most of this test's CPU; the scan below
+	// finds the advisory every run.
 	const zlibVersion = "1:1.2.11.dfsg-2+deb11u1"
-	img := "bulwark-guard-vuln:" + vulnKey(t, rootfs, zlibVersion)
+	img := "bulwark-guard-vuln:" + testutil.StampKey(t, rootfs) + "-" + testutil.FileKey(t, "gate_test.go")[:16]
 	if _, err := e.docker("image", "inspect", img); err != nil {
 		root := testutil.ExtractTar(t, rootfs)
 		statusPath := filepath.Join(root, "var/lib/dpkg/status")
@@ -182,23 +181,4 @@ func TestScanGate(t *testing.T) {
 	if err == nil || !hasRule(out, policy.RuleScanGate) || !strings.Contains(out, "not fully checked") || !strings.Contains(out, "no data for Debian 12") {
 		t.Errorf("image not checked: err=%v\n%s", err, out)
 	}
-}
-
-// vulnKey names the edited rootfs: the tarball (path, size, modification
-// time), the version zlib is set to, and this file (downgrade), so an
-// edit of any of them makes a new image.
-func vulnKey(t *testing.T, rootfs, version string) string {
-	t.Helper()
-	st, err := os.Stat(rootfs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("gate_test.go") // tests run in the package directory
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s %d %d %s\x00", rootfs, st.Size(), st.ModTime().UnixNano(), version)
-	h.Write(src)
-	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -1,0 +1,56 @@
+package testutil
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestKeysFollowContent: FileKey changes with every file's bytes and mode,
+// a _test.go file's too (gobinary's fixtures are keyed by their test
+// file); BuildCached's source hash ignores tests and testdata.
+func TestKeysFollowContent(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "x_test.go")
+	write := func(p, s string) {
+		t.Helper()
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(src, "package x\n")
+	k1 := FileKey(t, src)
+	write(src, "package x // edited\n")
+	k2 := FileKey(t, src)
+	if k1 == k2 {
+		t.Error("FileKey of a _test.go file does not follow its content")
+	}
+	if err := os.Chmod(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if FileKey(t, src) == k2 {
+		t.Error("FileKey does not follow a file's mode")
+	}
+
+	tree := func() string {
+		t.Helper()
+		var h bytes.Buffer
+		if err := hashTree(&h, dir); err != nil {
+			t.Fatal(err)
+		}
+		return h.String()
+	}
+	write(filepath.Join(dir, "x.go"), "package x\n")
+	before := tree()
+	write(src, "package x // edited again\n")
+	os.MkdirAll(filepath.Join(dir, "testdata"), 0o755)
+	write(filepath.Join(dir, "testdata", "f"), "data")
+	if tree() != before {
+		t.Error("the source hash follows tests or testdata")
+	}
+	write(filepath.Join(dir, "x.go"), "package x // edited\n")
+	if tree() == before {
+		t.Error("the source hash does not follow a source file")
+	}
+}
