@@ -192,31 +192,12 @@ func randomID() string {
 
 // runNoFatal runs a container to its end and returns its id (empty when it
 // could not be created), output and exit code; safe from any goroutine.
-func runNoFatal(t *testing.T, args ...string) (id, out string, code int) {
-	sock := testutil.NeedDocker(t)
-	name := "bulwark-defend-" + randomID()
-	full := append([]string{"-H", "unix://" + sock, "run", "--name", name, "--network", "none"}, args...)
-	b, err := exec.Command("docker", full...).CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		return "", err.Error() + "\n" + string(b), -1
-	}
-	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rm", "-f", name).Run() })
-	idb, err := exec.Command("docker", "-H", "unix://"+sock, "inspect", "-f", "{{.Id}}", name).Output()
-	if err != nil {
-		return "", string(b), code
-	}
-	return strings.TrimSpace(string(idb)), string(b), code
-}
-
-// runSeen is runNoFatal for a container whose acts the agent must
-// attribute in full: it is created, then started only once the agent has
-// the engine's description of it (its create event). Otherwise, on a
-// loaded machine, the container's first acts can come before the engine
-// answers the agent's inspect (it waits a second at most) and are
-// attributed by container id alone, without the image.
-func runSeen(t *testing.T, a *agent, args ...string) (id, out string, code int) {
+// With an agent, the container is started only once the agent has the
+// engine's description of it (its create event): otherwise, on a loaded
+// machine, its first acts can come before the engine answers the agent's
+// inspect (it waits a second at most) and are attributed by container id
+// alone, without the image.
+func runNoFatal(t *testing.T, a *agent, args ...string) (id, out string, code int) {
 	sock := testutil.NeedDocker(t)
 	name := "bulwark-defend-" + randomID()
 	full := append([]string{"-H", "unix://" + sock, "create", "--name", name, "--network", "none"}, args...)
@@ -229,7 +210,7 @@ func runSeen(t *testing.T, a *agent, args ...string) (id, out string, code int) 
 	}
 	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rm", "-f", name).Run() })
 	id = strings.TrimSpace(string(b))
-	for deadline := time.Now().Add(30 * time.Second); !a.table.Described(id); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); a != nil && !a.table.Described(id); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			return "", "the agent had no description of the container 30s after its create event", -1
 		}

@@ -66,7 +66,7 @@ func TestNothingLost(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res[i].id, res[i].out, res[i].code = runNoFatal(t, img, "tool", "openloop", strconv.Itoa(rate/2), dur.String())
+			res[i].id, res[i].out, res[i].code = runNoFatal(t, nil, img, "tool", "openloop", strconv.Itoa(rate/2), dur.String())
 		}()
 	}
 	wg.Wait()

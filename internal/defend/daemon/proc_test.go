@@ -15,7 +15,7 @@ func TestProcConnectorMode(t *testing.T) {
 	if a.Mode != probe.ModeProc || a.ks != nil {
 		t.Fatalf("mode %s", a.Mode)
 	}
-	id, out, code := runNoFatal(t, img, "bash", "-c", "sleep 0.5; xmrig sleep 1s")
+	id, out, code := runNoFatal(t, nil, img, "bash", "-c", "sleep 0.5; xmrig sleep 1s")
 	if code != 0 {
 		t.Fatalf("container: %d %s", code, out)
 	}
