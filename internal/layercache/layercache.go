@@ -108,6 +108,8 @@ func (c *Cache) Get(key string) (data []byte, ok bool) {
 	return data, true
 }
 
+var errEntryTooLarge = errors.New("entry larger than the cache allows")
+
 // readEntry reads an entry file, refusing anything but a regular file of
 // at most max bytes.
 func readEntry(p string, max int64) ([]byte, error) {
@@ -126,13 +128,13 @@ func readEntry(p string, max int64) ([]byte, error) {
 		capacity = st.Size()
 	}
 	if capacity >= limit {
-		return nil, errors.New("entry larger than the cache allows")
+		return nil, errEntryTooLarge
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, capacity+bytes.MinRead))
 	_, err = buf.ReadFrom(io.LimitReader(f, limit))
 	b := buf.Bytes()
-	if err == nil && int64(len(b)) > max+int64(headerSize) {
-		err = errors.New("entry larger than the cache allows")
+	if err == nil && int64(len(b)) >= limit { // grew since the Stat
+		err = errEntryTooLarge
 	}
 	return b, err
 }
