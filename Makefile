@@ -5,7 +5,7 @@ BIN     := bin/bulwark
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -s -w -X github.com/bulwark-sec/bulwark/internal/cli.version=$(VERSION)
 
-.PHONY: build demo test bench fuzz vet lint
+.PHONY: build demo test third-party bench fuzz vet lint
 
 # Static (CGO_ENABLED=0): the binary runs on any Linux, in a scratch
 # container too, and starts without the dynamic loader (the pure-Go DNS
@@ -38,12 +38,8 @@ lint:
 # internal/testsum prints what go test prints plus one line counting the
 # skipped tests by reason, before go test's last package line; the exit
 # status is go test's.
-# third_party/ holds patched copies of dependencies (each README.md says
-# what changed); their own tests run first, so that go test's summary of
-# the whole suite is the last thing printed. They are upstream's unit tests
-# of code that changes only when a copy is updated, so go test's result
-# cache serves them on later runs (no -count=1: that is for the suite's
-# tests of real services); a fresh clone runs them all.
+# third_party's own tests run first (the third-party target), so that go
+# test's summary of the whole suite is the last thing printed.
 # -p 4: four test packages at once, not one per CPU: most of the suite's
 # time is spent waiting on the Docker engine, PostgreSQL, Chromium and
 # subprocesses (under one CPU of two busy on average at -p 2), so on a 2-core
@@ -52,10 +48,17 @@ lint:
 # -vet=off: the vet target has just run every analyzer over the same
 # packages and their tests; go test's own vet pass (a subset of them, cached
 # under other keys) would only repeat it, ~25 CPU-s on a fresh clone.
-test: vet lint
-	for m in third_party/*/; do (cd $$m && $(GO) vet ./... && $(GO) test ./...) || exit 1; done
+test: vet lint third-party
 	$(GO) build -o bin/testsum ./internal/testsum
 	GO=$(GO) ./bin/testsum -p 4 -count=1 -vet=off -timeout 20m ./...
+
+# third_party/ holds patched copies of dependencies (each README.md says
+# what changed). Their tests are upstream's unit tests of code that changes
+# only when a copy is updated, so go test's result cache serves them on
+# later runs (no -count=1: that is for the suite's tests of real services);
+# a fresh clone runs them all.
+third-party:
+	for m in third_party/*/; do (cd $$m && $(GO) vet ./... && $(GO) test ./...) || exit 1; done
 
 bench: build
 	./bench/run.sh

@@ -31,14 +31,10 @@ step() {
 	printf '%-12s %7.1f s\n' "$name" "$(echo "$(date +%s.%N) - $t0" | bc)"
 }
 
-thirdparty() {
-	for m in third_party/*/; do (cd "$m" && go vet ./... && go test ./...) || return 1; done
-}
-
 start=$(date +%s.%N)
 step vet make vet
 step lint make lint
-step third_party thirdparty
+step third_party make -s third-party
 # shellcheck disable=SC2086 # GOTEST_FLAGS is a list of flags
 step go_test sh -c "go test ${GOTEST_FLAGS:--p 4} -count=1 -vet=off -timeout 20m -json ./... >'$json'"
 printf '%-12s %7.1f s\n' total "$(echo "$(date +%s.%N) - $start" | bc)"
