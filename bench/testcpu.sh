@@ -17,6 +17,7 @@
 # twice: the second run is the one with warm caches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CGO_ENABLED=${CGO_ENABLED:-0} # as make test
 OUT=${OUT:-bench/out/testcpu}
 mkdir -p "$OUT"
 command -v accton >/dev/null && command -v dump-acct >/dev/null || { echo "testcpu: needs accton and dump-acct (package acct)" >&2; exit 2; }

@@ -11,8 +11,10 @@
 # Run it twice: the second run is the one with warm caches (Go build
 # cache, fixture binaries of testutil.BuildCached, Debian root
 # filesystems). It runs the same `go test -p 4 -count=1 -vet=off -timeout 20m ./...`
-# as `make test` (testsum only summarises that command's output).
+# as `make test` (testsum only summarises that command's output), with
+# the Makefile's CGO_ENABLED=0.
 set -euo pipefail
+export CGO_ENABLED=${CGO_ENABLED:-0}
 cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/out}
 TOP=${TOP:-15}
