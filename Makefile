@@ -56,9 +56,13 @@ lint:
 # -vet=off: the vet target has just run every analyzer over the same
 # packages and their tests; go test's own vet pass (a subset of them, cached
 # under other keys) would only repeat it, ~25 CPU-s on a fresh clone.
+# -ldflags=-w: test binaries are linked without DWARF (nothing runs them
+# under a debugger here; stack traces use the symbol table, which stays).
+# go test links all ~120 of them on every run; without DWARF that takes
+# 10–15% less CPU (`go test -count=1 -run '^$' ./...`: 86 → 77 CPU-s).
 test: vet lint third-party
 	$(GO) build -o bin/testsum ./internal/testsum
-	GO=$(GO) ./bin/testsum -p 4 -count=1 -vet=off -timeout 20m ./...
+	GO=$(GO) ./bin/testsum -p 4 -count=1 -vet=off -ldflags=-w -timeout 20m ./...
 
 # third_party/ holds patched copies of dependencies (each README.md says
 # what changed). Their tests are upstream's unit tests of code that changes
