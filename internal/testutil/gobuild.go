@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,18 +77,10 @@ func Build(b GoBuild) (string, error) {
 	if len(b.Sources) == 0 {
 		b.Sources = []string{b.Dir}
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "toolchain %s\npkg %s\nflags %q\nenv %q\n", toolchain(), b.Pkg, b.Flags, b.Env)
-	// The environment's build settings decide the binary too.
-	for _, k := range []string{"GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOAMD64", "GOEXPERIMENT", "GOPROXY", "GOWORK"} {
-		fmt.Fprintf(h, "%s=%s\n", k, os.Getenv(k))
+	key, err := buildKey(b, os.Environ())
+	if err != nil {
+		return "", err
 	}
-	for _, src := range b.Sources {
-		if err := hashTree(h, src); err != nil {
-			return "", fmt.Errorf("hashing %s: %w", src, err)
-		}
-	}
-	key := hex.EncodeToString(h.Sum(nil))[:32]
 	dir := buildCacheDir()
 	name := filepath.Base(filepath.Clean(filepath.Join(b.Dir, b.Pkg)))
 	out := filepath.Join(dir, key, name)
@@ -120,6 +113,41 @@ func Build(b GoBuild) (string, error) {
 		return "", err
 	}
 	return out, nil
+}
+
+// buildSettings are the environment variables that decide what go build
+// makes.
+var buildSettings = []string{"GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOAMD64", "GOEXPERIMENT", "GOPROXY", "GOWORK"}
+
+// buildKey names b's binary: the toolchain, package, flags, the build
+// settings as the build will see them (environ, then b.Env), any other
+// variable b.Env sets, and the sources. A setting is hashed by its
+// effective value, so Env: CGO_ENABLED=0 under an environment that already
+// says so is the same binary as no Env at all (deploy's static build and
+// BulwarkBinary under make test share one).
+func buildKey(b GoBuild, environ []string) (string, error) {
+	env := map[string]string{}
+	for _, kv := range append(slices.Clone(environ), b.Env...) {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "toolchain %s\npkg %s\nflags %q\n", toolchain(), b.Pkg, b.Flags)
+	for _, k := range buildSettings {
+		fmt.Fprintf(h, "%s=%s\n", k, env[k])
+	}
+	for _, kv := range b.Env {
+		if k, _, _ := strings.Cut(kv, "="); !slices.Contains(buildSettings, k) {
+			fmt.Fprintf(h, "env %q\n", kv)
+		}
+	}
+	for _, src := range b.Sources {
+		if err := hashTree(h, src); err != nil {
+			return "", fmt.Errorf("hashing %s: %w", src, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
 }
 
 // pruneBuildCache removes the entries of dir (binaries of sources since

@@ -54,3 +54,37 @@ func TestKeysFollowContent(t *testing.T) {
 		t.Error("the source hash does not follow a source file")
 	}
 }
+
+// TestBuildKeyFollowsEffectiveSettings: a build setting counts by the value
+// go build will see, however it is spelled; other Env entries count as
+// given.
+func TestBuildKeyFollowsEffectiveSettings(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key := func(environ []string, env ...string) string {
+		t.Helper()
+		k, err := buildKey(GoBuild{Dir: dir, Pkg: ".", Sources: []string{dir}, Env: env}, environ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	static := []string{"PATH=/bin", "CGO_ENABLED=0"}
+	if key(static) != key(static, "CGO_ENABLED=0") {
+		t.Error("Env: CGO_ENABLED=0 under CGO_ENABLED=0 names another binary")
+	}
+	if key([]string{"CGO_ENABLED=1"}, "CGO_ENABLED=0") != key(static) {
+		t.Error("Env does not override the environment's setting")
+	}
+	if key(static) == key([]string{"CGO_ENABLED=1"}) {
+		t.Error("the key does not follow CGO_ENABLED")
+	}
+	if key(static, "GOOS=windows") == key(static) {
+		t.Error("the key does not follow GOOS")
+	}
+	if key(static, "CC=clang") == key(static) {
+		t.Error("the key ignores an Env entry outside the known settings")
+	}
+}
