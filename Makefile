@@ -12,6 +12,7 @@ LDFLAGS := -s -w -X github.com/bulwark-sec/bulwark/internal/cli.version=$(VERSIO
 # tests exercise the code as it ships and each package is compiled once: the
 # ~280 packages that depend on net compile differently with cgo, and a
 # mixed run compiled them twice on a fresh clone (docs/PERFORMANCE.md).
+# CGO_ENABLED set in the environment still wins, except for `make build`.
 CGO_ENABLED ?= 0
 export CGO_ENABLED
 
