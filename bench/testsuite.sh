@@ -10,7 +10,7 @@
 #
 # Run it twice: the second run is the one with warm caches (Go build
 # cache, fixture binaries of testutil.BuildCached, Debian root
-# filesystems). It runs the same `go test -p 4 -count=1 -vet=off -ldflags=-w -timeout 20m ./...`
+# filesystems). It runs the same `go test -p 4 -count=1 -vet=off -ldflags=-w -o bin/test/ -timeout 20m ./...`
 # as `make test` (testsum only summarises that command's output), with
 # the Makefile's CGO_ENABLED=0.
 set -euo pipefail
@@ -38,7 +38,7 @@ step vet make vet
 step lint make lint
 step third_party make -s third-party
 # shellcheck disable=SC2086 # GOTEST_FLAGS is a list of flags
-step go_test sh -c "go test ${GOTEST_FLAGS:--p 4} -count=1 -vet=off -ldflags=-w -timeout 20m -json ./... >'$json'"
+step go_test sh -c "go test ${GOTEST_FLAGS:--p 4} -count=1 -vet=off -ldflags=-w -o bin/test/ -timeout 20m -json ./... >'$json'"
 printf '%-12s %7.1f s\n' total "$(echo "$(date +%s.%N) - $start" | bc)"
 
 echo

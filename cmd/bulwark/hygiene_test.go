@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,5 +87,52 @@ func TestHygiene(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestTestBinaryNamesUnique: make test writes every test binary into one
+// directory (go test -o bin/test/, so that the build cache keeps the
+// linked binaries), where go test names each by the last element of its
+// package path; two packages with tests and the same last element make
+// go test refuse the whole run.
+func TestTestBinaryNamesUnique(t *testing.T) {
+	root := filepath.Join("..", "..")
+	byName := map[string][]string{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "bin", "testdata", "node_modules":
+				return filepath.SkipDir
+			}
+			if filepath.Dir(p) == root && d.Name() == "third_party" {
+				return filepath.SkipDir // modules of their own, tested apart
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, "_test.go") {
+			dir := filepath.Dir(p)
+			name := filepath.Base(dir)
+			if dir == root {
+				name = "bulwark"
+			}
+			if !slices.Contains(byName[name], dir) {
+				byName[name] = append(byName[name], dir)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(byName) < 50 {
+		t.Fatalf("found test packages under %d names only: is %s the repository?", len(byName), root)
+	}
+	for name, dirs := range byName {
+		if len(dirs) > 1 {
+			t.Errorf("test packages %v share the name %s.test: give one of them another directory name", dirs, name)
+		}
 	}
 }

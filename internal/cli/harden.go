@@ -19,7 +19,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/bench/facts"
 	"github.com/bulwark-sec/bulwark/internal/dockerhost"
 	"github.com/bulwark-sec/bulwark/internal/harden"
-	"github.com/bulwark-sec/bulwark/internal/harden/daemon"
+	"github.com/bulwark-sec/bulwark/internal/harden/daemonjson"
 	"github.com/bulwark-sec/bulwark/internal/harden/pki"
 	"github.com/bulwark-sec/bulwark/internal/harden/runprofile"
 	"github.com/bulwark-sec/bulwark/internal/layerfs"
@@ -170,7 +170,7 @@ proposed daemon.json and the diff for review.`,
 			if err := common.check(); err != nil {
 				return err
 			}
-			opts := daemon.Options{LogDriver: logDriver, Exclude: exclude}
+			opts := daemonjson.Options{LogDriver: logDriver, Exclude: exclude}
 			for _, kv := range logOpts {
 				k, v, ok := strings.Cut(kv, "=")
 				if !ok || k == "" {
@@ -190,11 +190,11 @@ proposed daemon.json and the diff for review.`,
 			}
 			if eng.factsIn == "" {
 				opts.HostHas = hostHas(eng.hostRoot)
-				if n, err := daemon.DaemonNofile(eng.hostRoot, snap.Daemon.PID); err == nil {
+				if n, err := daemonjson.DaemonNofile(eng.hostRoot, snap.Daemon.PID); err == nil {
 					opts.DaemonNofile = n
 				}
 			}
-			p, err := daemon.Propose(snap, opts)
+			p, err := daemonjson.Propose(snap, opts)
 			if err != nil {
 				return &exitError{code: ExitInput, err: err}
 			}
@@ -211,7 +211,7 @@ proposed daemon.json and the diff for review.`,
 					return err
 				}
 			}
-			return common.render(s, p, func(w io.Writer) error { return daemon.WriteText(w, p) })
+			return common.render(s, p, func(w io.Writer) error { return daemonjson.WriteText(w, p) })
 		},
 	}
 	common.register(cmd, "write daemon.json and daemon.json.diff into DIR")

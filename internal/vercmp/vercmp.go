@@ -20,13 +20,13 @@
 package vercmp
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/vercmp/apk"
-	"github.com/bulwark-sec/bulwark/internal/vercmp/dpkg"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/apkver"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/dpkgver"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/gover"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/maven"
-	"github.com/bulwark-sec/bulwark/internal/vercmp/npm"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/npmver"
 	"github.com/bulwark-sec/bulwark/internal/vercmp/pep440"
-	"github.com/bulwark-sec/bulwark/internal/vercmp/rpm"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/rpmver"
 )
 
 // Comparer orders the versions of one scheme: Compare returns -1, 0 or +1
@@ -62,13 +62,13 @@ func (s *Scheme) Compare(a, b string) int { return s.compare(a, b) }
 func (s *Scheme) Valid(v string) error { return s.valid(v) }
 
 var schemes = map[string]*Scheme{
-	"dpkg":   {"dpkg", dpkg.Compare, dpkg.Valid},
-	"apk":    {"apk", apk.Compare, apk.Valid},
-	"rpm":    {"rpm", rpm.Compare, rpm.Valid},
+	"dpkg":   {"dpkg", dpkgver.Compare, dpkgver.Valid},
+	"apk":    {"apk", apkver.Compare, apkver.Valid},
+	"rpm":    {"rpm", rpmver.Compare, rpmver.Valid},
 	"go":     {"go", gover.Compare, gover.Valid},
 	"semver": {"semver", gover.Compare, gover.Valid},
 	"pep440": {"pep440", pep440.Compare, pep440.Valid},
-	"npm":    {"npm", npm.Compare, npm.Valid},
+	"npm":    {"npm", npmver.Compare, npmver.Valid},
 	"maven":  {"maven", maven.Compare, maven.Valid},
 }
 

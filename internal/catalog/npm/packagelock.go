@@ -11,7 +11,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/budget"
 	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
-	npmver "github.com/bulwark-sec/bulwark/internal/vercmp/npm"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/npmver"
 )
 
 // maxDepth bounds the recursion of v1 lock files' nested dependencies;

@@ -12,7 +12,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/catalog"
 	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
-	npmver "github.com/bulwark-sec/bulwark/internal/vercmp/npm"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/npmver"
 )
 
 // pnpmLock is pnpm-lock.yaml in any of the layouts pnpm has written:

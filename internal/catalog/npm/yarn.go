@@ -10,7 +10,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/catalog/generic"
 	"github.com/bulwark-sec/bulwark/internal/sbom"
-	npmver "github.com/bulwark-sec/bulwark/internal/vercmp/npm"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/npmver"
 )
 
 // yarnEntry is one top-level block of a yarn.lock.

@@ -49,7 +49,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/advisory"
 	"github.com/bulwark-sec/bulwark/internal/advisory/feed"
-	"github.com/bulwark-sec/bulwark/internal/vercmp/rpm"
+	"github.com/bulwark-sec/bulwark/internal/vercmp/rpmver"
 )
 
 // PublisherURL is the folder of Red Hat's VEX documents, with
@@ -250,7 +250,7 @@ func ParseDocument(data []byte) (*advisory.Advisory, error) {
 			if cur.bySource && !s.bySource {
 				return
 			}
-			if cur.bySource == s.bySource && rpm.Compare(cur.fixed, s.fixed) >= 0 {
+			if cur.bySource == s.bySource && rpmver.Compare(cur.fixed, s.fixed) >= 0 {
 				return
 			}
 		case cur.status == advisory.Unfixed && s.status == advisory.NotAffected:
@@ -281,7 +281,7 @@ func ParseDocument(data []byte) (*advisory.Advisory, error) {
 		if c.arch == "src" {
 			m = g.src
 		}
-		if prev, ok := m[k]; !ok || rpm.Compare(c.evr, prev) > 0 {
+		if prev, ok := m[k]; !ok || rpmver.Compare(c.evr, prev) > 0 {
 			m[k] = c.evr
 		}
 		if sev := impact[id]; sev != "" {
@@ -451,7 +451,7 @@ func parseComponent(p *product) (component, bool) {
 		}
 		c := component{name: u.Name, arch: q["arch"]}
 		if u.Version != "" {
-			if rpm.Valid(u.Version) != nil {
+			if rpmver.Valid(u.Version) != nil {
 				return component{}, false
 			}
 			c.evr = u.Version

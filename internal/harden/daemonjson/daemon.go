@@ -1,4 +1,4 @@
-// Package daemon proposes a hardened daemon.json for a live Docker daemon.
+// Package daemonjson proposes a hardened daemon.json for a live Docker daemon.
 //
 // # Data flow
 //
@@ -19,7 +19,7 @@
 // Keys the snapshot does not mention are kept untouched. Apart from
 // [DaemonNofile], which reads dockerd's limits, nothing here reads the host:
 // a proposal can be computed from a recorded snapshot on another machine.
-package daemon
+package daemonjson
 
 import (
 	"bytes"

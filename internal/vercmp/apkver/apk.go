@@ -1,4 +1,4 @@
-// Package apk orders Alpine package versions as apk-tools (version 3) does.
+// Package apkver orders Alpine package versions as apk-tools (version 3) does.
 //
 // A version is a sequence of tokens:
 //
@@ -22,7 +22,7 @@
 // invalid). apk calls two strings equal when both turn invalid at the same
 // point after equal tokens; Compare breaks that tie bytewise so that it
 // only returns 0 for versions apk considers valid and equal.
-package apk
+package apkver
 
 import (
 	"errors"

@@ -2,7 +2,7 @@
 
 // Command libdpkgcmp answers version comparisons with dpkg's own code
 // (libdpkg's parseversion and dpkg_version_compare, from libdpkg-dev). The
-// dpkg package's differential test builds it on demand: running dpkg
+// dpkgver package's differential test builds it on demand: running dpkg
 // --compare-versions once per pair would take minutes for the 100,000 pairs
 // the test checks.
 //

@@ -1,4 +1,4 @@
-// Package dpkg orders Debian package versions exactly as dpkg does.
+// Package dpkgver orders Debian package versions exactly as dpkg does.
 //
 // A version string goes through [Parse] (dpkg's parseversion: trim blanks,
 // split "epoch:upstream-revision" at the first colon and the last hyphen) and
@@ -15,7 +15,7 @@
 // anyway. [Valid] rejects both. [Compare] follows dpkg for every string dpkg
 // can compare, warnings included, and places the strings dpkg refuses before
 // every comparable version, ordered bytewise among themselves.
-package dpkg
+package dpkgver
 
 import (
 	"errors"

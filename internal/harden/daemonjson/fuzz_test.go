@@ -1,4 +1,4 @@
-package daemon
+package daemonjson
 
 import (
 	"encoding/json"

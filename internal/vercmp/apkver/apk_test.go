@@ -1,4 +1,4 @@
-package apk
+package apkver
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-// Package npm orders npm package versions as node-semver (v7) does in loose
+// Package npmver orders npm package versions as node-semver (v7) does in loose
 // mode, the mode npm uses when it reads versions it did not write.
 //
 // Parsing follows node-semver's LOOSE pattern on the trimmed string:
@@ -25,7 +25,7 @@
 //
 // Invalid versions (which node-semver refuses) sort before every valid one
 // and bytewise among themselves.
-package npm
+package npmver
 
 import (
 	"errors"

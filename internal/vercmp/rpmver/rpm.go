@@ -1,4 +1,4 @@
-// Package rpm orders RPM versions as rpm does.
+// Package rpmver orders RPM versions as rpm does.
 //
 // A string "[epoch:]version[-release]" is split as rpm's parseEVR does: the
 // epoch is a run of digits before the first colon (missing means 0, empty
@@ -16,7 +16,7 @@
 // rpm accepts every non-empty string, so Compare follows it on all of them;
 // the empty string, which rpm refuses, sorts before everything. [Valid]
 // checks the characters rpmbuild accepts in a version and release.
-package rpm
+package rpmver
 
 import (
 	"errors"
