@@ -13,21 +13,17 @@ import (
 	"testing"
 )
 
-// TestHygiene keeps rules a linter would otherwise enforce: every Go file
-// is gofmt-clean; production code never calls os.Create (it truncates
-// whatever is at the path, a host file included) or the os.Is* helpers
-// (errors.Is sees wrapped errors; they do not); and test helpers stay out of
-// production code.
-func TestHygiene(t *testing.T) {
-	root := filepath.Join("..", "..")
-	banned := map[string]string{
-		"os.Create":       "use os.OpenFile with O_EXCL, or a temporary file and rename",
-		"os.IsNotExist":   "use errors.Is(err, fs.ErrNotExist)",
-		"os.IsExist":      "use errors.Is(err, fs.ErrExist)",
-		"os.IsPermission": "use errors.Is(err, fs.ErrPermission)",
-	}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+// repoRoot is the repository, seen from this package's directory.
+var repoRoot = filepath.Join("..", "..")
+
+// walkGoFiles calls fn with the path of each of the repository's own Go
+// files: not under .git, bin, testdata or node_modules, nor in third_party,
+// whose patched copies of dependencies stay as upstream wrote them (each
+// README says what changed) and are modules of their own, checked by their
+// own tests.
+func walkGoFiles(t *testing.T, fn func(p string) error) {
+	t.Helper()
+	err := filepath.WalkDir(repoRoot, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -36,10 +32,7 @@ func TestHygiene(t *testing.T) {
 			case ".git", "bin", "testdata", "node_modules":
 				return filepath.SkipDir
 			}
-			// Patched copies of dependencies stay as upstream wrote
-			// them (each README says what changed); their own tests
-			// check them.
-			if filepath.Dir(p) == root && d.Name() == "third_party" {
+			if filepath.Dir(p) == repoRoot && d.Name() == "third_party" {
 				return filepath.SkipDir
 			}
 			return nil
@@ -47,6 +40,27 @@ func TestHygiene(t *testing.T) {
 		if !strings.HasSuffix(p, ".go") {
 			return nil
 		}
+		return fn(p)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHygiene keeps rules a linter would otherwise enforce: every Go file
+// is gofmt-clean; production code never calls os.Create (it truncates
+// whatever is at the path, a host file included) or the os.Is* helpers
+// (errors.Is sees wrapped errors; they do not); and test helpers stay out of
+// production code.
+func TestHygiene(t *testing.T) {
+	banned := map[string]string{
+		"os.Create":       "use os.OpenFile with O_EXCL, or a temporary file and rename",
+		"os.IsNotExist":   "use errors.Is(err, fs.ErrNotExist)",
+		"os.IsExist":      "use errors.Is(err, fs.ErrExist)",
+		"os.IsPermission": "use errors.Is(err, fs.ErrPermission)",
+	}
+	fset := token.NewFileSet()
+	walkGoFiles(t, func(p string) error {
 		src, err := os.ReadFile(p)
 		if err != nil {
 			return err
@@ -85,9 +99,6 @@ func TestHygiene(t *testing.T) {
 		})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestTestBinaryNamesUnique: make test writes every test binary into one
@@ -96,26 +107,12 @@ func TestHygiene(t *testing.T) {
 // package path; two packages with tests and the same last element make
 // go test refuse the whole run.
 func TestTestBinaryNamesUnique(t *testing.T) {
-	root := filepath.Join("..", "..")
 	byName := map[string][]string{}
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case ".git", "bin", "testdata", "node_modules":
-				return filepath.SkipDir
-			}
-			if filepath.Dir(p) == root && d.Name() == "third_party" {
-				return filepath.SkipDir // modules of their own, tested apart
-			}
-			return nil
-		}
+	walkGoFiles(t, func(p string) error {
 		if strings.HasSuffix(p, "_test.go") {
 			dir := filepath.Dir(p)
 			name := filepath.Base(dir)
-			if dir == root {
+			if dir == repoRoot {
 				name = "bulwark"
 			}
 			if !slices.Contains(byName[name], dir) {
@@ -124,11 +121,8 @@ func TestTestBinaryNamesUnique(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(byName) < 50 {
-		t.Fatalf("found test packages under %d names only: is %s the repository?", len(byName), root)
+		t.Fatalf("found test packages under %d names only: is %s the repository?", len(byName), repoRoot)
 	}
 	for name, dirs := range byName {
 		if len(dirs) > 1 {
