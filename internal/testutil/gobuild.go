@@ -77,14 +77,16 @@ func Build(b GoBuild) (string, error) {
 	if len(b.Sources) == 0 {
 		b.Sources = []string{b.Dir}
 	}
-	key, err := buildKey(b, os.Environ())
+	environ := append(os.Environ(), b.Env...) // what go build runs with
+	env := effectiveEnv(environ)
+	key, err := buildKey(b, env)
 	if err != nil {
 		return "", err
 	}
 	dir := buildCacheDir()
 	name := filepath.Base(filepath.Clean(filepath.Join(b.Dir, b.Pkg)))
 	out := filepath.Join(dir, key, name)
-	if strings.Contains(strings.Join(b.Env, " "), "GOOS=windows") {
+	if env["GOOS"] == "windows" {
 		out += ".exe"
 	}
 	if st, err := os.Stat(out); err == nil && st.Mode().IsRegular() {
@@ -105,7 +107,7 @@ func Build(b GoBuild) (string, error) {
 	args := append(append([]string{"build", "-o", built}, b.Flags...), b.Pkg)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = b.Dir
-	cmd.Env = append(os.Environ(), b.Env...)
+	cmd.Env = environ
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go %s (in %s): %v\n%s", strings.Join(args, " "), b.Dir, err, msg)
 	}
@@ -119,19 +121,25 @@ func Build(b GoBuild) (string, error) {
 // makes.
 var buildSettings = []string{"GOOS", "GOARCH", "CGO_ENABLED", "GOFLAGS", "GOAMD64", "GOEXPERIMENT", "GOPROXY", "GOWORK"}
 
-// buildKey names b's binary: the toolchain, package, flags, the build
-// settings as the build will see them (environ, then b.Env), any other
-// variable b.Env sets, and the sources. A setting is hashed by its
-// effective value, so Env: CGO_ENABLED=0 under an environment that already
-// says so is the same binary as no Env at all (deploy's static build and
-// BulwarkBinary under make test share one).
-func buildKey(b GoBuild, environ []string) (string, error) {
+// effectiveEnv is environ as a process sees it: the last value of each
+// variable.
+func effectiveEnv(environ []string) map[string]string {
 	env := map[string]string{}
-	for _, kv := range append(slices.Clone(environ), b.Env...) {
+	for _, kv := range environ {
 		if k, v, ok := strings.Cut(kv, "="); ok {
 			env[k] = v
 		}
 	}
+	return env
+}
+
+// buildKey names b's binary: the toolchain, package, flags, the build
+// settings as the build sees them (env, from effectiveEnv), any other
+// variable b.Env sets, and the sources. A setting is hashed by its
+// effective value, so Env: CGO_ENABLED=0 under an environment that already
+// says so is the same binary as no Env at all (deploy's static build and
+// BulwarkBinary under make test share one).
+func buildKey(b GoBuild, env map[string]string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "toolchain %s\npkg %s\nflags %q\n", toolchain(), b.Pkg, b.Flags)
 	for _, k := range buildSettings {

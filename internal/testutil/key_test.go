@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -65,7 +66,7 @@ func TestBuildKeyFollowsEffectiveSettings(t *testing.T) {
 	}
 	key := func(environ []string, env ...string) string {
 		t.Helper()
-		k, err := buildKey(GoBuild{Dir: dir, Pkg: ".", Sources: []string{dir}, Env: env}, environ)
+		k, err := buildKey(GoBuild{Dir: dir, Pkg: ".", Sources: []string{dir}, Env: env}, effectiveEnv(slices.Concat(environ, env)))
 		if err != nil {
 			t.Fatal(err)
 		}
