@@ -16,7 +16,7 @@ LDFLAGS := -s -w -X github.com/bulwark-sec/bulwark/internal/cli.version=$(VERSIO
 CGO_ENABLED ?= 0
 export CGO_ENABLED
 
-.PHONY: build demo test third-party bench fuzz vet lint
+.PHONY: build demo test testflags third-party bench fuzz vet lint
 
 # The release binary is static whatever the environment says.
 build:
@@ -69,9 +69,14 @@ lint:
 # TestTestBinaryNamesUnique keeps it so. The binaries take ~1 GB there,
 # and as much in the build cache per set of changes (go trims entries
 # unused for five days).
+# bench/testsuite.sh runs go test with the same flags (`make -s testflags`).
+TESTFLAGS := -p 4 -count=1 -vet=off -ldflags=-w -o bin/test/ -timeout 20m
 test: vet lint third-party
 	$(GO) build -o bin/testsum ./internal/testsum
-	GO=$(GO) ./bin/testsum -p 4 -count=1 -vet=off -ldflags=-w -o bin/test/ -timeout 20m ./...
+	GO=$(GO) ./bin/testsum $(TESTFLAGS) ./...
+
+testflags:
+	@echo $(TESTFLAGS)
 
 # third_party/ holds patched copies of dependencies (each README.md says
 # what changed). Their tests are upstream's unit tests of code that changes

@@ -11,7 +11,7 @@
 # engines a test starts and stops are counted there, as dockerd).
 #
 #   bench/testcpu.sh ./internal/scan/ ./internal/secrets/     # go test -count=1 ARGS
-#   OUT=/tmp/cpu bench/testcpu.sh -p 4 -vet=off -ldflags=-w -o bin/test/ ./...   # as make test
+#   OUT=/tmp/cpu bench/testcpu.sh $(make -s testflags) ./...   # as make test
 #
 # The test binaries are built first, outside the measurement. Run it
 # twice: the second run is the one with warm caches.

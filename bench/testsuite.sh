@@ -6,13 +6,13 @@
 #
 #   bench/testsuite.sh                  # with Docker and PostgreSQL up, as .ci/run starts them
 #   TOP=30 bench/testsuite.sh
-#   GOTEST_FLAGS='-p 2' bench/testsuite.sh   # another package concurrency (make test: -p 4)
+#   GOTEST_FLAGS='-p 2' bench/testsuite.sh   # added after make test's flags: another package concurrency
 #
 # Run it twice: the second run is the one with warm caches (Go build
 # cache, fixture binaries of testutil.BuildCached, Debian root
-# filesystems). It runs the same `go test -p 4 -count=1 -vet=off -ldflags=-w -o bin/test/ -timeout 20m ./...`
-# as `make test` (testsum only summarises that command's output), with
-# the Makefile's CGO_ENABLED=0.
+# filesystems). It runs go test with the flags `make test` gives it
+# (`make -s testflags`; testsum only summarises that command's output),
+# with the Makefile's CGO_ENABLED=0.
 set -euo pipefail
 export CGO_ENABLED=${CGO_ENABLED:-0}
 cd "$(dirname "$0")/.."
@@ -38,7 +38,7 @@ step vet make vet
 step lint make lint
 step third_party make -s third-party
 # shellcheck disable=SC2086 # GOTEST_FLAGS is a list of flags
-step go_test sh -c "go test ${GOTEST_FLAGS:--p 4} -count=1 -vet=off -ldflags=-w -o bin/test/ -timeout 20m -json ./... >'$json'"
+step go_test sh -c "go test $(make -s testflags) ${GOTEST_FLAGS:-} -json ./... >'$json'"
 printf '%-12s %7.1f s\n' total "$(echo "$(date +%s.%N) - $start" | bc)"
 
 echo
