@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 )
 
@@ -138,14 +137,9 @@ func dockerHasImage(sock, name string) bool {
 func lockName(t testing.TB, name string) func() {
 	t.Helper()
 	sum := sha256.Sum256([]byte(name))
-	p := filepath.Join(os.TempDir(), "bulwark-test-image-"+hex.EncodeToString(sum[:8])+".lock")
-	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	unlock, err := lockFile(filepath.Join(os.TempDir(), "bulwark-test-image-"+hex.EncodeToString(sum[:8])+".lock"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		t.Fatal(err)
-	}
-	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }
+	return unlock
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -89,15 +90,25 @@ func Build(b GoBuild) (string, error) {
 	if env["GOOS"] == "windows" {
 		out += ".exe"
 	}
-	if st, err := os.Stat(out); err == nil && st.Mode().IsRegular() {
-		now := time.Now()
-		os.Chtimes(filepath.Dir(out), now, now) // in use: not pruned
+	if cached(out) {
 		return out, nil
 	}
-	defer pruneBuildCache(dir, filepath.Dir(out))
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", err
 	}
+	// Test packages start side by side and ask for the same binary (five
+	// want bulwark's): one process builds it while the others wait for it.
+	// Concurrent go builds would each link it, and on an empty Go build
+	// cache compile the same packages in parallel.
+	unlock, err := lockFile(filepath.Join(filepath.Dir(out), ".lock"))
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if cached(out) {
+		return out, nil
+	}
+	defer pruneBuildCache(dir, filepath.Dir(out))
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".build-")
 	if err != nil {
 		return "", err
@@ -115,6 +126,32 @@ func Build(b GoBuild) (string, error) {
 		return "", err
 	}
 	return out, nil
+}
+
+// cached reports whether a built binary is at out, and marks its entry
+// used (pruneBuildCache keeps it).
+func cached(out string) bool {
+	st, err := os.Stat(out)
+	if err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	now := time.Now()
+	os.Chtimes(filepath.Dir(out), now, now)
+	return true
+}
+
+// lockFile holds an exclusive lock on path (created if needed), shared by
+// every process of the machine, until the returned release is called.
+func lockFile(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
 // buildSettings are the environment variables that decide what go build
@@ -189,13 +226,19 @@ func buildCacheDir() string {
 	return filepath.Join(d, "bulwark-test", "gobuild")
 }
 
+// outputDirs are where the repository's tools write (.gitignore lists
+// them): never sources, and written while tests run (bench/testsuite.sh's
+// go test -json output), so hashing them would change the key mid-run.
+var outputDirs = []string{"bin", "dist", filepath.Join("bench", "out")}
+
 // hashTree feeds the Go package sources under root into h (hashFiles
-// without tests, testdata, bin/ and .git/): what BuildCached's binary is
-// built from.
+// without tests, testdata, .git and the output directories): what
+// BuildCached's binary is built from.
 func hashTree(h io.Writer, root string) error {
 	return hashFiles(h, root, func(p string, d fs.DirEntry) bool {
 		if d.IsDir() {
-			return p == root || (d.Name() != ".git" && d.Name() != "bin" && d.Name() != "testdata")
+			rel, _ := filepath.Rel(root, p)
+			return p == root || (d.Name() != ".git" && d.Name() != "bin" && d.Name() != "testdata" && !slices.Contains(outputDirs, rel))
 		}
 		return !strings.HasSuffix(p, "_test.go")
 	})

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -50,9 +51,57 @@ func TestKeysFollowContent(t *testing.T) {
 	if tree() != before {
 		t.Error("the source hash follows tests or testdata")
 	}
+	os.MkdirAll(filepath.Join(dir, "bench", "out"), 0o755)
+	write(filepath.Join(dir, "bench", "out", "testsuite.json"), "{}")
+	if tree() != before {
+		t.Error("the source hash follows an output directory")
+	}
 	write(filepath.Join(dir, "x.go"), "package x // edited\n")
 	if tree() == before {
 		t.Error("the source hash does not follow a source file")
+	}
+}
+
+// TestBuildOnceAcrossCallers: callers asking for one binary at the same
+// time (test packages starting side by side) get it from one go build.
+// Every link is logged through -toolexec (go build also runs the linker
+// with -V=full for its version: not logged).
+func TestBuildOnceAcrossCallers(t *testing.T) {
+	NeedCommand(t, "go")
+	dir := t.TempDir()
+	t.Setenv("BULWARK_TEST_CACHE", filepath.Join(dir, "cache"))
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "go.mod"), []byte("module once\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	links := filepath.Join(dir, "links")
+	tool := filepath.Join(dir, "toolexec")
+	os.WriteFile(tool, []byte("#!/bin/sh\ncase \"$(basename \"$1\") $2\" in link\\ -V=full) ;; link\\ *) echo link >>"+links+";; esac\nexec \"$@\"\n"), 0o755)
+
+	const callers = 4
+	var wg sync.WaitGroup
+	paths := make([]string, callers)
+	errs := make([]error, callers)
+	for i := range callers {
+		wg.Go(func() {
+			paths[i], errs[i] = Build(GoBuild{Dir: src, Flags: []string{"-toolexec=" + tool}, Env: []string{"GOFLAGS=-mod=mod", "GOWORK=off"}})
+		})
+	}
+	wg.Wait()
+	for i := range callers {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if paths[i] != paths[0] {
+			t.Errorf("caller %d got %s, caller 0 %s", i, paths[i], paths[0])
+		}
+	}
+	b, err := os.ReadFile(links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(b, []byte("link")); n != 1 {
+		t.Errorf("%d callers linked the binary %d times, want once", callers, n)
 	}
 }
 
