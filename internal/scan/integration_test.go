@@ -91,8 +91,7 @@ func TestSameInventoryFromEverySource(t *testing.T) {
 	want := dpkgQuery(t, testutil.DebianRoot(t, "bookworm"))
 
 	name := testutil.DebianImage(t, sock, "bookworm")
-	saved := t.TempDir() + "/saved.tar"
-	testutil.Docker(t, sock, "save", "-o", saved, name)
+	saved := testutil.DockerSaveCached(t, sock, name)
 
 	// The layout is written once and kept (CachedOCILayout); the push
 	// sends its compressed layer as it is.

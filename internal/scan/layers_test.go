@@ -35,8 +35,7 @@ RUN rm -rf /var/lib/dpkg/status.d && mkdir /var/lib/dpkg/status.d && printf 'Pac
 	}
 	// Kept by content for later runs: the same Dockerfile on the same base.
 	name := testutil.DockerBuildCached(t, sock, ctxDir, "bulwark-test/layers")
-	saved := filepath.Join(t.TempDir(), "layers.tar")
-	testutil.Docker(t, sock, "save", "-o", saved, name)
+	saved := testutil.DockerSaveCached(t, sock, name)
 	if !archiveHasOpaqueMarker(t, saved) {
 		t.Fatal("the engine exported no opaque-directory marker; the test would not test it")
 	}

@@ -128,6 +128,26 @@ func DockerBuildCached(t testing.TB, sock, ctxDir, repo string, env ...string) s
 	return name
 }
 
+// DockerSaveCached returns `docker save name` as an archive kept by
+// content: the image's ID, its name (the archive's RepoTags) and the
+// engine's version (which decides the archive's layout), so a later run
+// saving the same image reads the archive the engine wrote before instead
+// of exporting 200 MB again. The archive is read-only: tests that change
+// an archive copy it first.
+func DockerSaveCached(t testing.TB, sock, name string) string {
+	t.Helper()
+	id := Docker(t, sock, "image", "inspect", "--format", "{{.Id}}", name)
+	version := Docker(t, sock, "version", "--format", "{{.Server.Version}}")
+	dir := CachedDir(t, "docker save\x00"+id+"\x00"+name+"\x00"+version, func(dir string) error {
+		p := filepath.Join(dir, "image.tar")
+		if out, err := exec.Command("docker", "-H", "unix://"+sock, "save", "-o", p, name).CombinedOutput(); err != nil {
+			return fmt.Errorf("docker save %s: %v\n%s", name, err, out)
+		}
+		return os.Chmod(p, 0o444)
+	})
+	return filepath.Join(dir, "image.tar")
+}
+
 func dockerHasImage(sock, name string) bool {
 	return exec.Command("docker", "-H", "unix://"+sock, "image", "inspect", "--format", "{{.Id}}", name).Run() == nil
 }
