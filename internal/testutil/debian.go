@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var rootfsMu sync.Mutex
@@ -99,6 +100,7 @@ func DockerImport(t testing.TB, sock, tarball, name string) string {
 		return name
 	}
 	Docker(t, sock, "import", tarball, name)
+	pruneRepo(sock, name, keptImageAge)
 	return name
 }
 
@@ -125,7 +127,41 @@ func DockerBuildCached(t testing.TB, sock, ctxDir, repo string, env ...string) s
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("docker build %s: %v\n%s", name, err, out)
 	}
+	pruneRepo(sock, name, keptImageAge)
 	return name
+}
+
+// keptImageAge is how old another key's kept image must be before a new
+// key of its repository removes it: one checkout's tests never remove
+// what another checkout's (other sources, other key) made this week.
+const keptImageAge = 7 * 24 * time.Hour
+
+// pruneRepo removes the images of name's repository under other tags
+// (kept images of sources since changed) created more than olderThan
+// ago, so that the engine does not gather one image per edit. An image a
+// container still uses stays (docker rmi without -f refuses it); its
+// removal is best effort, as no test depends on it.
+func pruneRepo(sock, name string, olderThan time.Duration) {
+	repo, tag, ok := strings.Cut(name, ":")
+	if !ok {
+		return
+	}
+	out, err := exec.Command("docker", "-H", "unix://"+sock, "image", "ls", "--format", "{{.Tag}}\t{{.CreatedAt}}", repo).Output()
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		other, created, ok := strings.Cut(line, "\t")
+		if !ok || other == tag || other == "<none>" {
+			continue
+		}
+		// CreatedAt reads "2026-12-07 20:34:05 +0000 UTC".
+		at, err := time.Parse("2006-01-02 15:04:05 -0700 MST", created)
+		if err != nil || time.Since(at) < olderThan {
+			continue
+		}
+		exec.Command("docker", "-H", "unix://"+sock, "rmi", repo+":"+other).Run()
+	}
 }
 
 // DockerSaveCached returns `docker save name` as an archive kept by
