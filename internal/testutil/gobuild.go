@@ -292,16 +292,34 @@ func BulwarkBinary() (string, error) {
 // toolchain, kept under the user cache directory like BuildCached's
 // binaries: fixtures that take long to make (cross-compiled programs) are
 // made by the first test run and reused by the next ones. fill writes into
-// a fresh directory that is renamed into place when it succeeds; test
-// processes racing on one key each fill their own and the first rename
-// wins.
+// a fresh directory that is renamed into place when it succeeds. Test
+// processes asking for one key at once take turns (a lock file per key,
+// as Build's): the first fills it, the others find it filled.
 func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
 	t.Helper()
 	h := sha256.Sum256([]byte(toolchain() + "\x00" + key))
-	final := filepath.Join(buildCacheDir(), "dir-"+hex.EncodeToString(h[:16]))
-	if st, err := os.Stat(final); err == nil && st.IsDir() {
+	name := "dir-" + hex.EncodeToString(h[:16])
+	final := filepath.Join(buildCacheDir(), name)
+	filled := func() bool {
+		st, err := os.Stat(final)
+		if err != nil || !st.IsDir() {
+			return false
+		}
 		now := time.Now()
 		os.Chtimes(final, now, now) // in use: not pruned
+		return true
+	}
+	if filled() {
+		return final
+	}
+	// The lock lives in the temporary directory: lock files in the cache
+	// would outlive the entries pruneBuildCache removes.
+	unlock, err := lockFile(filepath.Join(os.TempDir(), "bulwark-test-"+name+".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if filled() {
 		return final
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {

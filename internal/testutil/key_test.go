@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestKeysFollowContent: FileKey changes with every file's bytes and mode,
@@ -136,5 +138,34 @@ func TestBuildKeyFollowsEffectiveSettings(t *testing.T) {
 	}
 	if key(static, "CC=clang") == key(static) {
 		t.Error("the key ignores an Env entry outside the known settings")
+	}
+}
+
+// TestCachedDirFilledOnce: callers asking for one key at the same time
+// get the directory one of them filled.
+func TestCachedDirFilledOnce(t *testing.T) {
+	t.Setenv("BULWARK_TEST_CACHE", t.TempDir())
+	key := "filled once " + t.Name() + " " + time.Now().String()
+	var fills atomic.Int32
+	const callers = 4
+	var wg sync.WaitGroup
+	dirs := make([]string, callers)
+	for i := range callers {
+		wg.Go(func() {
+			dirs[i] = CachedDir(t, key, func(dir string) error {
+				fills.Add(1)
+				time.Sleep(200 * time.Millisecond) // a fill that takes time, as real ones do
+				return os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o644)
+			})
+		})
+	}
+	wg.Wait()
+	if n := fills.Load(); n != 1 {
+		t.Errorf("%d callers filled the directory %d times, want once", callers, n)
+	}
+	for i, d := range dirs {
+		if b, err := os.ReadFile(filepath.Join(d, "f")); err != nil || string(b) != "x" || d != dirs[0] {
+			t.Errorf("caller %d: %s: %q, %v", i, d, b, err)
+		}
 	}
 }
