@@ -195,9 +195,10 @@ func buildKey(b GoBuild, env map[string]string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:32], nil
 }
 
-// pruneBuildCache removes the entries of dir (binaries of sources since
-// changed) that no test used for a week, so that the cache does not grow
-// with every edit of the tree. keep is the entry just built.
+// pruneBuildCache removes the entries of dir (binaries and CachedDir
+// fixtures of sources since changed) that no test used for a week, so
+// that the cache does not grow with every edit of the tree. keep is the
+// entry just made.
 func pruneBuildCache(dir, keep string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -325,6 +326,7 @@ func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	defer pruneBuildCache(filepath.Dir(final), final)
 	tmp, err := os.MkdirTemp(filepath.Dir(final), ".fill-")
 	if err != nil {
 		t.Fatal(err)

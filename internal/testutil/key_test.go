@@ -169,3 +169,25 @@ func TestCachedDirFilledOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneBuildCache: entries unused for over a week go, recent ones and
+// the one just made stay, files and dot-names (locks, fills in progress)
+// are left alone.
+func TestPruneBuildCache(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-8 * 24 * time.Hour)
+	for _, name := range []string{"stale", "kept", "recent", ".fill-1"} {
+		os.MkdirAll(filepath.Join(dir, name), 0o755)
+		if name != "recent" {
+			os.Chtimes(filepath.Join(dir, name), old, old)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "file"), nil, 0o644)
+	os.Chtimes(filepath.Join(dir, "file"), old, old)
+	pruneBuildCache(dir, filepath.Join(dir, "kept"))
+	for name, want := range map[string]bool{"stale": false, "kept": true, "recent": true, ".fill-1": true, "file": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: present %v, want %v", name, err == nil, want)
+		}
+	}
+}
