@@ -90,54 +90,68 @@ func Build(b GoBuild) (string, error) {
 	if env["GOOS"] == "windows" {
 		out += ".exe"
 	}
-	if cached(out) {
-		return out, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return "", err
-	}
 	// Test packages start side by side and ask for the same binary (five
 	// want bulwark's): one process builds it while the others wait for it.
 	// Concurrent go builds would each link it, and on an empty Go build
 	// cache compile the same packages in parallel.
-	unlock, err := lockFile(filepath.Join(filepath.Dir(out), ".lock"))
+	err = makeOnce(key, func() bool { return present(filepath.Dir(out), out, false) }, func() error {
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		defer pruneBuildCache(dir, filepath.Dir(out))
+		tmp, err := os.MkdirTemp(filepath.Dir(out), ".build-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		built := filepath.Join(tmp, filepath.Base(out))
+		args := append(append([]string{"build", "-o", built}, b.Flags...), b.Pkg)
+		cmd := exec.Command("go", args...)
+		cmd.Dir = b.Dir
+		cmd.Env = environ
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("go %s (in %s): %v\n%s", strings.Join(args, " "), b.Dir, err, msg)
+		}
+		return os.Rename(built, out)
+	})
 	if err != nil {
-		return "", err
-	}
-	defer unlock()
-	if cached(out) {
-		return out, nil
-	}
-	defer pruneBuildCache(dir, filepath.Dir(out))
-	tmp, err := os.MkdirTemp(filepath.Dir(out), ".build-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	built := filepath.Join(tmp, filepath.Base(out))
-	args := append(append([]string{"build", "-o", built}, b.Flags...), b.Pkg)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = b.Dir
-	cmd.Env = environ
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go %s (in %s): %v\n%s", strings.Join(args, " "), b.Dir, err, msg)
-	}
-	if err := os.Rename(built, out); err != nil {
 		return "", err
 	}
 	return out, nil
 }
 
-// cached reports whether a built binary is at out, and marks its entry
-// used (pruneBuildCache keeps it).
-func cached(out string) bool {
-	st, err := os.Stat(out)
-	if err != nil || !st.Mode().IsRegular() {
+// present reports whether p is there (a directory if dir, else a regular
+// file) and, if so, marks the cache entry holding it used, so that
+// pruneBuildCache keeps it.
+func present(entry, p string, dir bool) bool {
+	st, err := os.Stat(p)
+	if err != nil || (dir && !st.IsDir()) || (!dir && !st.Mode().IsRegular()) {
 		return false
 	}
 	now := time.Now()
-	os.Chtimes(filepath.Dir(out), now, now)
+	os.Chtimes(entry, now, now)
 	return true
+}
+
+// makeOnce has create make the cache entry named name unless ready
+// reports it there, once across the machine's processes: the maker holds
+// a lock named after the entry, and a process that waited for it asks
+// ready again and finds the entry made. The lock lives in the temporary
+// directory: lock files in the cache would outlive the entries
+// pruneBuildCache removes.
+func makeOnce(name string, ready func() bool, create func() error) error {
+	if ready() {
+		return nil
+	}
+	unlock, err := lockFile(filepath.Join(os.TempDir(), "bulwark-test-"+name+".lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if ready() {
+		return nil
+	}
+	return create()
 }
 
 // lockFile holds an exclusive lock on path (created if needed), shared by
@@ -227,10 +241,11 @@ func buildCacheDir() string {
 	return filepath.Join(d, "bulwark-test", "gobuild")
 }
 
-// outputDirs are where the repository's tools write (.gitignore lists
-// them): never sources, and written while tests run (bench/testsuite.sh's
-// go test -json output), so hashing them would change the key mid-run.
-var outputDirs = []string{"bin", "dist", filepath.Join("bench", "out")}
+// outputDirs are where the repository's tools write besides bin/ (which
+// hashTree skips at any depth; .gitignore lists them all): never
+// sources, and written while tests run (bench/testsuite.sh's go test
+// -json output), so hashing them would change the key mid-run.
+var outputDirs = []string{"dist", filepath.Join("bench", "out")}
 
 // hashTree feeds the Go package sources under root into h (hashFiles
 // without tests, testdata, .git and the output directories): what
@@ -301,45 +316,28 @@ func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
 	h := sha256.Sum256([]byte(toolchain() + "\x00" + key))
 	name := "dir-" + hex.EncodeToString(h[:16])
 	final := filepath.Join(buildCacheDir(), name)
-	filled := func() bool {
-		st, err := os.Stat(final)
-		if err != nil || !st.IsDir() {
-			return false
+	filled := func() bool { return present(final, final, true) }
+	err := makeOnce(name, filled, func() error {
+		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+			return err
 		}
-		now := time.Now()
-		os.Chtimes(final, now, now) // in use: not pruned
-		return true
-	}
-	if filled() {
-		return final
-	}
-	// The lock lives in the temporary directory: lock files in the cache
-	// would outlive the entries pruneBuildCache removes.
-	unlock, err := lockFile(filepath.Join(os.TempDir(), "bulwark-test-"+name+".lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	if filled() {
-		return final
-	}
-	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	defer pruneBuildCache(filepath.Dir(final), final)
-	tmp, err := os.MkdirTemp(filepath.Dir(final), ".fill-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	if err := fill(tmp); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		// Another process filled it first.
-		if st, serr := os.Stat(final); serr == nil && st.IsDir() {
-			return final
+		defer pruneBuildCache(filepath.Dir(final), final)
+		tmp, err := os.MkdirTemp(filepath.Dir(final), ".fill-")
+		if err != nil {
+			return err
 		}
+		defer os.RemoveAll(tmp)
+		if err := fill(tmp); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, final); err != nil && !filled() {
+			// (filled: a process without the lock, an older checkout's
+			// tests, filled it first.)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return final
