@@ -208,10 +208,8 @@ func TestNeverAFalseClean(t *testing.T) {
 	})
 
 	t.Run("mixed is partial", func(t *testing.T) {
-		root := testutil.ExtractTar(t, rootfs)
-		meta := filepath.Join(root, "usr/lib/python3/dist-packages/PyYAML-5.3.dist-info/METADATA")
-		os.MkdirAll(filepath.Dir(meta), 0o755)
-		os.WriteFile(meta, []byte("Metadata-Version: 2.1\nName: PyYAML\nVersion: 5.3\n"), 0o644)
+		root := testutil.DebianRootWith(t, "bookworm", map[string][]byte{
+			"usr/lib/python3/dist-packages/PyYAML-5.3.dist-info/METADATA": []byte("Metadata-Version: 2.1\nName: PyYAML\nVersion: 5.3\n")})
 		mixed := importDB(t, bundled, osvDir(t, map[string]string{"PYSEC-2099-1": `{"id":"PYSEC-2099-1","modified":"2024-01-01T00:00:00Z",
 			"affected":[{"package":{"ecosystem":"PyPI","name":"pyyaml"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"5.4"}]}]}]}`}))
 		args := func(extra ...string) []string {

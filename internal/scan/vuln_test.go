@@ -90,10 +90,11 @@ func setSourceVersion(status []byte, src, ver string) ([]byte, []string) {
 // none once at the fixed versions.
 func TestDebianAdvisoriesOnEditedRootfs(t *testing.T) {
 	dsaList := testutil.Shared(t, "advisories/debian/DSA/list")
-	root := testutil.ExtractTar(t, testutil.DebianRootfs(t, "bullseye"))
+	// The edited trees are made once and kept (testutil.DebianRootWith).
+	root := testutil.DebianRoot(t, "bullseye")
 	db := importDB(t, dsaList, testutil.Shared(t, "advisories/debian/DLA/list"))
-	statusPath := filepath.Join(root, "var/lib/dpkg/status")
-	orig, err := os.ReadFile(statusPath)
+	const status = "var/lib/dpkg/status"
+	orig, err := os.ReadFile(filepath.Join(root, status))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,10 +150,7 @@ func TestDebianAdvisoriesOnEditedRootfs(t *testing.T) {
 	}
 	slices.Sort(want)
 	want = slices.Compact(want)
-	if err := os.WriteFile(statusPath, edited, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	rep := scanWithDB(t, "dir:"+root, db)
+	rep := scanWithDB(t, "dir:"+testutil.DebianRootWith(t, "bullseye", map[string][]byte{status: edited}), db)
 	if d := cmp.Diff(want, ids(rep)); d != "" {
 		t.Errorf("just below the fixes (-want +got):\n%s", d)
 	}
@@ -168,8 +166,7 @@ func TestDebianAdvisoriesOnEditedRootfs(t *testing.T) {
 	for _, src := range chosen {
 		edited, _ = setSourceVersion(edited, src, latest[src])
 	}
-	os.WriteFile(statusPath, edited, 0o644)
-	if got := ids(scanWithDB(t, "dir:"+root, db)); len(got) != 0 {
+	if got := ids(scanWithDB(t, "dir:"+testutil.DebianRootWith(t, "bullseye", map[string][]byte{status: edited}), db)); len(got) != 0 {
 		t.Errorf("at the fixed versions: %v", got)
 	}
 }

@@ -49,21 +49,18 @@ func downgrade(status []byte, srcs []string) []byte {
 	return []byte(strings.Join(stanzas, "\n\n"))
 }
 
-// EditedBullseye extracts the real Debian bullseye minbase rootfs and
-// downgrades the packages of Vulnerable in its dpkg status. It returns the
-// root directory.
+// EditedBullseye is the real Debian bullseye minbase rootfs with the
+// packages of Vulnerable downgraded in its dpkg status, made once and kept
+// (testutil.DebianRootWith): callers only read it. It returns the root
+// directory.
 func EditedBullseye(t testing.TB) string {
 	t.Helper()
-	root := testutil.ExtractTar(t, testutil.DebianRootfs(t, "bullseye"))
-	p := filepath.Join(root, "var/lib/dpkg/status")
-	b, err := os.ReadFile(p)
+	const status = "var/lib/dpkg/status"
+	b, err := os.ReadFile(filepath.Join(testutil.DebianRoot(t, "bullseye"), status))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(p, downgrade(b, Vulnerable), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return testutil.DebianRootWith(t, "bullseye", map[string][]byte{status: downgrade(b, Vulnerable)})
 }
 
 // LodashOSV is a hand-written OSV record in the format of GitHub's
