@@ -227,13 +227,8 @@ func TestDefendLeastPrivileges(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, "bulwark"), data, 0o755)
 		os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM "+base+"\nCOPY bulwark /usr/local/bin/bulwark\nENTRYPOINT [\"/usr/local/bin/bulwark\"]\n"), 0o644)
-		image := "bulwark-test/deploy-defend:" + suffix
-		b := exec.Command("docker", "-H", "unix://"+sock, "build", "-q", "-t", image, dir)
-		b.Env = append(os.Environ(), "DOCKER_BUILDKIT=0")
-		if out, err := b.CombinedOutput(); err != nil {
-			t.Fatalf("docker build: %v\n%s", err, out)
-		}
-		t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rmi", "-f", image).Run() })
+		// Named by its content (this binary) and kept for later runs.
+		image := testutil.DockerBuildCached(t, sock, dir, "bulwark-test/deploy-defend", "DOCKER_BUILDKIT=0")
 
 		svc := dig(docs(t, "compose.yaml")[0], "services", "defend")
 		args := []string{"run", "-d", "--name", "bulwark-deploy-defend-" + suffix, "--network", "none",

@@ -53,13 +53,9 @@ func TestDefendModelAcceptance(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "work"), []byte(work), 0o755)
 	os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM "+base+"\nCOPY work /usr/local/bin/work\nCMD [\"/usr/local/bin/work\"]\n"), 0o644)
-	image := "bulwark-test/defend-model:" + suffix
-	build := exec.Command("docker", "-H", "unix://"+sock, "build", "-q", "-t", image, dir)
-	build.Env = append(os.Environ(), "DOCKER_BUILDKIT=0")
-	if b, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("docker build: %v\n%s", err, b)
-	}
-	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rmi", "-f", image).Run() })
+	// Named by its content and kept for later runs: the models this test
+	// checks live in its own new database, not in the image.
+	image := testutil.DockerBuildCached(t, sock, dir, "bulwark-test/defend-model", "DOCKER_BUILDKIT=0")
 	imageID := testutil.Docker(t, sock, "image", "inspect", "-f", "{{.Id}}", image)
 
 	// The agent: rules and models, learning through one container start.
