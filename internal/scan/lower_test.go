@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -48,40 +47,42 @@ func TestSecretsInLowerLayers(t *testing.T) {
 	sock := testutil.NeedDocker(t)
 	base := testutil.DebianImage(t, sock, "bookworm")
 
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	ctxDir := t.TempDir()
-	files := map[string]string{
-		"add/root/.ssh/id_rsa":       string(keyPEM),
-		"add/root/.aws/credentials":  "[default]\naws_access_key_id = AKIA" + strings.ToUpper(randomToken(t, 16)) + "\naws_secret_access_key = " + randomToken(t, 40) + "\n",
-		"add/srv/app/.env":           "LOG_LEVEL=info\nGITHUB_TOKEN=ghp_" + randomToken(t, 36) + "\n",
-		"add/opt/kept/.env":          "API_TOKEN=ghp_" + randomToken(t, 36) + "\n",
-		"add/srv/app/index.html":     "<p>hello</p>\n",
-		"add/opt/kept/settings.conf": "listen 8080\n",
-	}
-	for p, body := range files {
-		full := filepath.Join(ctxDir, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
+	// The build context holds credentials made up at random, so that no
+	// allow-list takes them for examples; it is made once per base image
+	// and kept, and so is the image built from it (named by its content)
+	// and its export: the engine's classic builder runs a container per
+	// RUN, and the export is 200 MB.
+	ctxDir := testutil.CachedDir(t, "lower-secrets context\x00"+base, func(ctxDir string) error {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return err
 		}
-	}
-	dockerfile := "FROM " + base + `
+		keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+		files := map[string]string{
+			"add/root/.ssh/id_rsa":       string(keyPEM),
+			"add/root/.aws/credentials":  "[default]\naws_access_key_id = AKIA" + strings.ToUpper(randomToken(t, 16)) + "\naws_secret_access_key = " + randomToken(t, 40) + "\n",
+			"add/srv/app/.env":           "LOG_LEVEL=info\nGITHUB_TOKEN=ghp_" + randomToken(t, 36) + "\n",
+			"add/opt/kept/.env":          "API_TOKEN=ghp_" + randomToken(t, 36) + "\n",
+			"add/srv/app/index.html":     "<p>hello</p>\n",
+			"add/opt/kept/settings.conf": "listen 8080\n",
+			"Dockerfile": "FROM " + base + `
 COPY add/ /
 RUN rm /root/.ssh/id_rsa /root/.aws/credentials
 RUN rm -rf /srv/app && mkdir /srv/app && echo '<p>new</p>' > /srv/app/index.html
 RUN chown -R nobody /opt/kept
-`
-	os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte(dockerfile), 0o644)
-	name := "bulwark-test/lower-secrets:" + randomToken(t, 8)
-	name = strings.ToLower(name)
-	testutil.Docker(t, sock, "build", "--network", "none", "-q", "-t", name, ctxDir)
-	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rmi", "-f", name).Run() })
-	saved := filepath.Join(t.TempDir(), "image.tar")
-	testutil.Docker(t, sock, "save", "-o", saved, name)
+`,
+		}
+		for p, body := range files {
+			full := filepath.Join(ctxDir, p)
+			os.MkdirAll(filepath.Dir(full), 0o755)
+			if err := os.WriteFile(full, []byte(body), 0o600); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	name := testutil.DockerBuildCached(t, sock, ctxDir, "bulwark-test/lower-secrets")
+	saved := testutil.DockerSaveCached(t, sock, name)
 	if !archiveHasOpaqueMarker(t, saved) {
 		t.Fatal("the engine exported no opaque-directory marker; the test would not test it")
 	}
