@@ -3,10 +3,13 @@ package java
 import (
 	"archive/zip"
 	"context"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,27 +19,42 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
-// jdk builds archives with the JDK's own javac and jar tools.
+// jdk builds archives with the JDK's own javac and jar tools. What they
+// make is kept between runs (testutil.CachedDir), keyed by the tools
+// (their files' path, size and time) and every input: each javac or jar
+// is a JVM start, ~0.5 CPU-s, and the archives of a run are the same as
+// the last run's but for their entries' times.
 type jdk struct {
 	t       *testing.T
-	dir     string
+	tools   string // key of the JDK's javac and jar
 	classes string // compiled classes, shared by every archive
 }
 
-func newJDK(t *testing.T) *jdk {
-	t.Helper()
-	javac := testutil.NeedCommand(t, "javac")
-	testutil.NeedCommand(t, "jar")
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src", "com", "example", "greeter", "Greeter.java")
-	write(t, src, `package com.example.greeter;
+const greeterSource = `package com.example.greeter;
 
 public final class Greeter {
     public static String greet(String name) { return "hello, " + name; }
 }
-`)
-	j := &jdk{t: t, dir: dir, classes: filepath.Join(dir, "classes")}
-	j.run(javac, "-d", j.classes, src)
+`
+
+func newJDK(t *testing.T) *jdk {
+	t.Helper()
+	javac := testutil.NeedCommand(t, "javac")
+	jar := testutil.NeedCommand(t, "jar")
+	var tools []string
+	for _, tool := range []string{javac, jar} {
+		real, err := filepath.EvalSymlinks(tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tools = append(tools, testutil.StampKey(t, real))
+	}
+	j := &jdk{t: t, tools: strings.Join(tools, " ")}
+	j.classes = testutil.CachedDir(t, "jdk classes\x00"+j.tools+"\x00"+greeterSource, func(dir string) error {
+		src := filepath.Join(t.TempDir(), "src", "com", "example", "greeter", "Greeter.java")
+		write(t, src, greeterSource)
+		return run(dir, javac, "-d", dir, src)
+	})
 	return j
 }
 
@@ -59,16 +77,16 @@ func write(t *testing.T, p, content string) {
 // jvmFlags make the short-lived JVMs of javac and jar start faster.
 var jvmFlags = []string{"-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xshare:auto"}
 
-func (j *jdk) run(name string, args ...string) {
-	j.t.Helper()
-	if filepath.Base(name) == "javac" || name == "jar" {
+func run(dir, name string, args ...string) error {
+	if filepath.Base(name) == "javac" || filepath.Base(name) == "jar" {
 		args = append(slices.Clone(jvmFlags), args...)
 	}
 	cmd := exec.Command(name, args...)
-	cmd.Dir = j.dir
+	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
-		j.t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		return fmt.Errorf("%s %v: %v\n%s", name, args, err, out)
 	}
+	return nil
 }
 
 // pom is the pom.properties Maven writes for a coordinate.
@@ -83,34 +101,35 @@ func pom(group, artifact, version string) (string, string) {
 // leaves the manifest out; store writes entries uncompressed.
 func (j *jdk) archive(name string, classes bool, files map[string]string, manifest string, noManifest, store bool) string {
 	j.t.Helper()
-	stage, err := os.MkdirTemp(j.dir, "stage")
-	if err != nil {
-		j.t.Fatal(err)
+	key := fmt.Sprintf("jdk archive\x00%s\x00%s\x00%v\x00%q\x00%v\x00%v", j.tools, name, classes, manifest, noManifest, store)
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		key += fmt.Sprintf("\x00%s\x00%d\x00%s", p, len(files[p]), files[p])
 	}
-	if classes {
-		j.run("cp", "-r", j.classes+"/.", stage)
-	}
-	for p, content := range files {
-		write(j.t, filepath.Join(stage, filepath.FromSlash(p)), content)
-	}
-	out := filepath.Join(j.dir, "out", name)
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		j.t.Fatal(err)
-	}
-	args := []string{"--create", "--file", out}
-	if store {
-		args = append(args, "--no-compress")
-	}
-	switch {
-	case noManifest:
-		args = append(args, "--no-manifest")
-	case manifest != "":
-		mf := filepath.Join(j.dir, name+".mf")
-		write(j.t, mf, manifest)
-		args = append(args, "--manifest", mf)
-	}
-	j.run("jar", append(args, "-C", stage, ".")...)
-	return out
+	dir := testutil.CachedDir(j.t, key, func(out string) error {
+		stage := j.t.TempDir()
+		if classes {
+			if err := run(stage, "cp", "-r", j.classes+"/.", stage); err != nil {
+				return err
+			}
+		}
+		for p, content := range files {
+			write(j.t, filepath.Join(stage, filepath.FromSlash(p)), content)
+		}
+		args := []string{"--create", "--file", filepath.Join(out, name)}
+		if store {
+			args = append(args, "--no-compress")
+		}
+		switch {
+		case noManifest:
+			args = append(args, "--no-manifest")
+		case manifest != "":
+			mf := filepath.Join(j.t.TempDir(), name+".mf")
+			write(j.t, mf, manifest)
+			args = append(args, "--manifest", mf)
+		}
+		return run(stage, "jar", append(args, "-C", stage, ".")...)
+	})
+	return filepath.Join(dir, name)
 }
 
 func (j *jdk) read(p string) string {
