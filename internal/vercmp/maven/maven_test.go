@@ -151,9 +151,9 @@ func TestValid(t *testing.T) {
 	}
 }
 
-// mavenOracle compiles a small Java driver for the ComparableVersion class
+// mavenOracle compiles (once) a small Java driver for the ComparableVersion class
 // of Maven's own maven-artifact jar.
-func mavenOracle(t *testing.T, dir string) (java, classpath string) {
+func mavenOracle(t *testing.T) (java, classpath string) {
 	t.Helper()
 	java = testutil.NeedCommand(t, "java")
 	javac := testutil.NeedCommand(t, "javac")
@@ -179,12 +179,23 @@ public class Cmp {
   }
 }
 `
-	if err := os.WriteFile(filepath.Join(dir, "Cmp.java"), []byte(src), 0o644); err != nil {
+	// The compiled driver is kept between runs, keyed by the compiler, the
+	// jar and the source (javac is a JVM start); the oracle itself runs
+	// every time.
+	realJavac, err := filepath.EvalSymlinks(javac)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(javac, "-cp", jar, "-d", dir, filepath.Join(dir, "Cmp.java")).CombinedOutput(); err != nil {
-		t.Fatalf("javac: %v\n%s", err, out)
-	}
+	key := "maven oracle\x00" + testutil.StampKey(t, realJavac) + "\x00" + testutil.StampKey(t, jar) + "\x00" + src
+	dir := testutil.CachedDir(t, key, func(dir string) error {
+		if err := os.WriteFile(filepath.Join(dir, "Cmp.java"), []byte(src), 0o644); err != nil {
+			return err
+		}
+		if out, err := exec.Command(javac, "-cp", jar, "-d", dir, filepath.Join(dir, "Cmp.java")).CombinedOutput(); err != nil {
+			return fmt.Errorf("javac: %v\n%s", err, out)
+		}
+		return nil
+	})
 	return java, jar + string(os.PathListSeparator) + dir
 }
 
@@ -192,7 +203,7 @@ public class Cmp {
 // ComparableVersion itself on every published vector and on generated
 // versions.
 func TestDifferentialMaven(t *testing.T) {
-	java, cp := mavenOracle(t, t.TempDir())
+	java, cp := mavenOracle(t)
 	var versions []string
 	for _, name := range []string{"qualifier_order.txt", "number_order.txt", "equal.txt", "order.txt"} {
 		for _, row := range readFields(t, name) {
