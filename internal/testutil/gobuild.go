@@ -310,9 +310,21 @@ func BulwarkBinary() (string, error) {
 // made by the first test run and reused by the next ones. fill writes into
 // a fresh directory that is renamed into place when it succeeds. Test
 // processes asking for one key at once take turns (a lock file per key,
-// as Build's): the first fills it, the others find it filled.
+// as Build's): the first fills it, the others find it filled. A fill that
+// fails fails the test; MakeCachedDir returns the error instead.
 func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
 	t.Helper()
+	dir, err := MakeCachedDir(key, fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// MakeCachedDir is CachedDir for a caller that decides what a failed fill
+// means (a test that skips when the network is unusable); nothing is kept
+// then, and the next call tries again.
+func MakeCachedDir(key string, fill func(dir string) error) (string, error) {
 	h := sha256.Sum256([]byte(toolchain() + "\x00" + key))
 	name := "dir-" + hex.EncodeToString(h[:16])
 	final := filepath.Join(buildCacheDir(), name)
@@ -338,9 +350,9 @@ func CachedDir(t testing.TB, key string, fill func(dir string) error) string {
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	return final
+	return final, nil
 }
 
 // FileKey is the content of files and directories (every file's path,

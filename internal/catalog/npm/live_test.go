@@ -3,6 +3,7 @@ package npm_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -32,17 +33,13 @@ var (
 	installErr  string
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if installDir != "" {
-		os.RemoveAll(installDir)
-	}
-	os.Exit(code)
-}
-
-// realInstall runs the npm install once per test binary and returns the
-// project folder. It skips when npm or the registry is unavailable, and
-// fails instead under BULWARK_REQUIRE_NETWORK=1.
+// realInstall runs the npm install once and returns the project folder,
+// which tests only read. The installed tree is kept between runs
+// (testutil.MakeCachedDir, keyed by the install's arguments and npm
+// itself): the comparison is with `npm ls` over that tree, run every
+// time, and the install was most of the test's time. It skips when npm or
+// the registry is unavailable, and fails instead under
+// BULWARK_REQUIRE_NETWORK=1.
 func realInstall(t testing.TB) string {
 	t.Helper()
 	installOnce.Do(func() {
@@ -51,18 +48,29 @@ func realInstall(t testing.TB) string {
 			installErr = "npm not installed"
 			return
 		}
-		dir, err := os.MkdirTemp("", "bulwark-npm-")
+		real, err := filepath.EvalSymlinks(npm)
 		if err != nil {
 			installErr = err.Error()
 			return
 		}
-		installDir = dir
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, npm, installArgs...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			installErr = "npm install: " + err.Error() + "\n" + lastLines(string(out), 5)
+		st, err := os.Stat(real)
+		if err != nil {
+			installErr = err.Error()
+			return
+		}
+		key := fmt.Sprintf("npm install\x00%s\x00%d\x00%d\x00%s", real, st.Size(), st.ModTime().UnixNano(), strings.Join(installArgs, "\x00"))
+		installDir, err = testutil.MakeCachedDir(key, func(dir string) error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, npm, installArgs...)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("npm install: %v\n%s", err, lastLines(string(out), 5))
+			}
+			return nil
+		})
+		if err != nil {
+			installErr = err.Error()
 		}
 	})
 	if installErr != "" {
