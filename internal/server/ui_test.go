@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bulwark-sec/bulwark/internal/server"
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 )
 
 // browser is headless Chromium with a fresh profile that records every
@@ -37,16 +37,7 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, origin string) *browser {
-	var exe string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			exe = p
-			break
-		}
-	}
-	if exe == "" {
-		t.Skip("chromium not installed (apt-get install chromium)")
-	}
+	exe := testutil.NeedChromium(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),

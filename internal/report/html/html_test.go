@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -67,17 +66,6 @@ func TestSelfContained(t *testing.T) {
 	}
 }
 
-// chromium finds Debian's chromium, or skips.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("chromium not installed (apt-get install chromium)")
-	return ""
-}
-
 // browser starts headless Chromium with a fresh profile and records every
 // network request (other than the page itself) and every console problem.
 type browser struct {
@@ -89,7 +77,7 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, pageURL string) *browser {
-	exe := chromium(t)
+	exe := testutil.NeedChromium(t)
 	dir := t.TempDir()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
