@@ -235,10 +235,8 @@ func TestDBUpdateOffline(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "db", "bulwark.db")
-	// A closed port on loopback stands for a network that goes nowhere.
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
+	// A refusing port on loopback stands for a network that goes nowhere.
+	addr := testutil.RefusingAddr(t)
 	r := run(t, "db", "update", "--db", db, "--mirror", "http://"+addr)
 	if r.code != 2 || !strings.HasSuffix(strings.TrimSpace(r.stderr), "check --mirror, or compile local feed files with `bulwark db import DIR`") {
 		t.Errorf("unreachable mirror: exit %d, stderr %q", r.code, r.stderr)

@@ -2,11 +2,14 @@ package testutil
 
 import (
 	"bytes"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -189,5 +192,21 @@ func TestPruneBuildCache(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
 			t.Errorf("%s: present %v, want %v", name, err == nil, want)
 		}
+	}
+}
+
+// TestRefusingAddr: connections are refused while the test runs, and the
+// port cannot be taken by a listener meanwhile.
+func TestRefusingAddr(t *testing.T) {
+	addr := RefusingAddr(t)
+	if c, err := net.DialTimeout("tcp", addr, 5*time.Second); err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
+		if c != nil {
+			c.Close()
+		}
+		t.Fatalf("dial %s: %v, want connection refused", addr, err)
+	}
+	if l, err := net.Listen("tcp", addr); err == nil {
+		l.Close()
+		t.Fatalf("listening on %s succeeded while it is held", addr)
 	}
 }
