@@ -208,19 +208,14 @@ func runNoFatal(t *testing.T, a *agent, args ...string) (id, out string, code in
 	if err != nil {
 		return "", err.Error(), -1
 	}
-	defer api.Close()
+	t.Cleanup(func() { api.Close() }) // after the removal below (cleanups run last first)
 	ctx := context.Background()
 	created, err := api.ContainerCreate(ctx, cfg, hc, nil, nil, "bulwark-defend-"+randomID())
 	if err != nil {
 		return "", "create: " + err.Error(), -1
 	}
 	id = created.ID
-	t.Cleanup(func() {
-		if api, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock}); err == nil {
-			api.ContainerRemove(context.Background(), id, container.RemoveOptions{Force: true})
-			api.Close()
-		}
-	})
+	t.Cleanup(func() { api.ContainerRemove(context.Background(), id, container.RemoveOptions{Force: true}) })
 	for deadline := time.Now().Add(30 * time.Second); a != nil && !a.table.Described(id); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			return "", "the agent had no description of the container 30s after its create event", -1
