@@ -47,11 +47,15 @@ func DebianImage(t testing.TB, sock, suite string) string {
 
 // DebianRoot is the Debian root filesystem of suite (DebianRootfs)
 // unpacked once per tarball into the test cache (CachedDir) and shared by
-// every test and later run: tests must only read it. A test that edits
-// the tree unpacks its own copy with ExtractTar.
+// every test and later run: tests must only read it. A test that needs
+// files changed asks DebianRootWith for a tree of its own.
 func DebianRoot(t testing.TB, suite string) string {
 	t.Helper()
-	tarball := DebianRootfs(t, suite)
+	return debianRoot(t, DebianRootfs(t, suite))
+}
+
+func debianRoot(t testing.TB, tarball string) string {
+	t.Helper()
 	return CachedDir(t, "debian-root "+StampKey(t, tarball), func(dir string) error {
 		out, err := exec.Command("tar", "-C", dir, "--exclude=./dev/*", "-xf", tarball).CombinedOutput()
 		if err != nil {
@@ -68,12 +72,13 @@ func DebianRoot(t testing.TB, suite string) string {
 // directories and links (~0.3 s) rather than unpacking 200 MB again.
 func DebianRootWith(t testing.TB, suite string, files map[string][]byte) string {
 	t.Helper()
-	base := DebianRoot(t, suite)
+	tarball := DebianRootfs(t, suite)
+	base := debianRoot(t, tarball)
 	h := sha256.New()
 	for _, p := range slices.Sorted(maps.Keys(files)) {
 		fmt.Fprintf(h, "%s\x00%d\x00%s", p, len(files[p]), files[p])
 	}
-	key := "debian-root-with " + StampKey(t, DebianRootfs(t, suite)) + " " + hex.EncodeToString(h.Sum(nil))
+	key := "debian-root-with " + StampKey(t, tarball) + " " + hex.EncodeToString(h.Sum(nil))
 	return CachedDir(t, key, func(dir string) error {
 		if err := linkTree(base, dir); err != nil {
 			return err
@@ -160,18 +165,16 @@ func Docker(t testing.TB, sock string, args ...string) string {
 // DockerImport imports a rootfs tarball as image name unless the engine
 // already has it, and returns the name. The image is kept: it is the cache
 // of later runs (name it by its content: FileKey, StampKey), so a second
-// run imports nothing. Test processes importing the same name at the same
-// time take turns (a lock file per name), and the second finds the image.
+// run imports nothing.
 func DockerImport(t testing.TB, sock, tarball, name string) string {
 	t.Helper()
-	unlock := lockName(t, name)
-	defer unlock()
-	if dockerHasImage(sock, name) {
-		return name
-	}
-	Docker(t, sock, "import", tarball, name)
-	pruneRepo(sock, name, keptImageAge)
-	return name
+	return keptImage(t, sock, name, func() error {
+		out, err := exec.Command("docker", "-H", "unix://"+sock, "import", tarball, name).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("docker import %s: %v\n%s", name, err, out)
+		}
+		return nil
+	})
 }
 
 // DockerBuildCached builds the context directory ctxDir (its Dockerfile
@@ -187,17 +190,32 @@ func DockerImport(t testing.TB, sock, tarball, name string) string {
 func DockerBuildCached(t testing.TB, sock, ctxDir, repo string, env ...string) string {
 	t.Helper()
 	name := repo + ":" + FileKey(t, ctxDir)[:16]
-	unlock := lockName(t, name)
-	defer unlock()
-	if dockerHasImage(sock, name) {
-		return name
+	return keptImage(t, sock, name, func() error {
+		cmd := exec.Command("docker", "-H", "unix://"+sock, "build", "--network", "none", "-q", "-t", name, ctxDir)
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("docker build %s: %v\n%s", name, err, out)
+		}
+		return nil
+	})
+}
+
+// keptImage has create make image name unless the engine at sock has it,
+// once across the machine's test processes (makeOnce: the second finds
+// the image the first made), then prunes the repository's older keys.
+func keptImage(t testing.TB, sock, name string, create func() error) string {
+	t.Helper()
+	sum := sha256.Sum256([]byte(name))
+	err := makeOnce("image-"+hex.EncodeToString(sum[:8]), func() bool { return dockerHasImage(sock, name) }, func() error {
+		if err := create(); err != nil {
+			return err
+		}
+		pruneRepo(sock, name, keptImageAge)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	cmd := exec.Command("docker", "-H", "unix://"+sock, "build", "--network", "none", "-q", "-t", name, ctxDir)
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("docker build %s: %v\n%s", name, err, out)
-	}
-	pruneRepo(sock, name, keptImageAge)
 	return name
 }
 
@@ -256,16 +274,4 @@ func DockerSaveCached(t testing.TB, sock, name string) string {
 
 func dockerHasImage(sock, name string) bool {
 	return exec.Command("docker", "-H", "unix://"+sock, "image", "inspect", "--format", "{{.Id}}", name).Run() == nil
-}
-
-// lockName takes a lock file named after an image name, shared by every
-// test process of the machine, and returns its release.
-func lockName(t testing.TB, name string) func() {
-	t.Helper()
-	sum := sha256.Sum256([]byte(name))
-	unlock, err := lockFile(filepath.Join(os.TempDir(), "bulwark-test-image-"+hex.EncodeToString(sum[:8])+".lock"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return unlock
 }

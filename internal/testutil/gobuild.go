@@ -368,6 +368,19 @@ func FileKey(t testing.TB, paths ...string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// ToolKey names an installed program (a path from exec.LookPath) by the
+// file it resolves to, with StampKey: a key for what the program made
+// (compiled classes, an npm install) that changes when it is upgraded or
+// another version is chosen (Debian's alternatives).
+func ToolKey(t testing.TB, path string) string {
+	t.Helper()
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return StampKey(t, real)
+}
+
 // StampKey names a large input file (a rootfs tarball) by its path, size
 // and modification time, without reading it: a key for what is made from
 // a file that is replaced, never edited in place. 16 hex digits, so it

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -41,15 +40,7 @@ func newJDK(t *testing.T) *jdk {
 	t.Helper()
 	javac := testutil.NeedCommand(t, "javac")
 	jar := testutil.NeedCommand(t, "jar")
-	var tools []string
-	for _, tool := range []string{javac, jar} {
-		real, err := filepath.EvalSymlinks(tool)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tools = append(tools, testutil.StampKey(t, real))
-	}
-	j := &jdk{t: t, tools: strings.Join(tools, " ")}
+	j := &jdk{t: t, tools: testutil.ToolKey(t, javac) + " " + testutil.ToolKey(t, jar)}
 	j.classes = testutil.CachedDir(t, "jdk classes\x00"+j.tools+"\x00"+greeterSource, func(dir string) error {
 		src := filepath.Join(t.TempDir(), "src", "com", "example", "greeter", "Greeter.java")
 		write(t, src, greeterSource)

@@ -42,24 +42,13 @@ var (
 // BULWARK_REQUIRE_NETWORK=1.
 func realInstall(t testing.TB) string {
 	t.Helper()
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		registryUnusable(t, "npm not installed")
+	}
+	key := "npm install\x00" + testutil.ToolKey(t, npm) + "\x00" + strings.Join(installArgs, "\x00")
 	installOnce.Do(func() {
-		npm, err := exec.LookPath("npm")
-		if err != nil {
-			installErr = "npm not installed"
-			return
-		}
-		real, err := filepath.EvalSymlinks(npm)
-		if err != nil {
-			installErr = err.Error()
-			return
-		}
-		st, err := os.Stat(real)
-		if err != nil {
-			installErr = err.Error()
-			return
-		}
-		key := fmt.Sprintf("npm install\x00%s\x00%d\x00%d\x00%s", real, st.Size(), st.ModTime().UnixNano(), strings.Join(installArgs, "\x00"))
-		installDir, err = testutil.MakeCachedDir(key, func(dir string) error {
+		dir, err := testutil.MakeCachedDir(key, func(dir string) error {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, npm, installArgs...)
@@ -69,17 +58,25 @@ func realInstall(t testing.TB) string {
 			}
 			return nil
 		})
+		installDir = dir
 		if err != nil {
 			installErr = err.Error()
 		}
 	})
 	if installErr != "" {
-		if os.Getenv("BULWARK_REQUIRE_NETWORK") == "1" {
-			t.Fatalf("npm registry required (BULWARK_REQUIRE_NETWORK=1): %s", installErr)
-		}
-		t.Skipf("npm registry not usable: %s", installErr)
+		registryUnusable(t, installErr)
 	}
 	return installDir
+}
+
+// registryUnusable skips the test, or fails it under
+// BULWARK_REQUIRE_NETWORK=1.
+func registryUnusable(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("BULWARK_REQUIRE_NETWORK") == "1" {
+		t.Fatalf("npm registry required (BULWARK_REQUIRE_NETWORK=1): %s", why)
+	}
+	t.Skipf("npm registry not usable: %s", why)
 }
 
 func lastLines(s string, n int) string {

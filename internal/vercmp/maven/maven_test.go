@@ -182,11 +182,7 @@ public class Cmp {
 	// The compiled driver is kept between runs, keyed by the compiler, the
 	// jar and the source (javac is a JVM start); the oracle itself runs
 	// every time.
-	realJavac, err := filepath.EvalSymlinks(javac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := "maven oracle\x00" + testutil.StampKey(t, realJavac) + "\x00" + testutil.StampKey(t, jar) + "\x00" + src
+	key := "maven oracle\x00" + testutil.ToolKey(t, javac) + "\x00" + testutil.StampKey(t, jar) + "\x00" + src
 	dir := testutil.CachedDir(t, key, func(dir string) error {
 		if err := os.WriteFile(filepath.Join(dir, "Cmp.java"), []byte(src), 0o644); err != nil {
 			return err
