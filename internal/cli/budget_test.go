@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/bulwark-sec/bulwark/internal/testutil/hostile"
 )
 
@@ -220,15 +221,36 @@ func tempBytes(pid int, dirs []string) int64 {
 	return n
 }
 
-func generate(t *testing.T, gen func(dir string) (string, error)) string {
+// generate makes a hostile image once per generator source and key and
+// keeps it with the other test fixtures (testutil.CachedDir): making them
+// was half the test binary's own CPU, and the scans only read them. key
+// names what gen makes (the generator and its arguments); the target gen
+// returns ("docker-archive:PATH", "oci-layout:DIR") is kept beside it.
+func generate(t *testing.T, key string, gen func(dir string) (string, error)) string {
 	t.Helper()
-	start := time.Now()
-	target, err := gen(t.TempDir())
+	src := testutil.FileKey(t, filepath.Join(testutil.RepoRoot(t), "internal", "testutil", "hostile"))
+	const dirMark = "{dir}"
+	kept := testutil.CachedDir(t, "hostile image\x00"+src+"\x00"+key, func(dir string) error {
+		start := time.Now()
+		img := filepath.Join(dir, "image")
+		if err := os.Mkdir(img, 0o755); err != nil {
+			return err
+		}
+		target, err := gen(img)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(target, img) {
+			return fmt.Errorf("generated target %q is not under %s", target, img)
+		}
+		t.Logf("generated %s in %s", key, time.Since(start).Round(time.Millisecond))
+		return os.WriteFile(filepath.Join(dir, "target"), []byte(strings.Replace(target, img, dirMark, 1)), 0o644)
+	})
+	target, err := os.ReadFile(filepath.Join(kept, "target"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("generated %s in %s", target, time.Since(start).Round(time.Millisecond))
-	return target
+	return strings.Replace(string(target), dirMark, filepath.Join(kept, "image"), 1)
 }
 
 func (m measured) String() string {
@@ -243,7 +265,7 @@ var scanArgs = []string{"scan", "--scanners", "misconfig,secret", "--format", "j
 // length (on main: hundreds of MB of RSS and two 48 MB cache entries for
 // this image; 5.2 GB and 600 MB entries at 150,000 entries a layer).
 func TestBudgetLongNames(t *testing.T) {
-	target := generate(t, func(dir string) (string, error) { return hostile.LongNames(dir, 2, 12_000, 4000) })
+	target := generate(t, "LongNames 2 12000 4000", func(dir string) (string, error) { return hostile.LongNames(dir, 2, 12_000, 4000) })
 	home := t.TempDir()
 	cache := filepath.Join(home, "cache")
 	m := measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), "--cache-dir", cache, target)...)
@@ -270,7 +292,7 @@ func TestBudgetLongNames(t *testing.T) {
 // refused at the budget of records per database, which the message names
 // with its flag, before it fills memory (on main: exit 0 after ~450 MB).
 func TestBudgetRecords(t *testing.T) {
-	target := generate(t, func(dir string) (string, error) { return hostile.DpkgRecords(dir, 300_000) })
+	target := generate(t, "DpkgRecords 300000", func(dir string) (string, error) { return hostile.DpkgRecords(dir, 300_000) })
 	m := measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), target)...)
 	if m.code != 2 || !strings.Contains(m.stderr, "package records per database") || !strings.Contains(m.stderr, "--max-records") {
 		t.Errorf("want exit 2 naming the records budget and --max-records: %s", m)
@@ -279,7 +301,7 @@ func TestBudgetRecords(t *testing.T) {
 		t.Errorf("peak RSS %d MB, want under 200 MB", m.rssKB>>10)
 	}
 	// The budget is the flag's.
-	small := generate(t, func(dir string) (string, error) { return hostile.DpkgRecords(dir, 3) })
+	small := generate(t, "DpkgRecords 3", func(dir string) (string, error) { return hostile.DpkgRecords(dir, 3) })
 	if m := measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), "--max-records", "2", small)...); m.code != 2 {
 		t.Errorf("3 packages with --max-records 2: %s", m)
 	}
@@ -293,12 +315,12 @@ func TestBudgetRecords(t *testing.T) {
 // temporary file for the cataloger that wants random access: 2 GB written
 // for these four), and a sparse lock file is judged by its logical size.
 func TestBudgetSparse(t *testing.T) {
-	jars := generate(t, func(dir string) (string, error) { return hostile.Sparse(dir, 4, 500<<20) })
+	jars := generate(t, "Sparse 4 500MiB", func(dir string) (string, error) { return hostile.Sparse(dir, 4, 500<<20) })
 	m := measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), jars)...)
 	if m.code != 0 || m.tempPeak > 16<<20 {
 		t.Errorf("sparse jars: %s; want exit 0 and no temporary disk", m)
 	}
-	lock := generate(t, func(dir string) (string, error) {
+	lock := generate(t, "SparseFiles 120MiB srv/app/package-lock.json 1", func(dir string) (string, error) {
 		return hostile.SparseFiles(dir, 120<<20, func(int) string { return "srv/app/package-lock.json" }, 1)
 	})
 	// Its logical size is what counts: the per-file budget (64 MiB by
@@ -315,7 +337,7 @@ func TestBudgetSparse(t *testing.T) {
 // under the per-layer limit, stop at the image's budget of decompressed
 // bytes (on main the 6 GiB are read; at 60 layers, 150 s).
 func TestBudgetImageBytes(t *testing.T) {
-	target := generate(t, func(dir string) (string, error) { return hostile.BigLayers(dir, 6, 1<<30-1<<20) })
+	target := generate(t, "BigLayers 6 1023MiB", func(dir string) (string, error) { return hostile.BigLayers(dir, 6, 1<<30-1<<20) })
 	m := measure(t, 120*time.Second, nil, 0, append(append([]string{}, scanArgs...), target)...)
 	if m.code != 2 || !strings.Contains(m.stderr, "decompressed bytes per image") || !strings.Contains(m.stderr, "--max-image-bytes") {
 		t.Errorf("want exit 2 naming the decompressed-bytes budget: %s", m)
@@ -328,12 +350,12 @@ func TestBudgetImageBytes(t *testing.T) {
 // TestBudgetLayers: 3,000 tiny layers are refused at once by the layer
 // budget (on main: 50 s); 200 are read in seconds.
 func TestBudgetLayers(t *testing.T) {
-	many := generate(t, func(dir string) (string, error) { return hostile.ManyLayers(dir, 3000) })
+	many := generate(t, "ManyLayers 3000", func(dir string) (string, error) { return hostile.ManyLayers(dir, 3000) })
 	m := measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), many)...)
 	if m.code != 2 || !strings.Contains(m.stderr, "layers per image") || !strings.Contains(m.stderr, "--max-layers") || m.wall > 10*time.Second {
 		t.Errorf("3,000 layers: %s", m)
 	}
-	some := generate(t, func(dir string) (string, error) { return hostile.ManyLayers(dir, 200) })
+	some := generate(t, "ManyLayers 200", func(dir string) (string, error) { return hostile.ManyLayers(dir, 200) })
 	m = measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), some)...)
 	if m.code != 0 || m.wall > 20*time.Second {
 		t.Errorf("200 layers: %s", m)
@@ -349,8 +371,8 @@ func TestFIFOs(t *testing.T) {
 		t.Skip(err)
 	}
 	targets := []string{"docker-archive:" + fifo, fifo,
-		generate(t, func(dir string) (string, error) { return hostile.FIFOLayout(dir, "index") }),
-		generate(t, func(dir string) (string, error) { return hostile.FIFOLayout(dir, "blob") })}
+		fifoLayout(t, "index"),
+		fifoLayout(t, "blob")}
 	for _, target := range targets {
 		m := measure(t, 10*time.Second, nil, 0, append(append([]string{}, scanArgs...), target)...)
 		if m.code != 2 || strings.Count(strings.TrimSpace(m.stderr), "\n") != 0 || m.wall > 5*time.Second {
@@ -358,13 +380,25 @@ func TestFIFOs(t *testing.T) {
 		}
 	}
 	// Files that shape the report are refused too.
-	image := generate(t, func(dir string) (string, error) { return hostile.DpkgRecords(dir, 3) })
+	image := generate(t, "DpkgRecords 3", func(dir string) (string, error) { return hostile.DpkgRecords(dir, 3) })
 	for _, flag := range []string{"--ignore-file", "--vex"} {
 		m := measure(t, 10*time.Second, nil, 0, append(append([]string{}, scanArgs...), flag, fifo, image)...)
 		if m.code != 2 || !strings.Contains(m.stderr, "not a regular file") || m.wall > 5*time.Second {
 			t.Errorf("%s FIFO: %s", flag, m)
 		}
 	}
+}
+
+// fifoLayout is an OCI layout whose index.json or layer blob is a FIFO:
+// made afresh (it costs nothing), as a FIFO in the kept fixtures would
+// block whatever opened it there.
+func fifoLayout(t *testing.T, which string) string {
+	t.Helper()
+	target, err := hostile.FIFOLayout(t.TempDir(), which)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target
 }
 
 // TestSignalStopsScan: SIGTERM or SIGINT in the middle of a scan (copying
@@ -374,7 +408,7 @@ func TestFIFOs(t *testing.T) {
 func TestSignalStopsScan(t *testing.T) {
 	// 900 MiB in all: under the 1 GiB decompression floor, so only the
 	// signal can end the scan early.
-	target := generate(t, func(dir string) (string, error) { return hostile.Interruptible(dir, 200<<20, 700<<20) })
+	target := generate(t, "Interruptible 200MiB 700MiB", func(dir string) (string, error) { return hostile.Interruptible(dir, 200<<20, 700<<20) })
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		// Counted from when the scan opened the archive: the jar is being
 		// copied then, on a quiet machine as on a loaded one.
@@ -413,7 +447,7 @@ func TestBudgetLockFiles(t *testing.T) {
 		{"srv/app/yarn.lock", hostile.YarnLock},
 	} {
 		t.Run(path.Base(c.path), func(t *testing.T) {
-			target := generate(t, func(dir string) (string, error) { return hostile.Manifest(dir, c.path, c.gen)(size) })
+			target := generate(t, fmt.Sprintf("Manifest %s %d", c.path, size), func(dir string) (string, error) { return hostile.Manifest(dir, c.path, c.gen)(size) })
 			m := measure(t, 60*time.Second, nil, 0, append(append([]string{}, scanArgs...), target)...)
 			if m.code != 2 || !strings.Contains(m.stderr, "--max-records") {
 				t.Errorf("want exit 2 naming --max-records: %s", m)
