@@ -20,6 +20,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
@@ -28,9 +29,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/testutil"
 	"github.com/cyberphone/json-canonicalization/go/src/webpki.org/jsoncanonicalizer"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -103,19 +106,28 @@ func Run(t testing.TB, cosign string, args ...string) string {
 // KeyPair is a cosign key pair on disk.
 type KeyPair struct{ Private, Public string }
 
-// NewKeyPair makes a key pair with `cosign generate-key-pair` (empty
-// password).
+// NewKeyPair returns a key pair made by `cosign generate-key-pair` (empty
+// password), distinct from every other pair this process asked for. The
+// pairs are kept with the test fixtures (testutil.CachedDir, keyed by the
+// cosign binary and the pair's number): generating one costs cosign half a
+// second of scrypt, and nothing about a test depends on its keys being new.
 func NewKeyPair(t testing.TB, cosign string) KeyPair {
 	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command(cosign, "generate-key-pair")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "COSIGN_PASSWORD=")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("cosign generate-key-pair: %v\n%s", err, out)
-	}
+	n := keyPairs.Add(1)
+	dir := testutil.CachedDir(t, fmt.Sprintf("cosign key pair\x00%s\x00%d", testutil.ToolKey(t, cosign), n), func(dir string) error {
+		cmd := exec.Command(cosign, "generate-key-pair")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "COSIGN_PASSWORD=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("cosign generate-key-pair: %v\n%s", err, out)
+		}
+		return nil
+	})
 	return KeyPair{Private: filepath.Join(dir, "cosign.key"), Public: filepath.Join(dir, "cosign.pub")}
 }
+
+// keyPairs numbers the key pairs NewKeyPair handed out in this process.
+var keyPairs atomic.Int64
 
 // registryFlags let cosign talk plain HTTP to the loopback registry.
 var registryFlags = []string{"--allow-insecure-registry", "--allow-http-registry"}
