@@ -198,9 +198,8 @@ func TestDefendLeastPrivileges(t *testing.T) {
 		n := make([]byte, 3)
 		rand.Read(n)
 		name := "bulwark-deploy-shadow-" + suffix + "-" + hex.EncodeToString(n)
-		exec.Command("docker", "-H", "unix://"+sock, "run", "--name", name, "--network", "none", base, "cat", "/etc/shadow").Run()
-		t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rm", "-f", name).Run() })
-		return testutil.Docker(t, sock, "inspect", "-f", "{{.Id}}", name)
+		id, _, _ := testutil.RunContainer(t, sock, name, base, "cat", "/etc/shadow")
+		return id
 	}
 	alerted := func(lines func() string, cid string) bool {
 		deadline := time.Now().Add(60 * time.Second)

@@ -95,9 +95,7 @@ func TestAgentDefend(t *testing.T) {
 
 	name := "bulwark-agent-defend-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + time.Now().Format("150405.000000")
 	name = strings.ReplaceAll(name, ".", "")
-	b, _ := exec.Command("docker", "-H", "unix://"+sock, "run", "--name", name, "--network", "none", base, "cat", "/etc/shadow").CombinedOutput()
-	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rm", "-f", name).Run() })
-	id := testutil.Docker(t, sock, "inspect", "-f", "{{.Id}}", name)
+	id, b, _ := testutil.RunContainer(t, sock, name, base, "cat", "/etc/shadow")
 	var got []store.RuntimeAlert
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) && len(got) == 0 {

@@ -104,10 +104,9 @@ func TestDefendModelAcceptance(t *testing.T) {
 	// Each container's acts are judged before the next starts: the agent
 	// shares the machine with other work, and a start counts when the
 	// agent first sees the container, not when the engine starts it.
-	inspect := func(name string) string { return testutil.Docker(t, sock, "inspect", "-f", "{{.Id}}", name) }
 	run := func(label string, args ...string) string {
 		t.Helper()
-		id := inspect(runNamed(t, sock, image, suffix, label, args...))
+		id := runNamed(t, sock, image, suffix, label, args...)
 		waitJudged(t, alertsFile, id)
 		return id
 	}
@@ -190,19 +189,17 @@ func TestDefendModelAcceptance(t *testing.T) {
 }
 
 // runNamed runs the image's work with args in a fresh container and
-// returns its name.
+// returns its ID.
 func runNamed(t *testing.T, sock, image, suffix, label string, args ...string) string {
 	t.Helper()
 	b := make([]byte, 3)
 	rand.Read(b)
 	name := "bulwark-defend-model-" + suffix + "-" + label + "-" + hex.EncodeToString(b)
-	cmd := exec.Command("docker", append([]string{"-H", "unix://" + sock, "run", "--name", name, "--network", "none", image, "/usr/local/bin/work"}, args...)...)
-	out, err := cmd.CombinedOutput()
-	t.Cleanup(func() { exec.Command("docker", "-H", "unix://"+sock, "rm", "-f", name).Run() })
-	if err != nil || !strings.Contains(string(out), "done") {
-		t.Fatalf("container %s: %v\n%s", label, err, out)
+	id, out, code := testutil.RunContainer(t, sock, name, image, append([]string{"/usr/local/bin/work"}, args...)...)
+	if code != 0 || !strings.Contains(out, "done") {
+		t.Fatalf("container %s: exit %d\n%s", label, code, out)
 	}
-	return name
+	return id
 }
 
 // waitJudged waits until the agent has written the last exec of a
