@@ -45,8 +45,34 @@ type guarded struct {
 
 var engineMu sync.Mutex
 
-// startGuarded serves the plugin with p and starts the engine behind it.
-// The engine is killed before the plugin stops.
+// The engine lives for the whole test binary: the first test that needs
+// it starts it, TestMain stops it. Each test serves its own plugin (its
+// policy, its audit log) on pluginSocket while it runs, and the engine
+// dials the socket for each connection, so it asks the current test's
+// server. An engine per test cost ~1 CPU-s and ~4 s of wall time each
+// (the start script polls once a second).
+var engineProc struct {
+	started bool   // by this process, which holds the lock
+	unlock  func() // releases lockEngine's lock
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if engineProc.started {
+		if err := stopEngine(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
+	if engineProc.unlock != nil {
+		engineProc.unlock()
+	}
+	os.Exit(code)
+}
+
+// startGuarded serves the plugin with p on pluginSocket and makes sure the
+// engine behind it runs. The plugin stops at the end of the test; the
+// engine stays for the next one.
 func startGuarded(t *testing.T, p *policy.Policy) *guarded {
 	t.Helper()
 	testutil.NeedDocker(t)
@@ -57,8 +83,14 @@ func startGuarded(t *testing.T, p *policy.Policy) *guarded {
 	}
 	engineMu.Lock()
 	t.Cleanup(engineMu.Unlock)
-	lockEngine(t)
-	stopEngine(t) // one left from an interrupted run would hold the old plugin
+	if engineProc.unlock == nil {
+		engineProc.unlock = lockEngine(t)
+		// One left from an interrupted run may have been started with
+		// other flags.
+		if err := stopEngine(); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	api, err := client.NewClientWithOpts(client.WithHost("unix://"+engineSocket), client.WithAPIVersionNegotiation())
 	if err != nil {
@@ -91,18 +123,21 @@ func startGuarded(t *testing.T, p *policy.Policy) *guarded {
 		os.Remove(pluginSocket)
 	})
 
-	cmd := exec.Command(script, "--authorization-plugin="+pluginName)
-	cmd.Env = append(os.Environ(), "DOCKER_SOCK="+engineSocket)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("starting the engine: %v\n%s", err, out)
+	if !engineRunning() {
+		cmd := exec.Command(script, "--authorization-plugin="+pluginName)
+		cmd.Env = append(os.Environ(), "DOCKER_SOCK="+engineSocket)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("starting the engine: %v\n%s", err, out)
+		}
+		engineProc.started = true
 	}
-	t.Cleanup(func() { stopEngine(t) })
 	return &guarded{srv: srv, g: g, auditLog: logPath, api: api}
 }
 
 // lockEngine serialises test processes (two `go test` runs on one
-// machine) over the one engine socket and plugin name.
-func lockEngine(t *testing.T) {
+// machine) over the one engine socket and plugin name, until the returned
+// function is called.
+func lockEngine(t *testing.T) (unlock func()) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(engineSocket), 0o755); err != nil {
 		t.Fatal(err)
@@ -119,29 +154,43 @@ func lockEngine(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Cleanup(func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() })
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }
 }
 
-// stopEngine kills the test engine (if running) and waits for it to exit.
-func stopEngine(t *testing.T) {
+// enginePid is the test engine's process ID from its pidfile (0: none).
+func enginePid() int {
 	b, err := os.ReadFile(enginePID)
 	if err != nil {
-		return
+		return 0
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {
-		return
+		return 0
 	}
-	if syscall.Kill(pid, syscall.SIGTERM) != nil {
-		return
+	return pid
+}
+
+// engineRunning says whether the test engine's process is alive (and
+// still dockerd: the pidfile of one that died may name another process).
+func engineRunning() bool {
+	pid := enginePid()
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return pid > 0 && err == nil && strings.TrimSpace(string(comm)) == "dockerd"
+}
+
+// stopEngine kills the test engine (if running) and waits for it to exit.
+func stopEngine() error {
+	pid := enginePid()
+	if pid == 0 || syscall.Kill(pid, syscall.SIGTERM) != nil {
+		return nil
 	}
 	for range 300 {
 		if syscall.Kill(pid, 0) != nil {
-			return
+			return nil
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Errorf("engine %d did not stop", pid)
+	return fmt.Errorf("guard test engine %d did not stop", pid)
 }
 
 // docker runs the CLI against the guarded engine and returns its
