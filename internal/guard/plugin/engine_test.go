@@ -254,30 +254,8 @@ func raw(t *testing.T, request string) (int, string) {
 	return resp.StatusCode, buf.String()
 }
 
-var (
-	toolOnce sync.Once
-	toolTar  string
-	toolErr  error
-)
-
-// toolImage is a root filesystem with one static program installed as
-// /bin/true (exits 0) and /bin/sleep (sleeps for its argument), as a
-// tarball for docker import.
-func toolImage(t *testing.T) string {
-	t.Helper()
-	toolOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "bulwark-guard-image")
-		if err != nil {
-			toolErr = err
-			return
-		}
-		src := filepath.Join(dir, "src")
-		root := filepath.Join(dir, "root")
-		os.MkdirAll(src, 0o755)
-		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
-		os.MkdirAll(filepath.Join(root, "tmp"), 0o1777)
-		os.WriteFile(filepath.Join(src, "go.mod"), []byte("module guardtool\n\ngo 1.22\n"), 0o644)
-		os.WriteFile(filepath.Join(src, "main.go"), []byte(`package main
+// toolSource is the program of the tool image.
+const toolSource = `package main
 
 import (
 	"os"
@@ -291,7 +269,22 @@ func main() {
 		}
 	}
 }
-`), 0o644)
+`
+
+// toolImage is a root filesystem with one static program installed as
+// /bin/true (exits 0) and /bin/sleep (sleeps for its argument), as a
+// tarball for docker import. It is made once per toolchain and kept with
+// the test fixtures (testutil.MakeCachedDir).
+func toolImage(t *testing.T) string {
+	t.Helper()
+	dir := testutil.CachedDir(t, "guard tool image\x00"+toolSource, func(dir string) error {
+		src := filepath.Join(dir, "src")
+		root := filepath.Join(dir, "root")
+		os.MkdirAll(src, 0o755)
+		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
+		os.MkdirAll(filepath.Join(root, "tmp"), 0o1777)
+		os.WriteFile(filepath.Join(src, "go.mod"), []byte("module guardtool\n\ngo 1.22\n"), 0o644)
+		os.WriteFile(filepath.Join(src, "main.go"), []byte(toolSource), 0o644)
 		// The latency test runs under chrt -f; a Go build under real-time
 		// scheduling can livelock its own threads, so it runs as normal.
 		build := []string{"go", "build", "-trimpath", "-o", filepath.Join(root, "bin", "true"), "."}
@@ -302,19 +295,17 @@ func main() {
 		cmd.Dir = src
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			toolErr = fmt.Errorf("building the test program: %v\n%s", err, out)
-			return
+			return fmt.Errorf("building the test program: %v\n%s", err, out)
 		}
-		os.Link(filepath.Join(root, "bin", "true"), filepath.Join(root, "bin", "sleep"))
-		toolTar = filepath.Join(dir, "tool.tar")
-		if out, err := exec.Command("tar", "-C", root, "-cf", toolTar, ".").CombinedOutput(); err != nil {
-			toolErr = fmt.Errorf("tar: %v\n%s", err, out)
+		if err := os.Link(filepath.Join(root, "bin", "true"), filepath.Join(root, "bin", "sleep")); err != nil {
+			return err
 		}
+		if out, err := exec.Command("tar", "-C", root, "-cf", filepath.Join(dir, "tool.tar"), ".").CombinedOutput(); err != nil {
+			return fmt.Errorf("tar: %v\n%s", err, out)
+		}
+		return nil
 	})
-	if toolErr != nil {
-		t.Fatal(toolErr)
-	}
-	return toolTar
+	return filepath.Join(dir, "tool.tar")
 }
 
 // importImage imports tarball into the guarded engine as name.
