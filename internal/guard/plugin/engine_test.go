@@ -6,11 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -273,21 +275,45 @@ func main() {
 
 // toolImage is a root filesystem with one static program installed as
 // /bin/true (exits 0) and /bin/sleep (sleeps for its argument), as a
-// tarball for docker import. It is made once per toolchain and kept with
-// the test fixtures (testutil.MakeCachedDir).
+// tarball for docker import.
 func toolImage(t *testing.T) string {
 	t.Helper()
-	dir := testutil.CachedDir(t, "guard tool image\x00"+toolSource, func(dir string) error {
+	return programImage(t, toolSource, []string{"true", "sleep"}, nil)
+}
+
+// programImage is a root filesystem with one static program built from
+// source (package main) and installed as /bin/NAME for each of names,
+// empty /etc and /tmp directories and files (path: content), as a tarball
+// for docker import. It is made once per toolchain and content and kept
+// with the test fixtures (testutil.CachedDir).
+func programImage(t *testing.T, source string, names []string, files map[string]string) string {
+	t.Helper()
+	key := fmt.Sprintf("guard program image\x00%s\x00%q", source, names)
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		key += fmt.Sprintf("\x00%q\x00%q", p, files[p])
+	}
+	dir := testutil.CachedDir(t, key, func(dir string) error {
 		src := filepath.Join(dir, "src")
 		root := filepath.Join(dir, "root")
-		os.MkdirAll(src, 0o755)
-		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
-		os.MkdirAll(filepath.Join(root, "tmp"), 0o1777)
+		for _, d := range []string{src, filepath.Join(root, "bin"), filepath.Join(root, "etc")} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+		}
+		if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o1777); err != nil {
+			return err
+		}
 		os.WriteFile(filepath.Join(src, "go.mod"), []byte("module guardtool\n\ngo 1.22\n"), 0o644)
-		os.WriteFile(filepath.Join(src, "main.go"), []byte(toolSource), 0o644)
+		os.WriteFile(filepath.Join(src, "main.go"), []byte(source), 0o644)
+		for p, body := range files {
+			if err := os.WriteFile(filepath.Join(root, p), []byte(body), 0o644); err != nil {
+				return err
+			}
+		}
 		// The latency test runs under chrt -f; a Go build under real-time
 		// scheduling can livelock its own threads, so it runs as normal.
-		build := []string{"go", "build", "-trimpath", "-o", filepath.Join(root, "bin", "true"), "."}
+		bin := filepath.Join(root, "bin", names[0])
+		build := []string{"go", "build", "-trimpath", "-o", bin, "."}
 		if _, err := exec.LookPath("chrt"); err == nil {
 			build = append([]string{"chrt", "-o", "0"}, build...)
 		}
@@ -297,15 +323,17 @@ func toolImage(t *testing.T) string {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("building the test program: %v\n%s", err, out)
 		}
-		if err := os.Link(filepath.Join(root, "bin", "true"), filepath.Join(root, "bin", "sleep")); err != nil {
-			return err
+		for _, n := range names[1:] {
+			if err := os.Link(bin, filepath.Join(root, "bin", n)); err != nil {
+				return err
+			}
 		}
-		if out, err := exec.Command("tar", "-C", root, "-cf", filepath.Join(dir, "tool.tar"), ".").CombinedOutput(); err != nil {
+		if out, err := exec.Command("tar", "-C", root, "-cf", filepath.Join(dir, "image.tar"), ".").CombinedOutput(); err != nil {
 			return fmt.Errorf("tar: %v\n%s", err, out)
 		}
 		return nil
 	})
-	return filepath.Join(dir, "tool.tar")
+	return filepath.Join(dir, "image.tar")
 }
 
 // importImage imports tarball into the guarded engine as name.

@@ -6,12 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -122,29 +120,12 @@ func TestHostPathResolver(t *testing.T) {
 	})
 }
 
-var (
-	idOnce sync.Once
-	idTar  string
-	idErr  error
-)
-
 // idImage is a root filesystem whose one static program prints its uid
 // when called as /bin/id and sleeps as /bin/sleep, with an /etc/passwd
 // naming root, toor (another name for uid 0) and app (uid 1000).
 func idImage(t *testing.T) string {
 	t.Helper()
-	idOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "bulwark-guard-id")
-		if err != nil {
-			idErr = err
-			return
-		}
-		src, root := filepath.Join(dir, "src"), filepath.Join(dir, "root")
-		for _, d := range []string{src, filepath.Join(root, "bin"), filepath.Join(root, "etc"), filepath.Join(root, "tmp")} {
-			os.MkdirAll(d, 0o755)
-		}
-		os.WriteFile(filepath.Join(src, "go.mod"), []byte("module guardid\n\ngo 1.22\n"), 0o644)
-		os.WriteFile(filepath.Join(src, "main.go"), []byte(`package main
+	return programImage(t, `package main
 
 import (
 	"fmt"
@@ -161,26 +142,10 @@ func main() {
 		time.Sleep(time.Hour) // removed by the test; a loaded machine can take minutes over the table
 	}
 }
-`), 0o644)
-		os.WriteFile(filepath.Join(root, "etc", "passwd"), []byte("root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/tmp:/bin/sh\n"), 0o644)
-		os.WriteFile(filepath.Join(root, "etc", "group"), []byte("root:x:0:\napp:x:1000:\n"), 0o644)
-		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(root, "bin", "id"), ".")
-		cmd.Dir = src
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOWORK=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			idErr = fmt.Errorf("building the test program: %v\n%s", err, out)
-			return
-		}
-		os.Link(filepath.Join(root, "bin", "id"), filepath.Join(root, "bin", "sleep"))
-		idTar = filepath.Join(dir, "id.tar")
-		if out, err := exec.Command("tar", "-C", root, "-cf", idTar, ".").CombinedOutput(); err != nil {
-			idErr = fmt.Errorf("tar: %v\n%s", err, out)
-		}
+`, []string{"id", "sleep"}, map[string]string{
+		"etc/passwd": "root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0::/:/bin/sh\napp:x:1000:1000::/tmp:/bin/sh\n",
+		"etc/group":  "root:x:0:\napp:x:1000:\n",
 	})
-	if idErr != nil {
-		t.Fatal(idErr)
-	}
-	return idTar
 }
 
 // markedRecord is the audit record of the request that passed the
