@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -154,10 +153,19 @@ func attackImage(t *testing.T) string {
 	imageOnce.Do(func() {
 		base := testutil.DockerImport(t, sock, rootfs, "bulwark-test/defend-bookworm:1")
 		dir := t.TempDir()
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "tool"), "./testdata/tool")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			imageErr = "building the tool: " + err.Error() + "\n" + string(out)
+		wd, _ := os.Getwd()
+		tool, err := testutil.Build(testutil.GoBuild{Dir: wd, Pkg: "./testdata/tool", Env: []string{"CGO_ENABLED=0"},
+			Sources: []string{filepath.Join(wd, "testdata", "tool")}})
+		if err != nil {
+			imageErr = "building the tool: " + err.Error()
+			return
+		}
+		b, err := os.ReadFile(tool)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "tool"), b, 0o755)
+		}
+		if err != nil {
+			imageErr = err.Error()
 			return
 		}
 		df := "FROM " + base + "\nCOPY tool /usr/local/bin/tool\nCOPY tool /usr/local/bin/xmrig\nCOPY tool /usr/local/bin/worker\n"
