@@ -293,6 +293,21 @@ func hashFiles(h io.Writer, root string, keep func(p string, d fs.DirEntry) bool
 	})
 }
 
+// ProgramBinary builds a Go program given as the source of its main
+// package, in a module of its own named module with no dependencies, with
+// BuildCached (flags and env as GoBuild's): once per toolchain and content,
+// kept for later runs. For the small programs tests install in images.
+func ProgramBinary(t testing.TB, module, source string, flags []string, env ...string) string {
+	t.Helper()
+	dir := CachedDir(t, "go program source\x00"+module+"\x00"+source, func(dir string) error {
+		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module "+module+"\n\ngo 1.22\n"), 0o644); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, "main.go"), []byte(source), 0o644)
+	})
+	return BuildCached(t, GoBuild{Dir: dir, Flags: flags, Env: env})
+}
+
 // BulwarkBinary builds ./cmd/bulwark of this repository once per source
 // (see BuildCached) and returns its path.
 func BulwarkBinary() (string, error) {

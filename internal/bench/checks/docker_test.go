@@ -66,21 +66,7 @@ func main() {
 // sshd), with a HEALTHCHECK.
 func testImage(t *testing.T, sock string) string {
 	t.Helper()
-	gobin := testutil.NeedCommand(t, "go")
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(sleeperSource), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module sleeper\n\ngo 1.22\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	build := exec.Command(gobin, "build", "-o", "app", ".")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the test binary: %v\n%s", err, out)
-	}
-	bin, err := os.ReadFile(filepath.Join(dir, "app"))
+	bin, err := os.ReadFile(testutil.ProgramBinary(t, "sleeper", sleeperSource, nil, "CGO_ENABLED=0", "GOFLAGS="))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +88,7 @@ func testImage(t *testing.T, sock string) string {
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	tarPath := filepath.Join(dir, "rootfs.tar")
+	tarPath := filepath.Join(t.TempDir(), "rootfs.tar")
 	if err := os.WriteFile(tarPath, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -152,24 +152,11 @@ type File struct {
 	Body []byte
 }
 
-// StaticBinary builds a Go program (main package source) with CGO off.
+// StaticBinary builds a Go program (main package source) with CGO off
+// (testutil.ProgramBinary: kept by content).
 func StaticBinary(t testing.TB, source string) []byte {
 	t.Helper()
-	gobin := testutil.NeedCommand(t, "go")
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(source), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module fixture\n\ngo 1.22\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	build := exec.Command(gobin, "build", "-trimpath", "-o", "app", ".")
-	build.Dir = dir
-	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the test program: %v\n%s", err, out)
-	}
-	bin, err := os.ReadFile(filepath.Join(dir, "app"))
+	bin, err := os.ReadFile(testutil.ProgramBinary(t, "fixture", source, []string{"-trimpath"}, "CGO_ENABLED=0", "GOFLAGS="))
 	if err != nil {
 		t.Fatal(err)
 	}
