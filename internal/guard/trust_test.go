@@ -22,8 +22,8 @@ import (
 func TestTrustRules(t *testing.T) {
 	cosign := verifytest.Cosign(t)
 	host := verifytest.Registry(t)
-	trusted := verifytest.NewKeyPair(t, cosign)
-	stranger := verifytest.NewKeyPair(t, cosign)
+	trusted := verifytest.NewKeyPair(t)
+	stranger := verifytest.NewKeyPair(t)
 	ss := verifytest.NewSigstore(t)
 	push := func(repo, body string) string {
 		img := testutil.Image(t, testutil.LayerTar(t, testutil.Entry{Name: "etc/motd", Body: body}))

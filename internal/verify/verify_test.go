@@ -69,8 +69,8 @@ const cdxPredicate = `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version"
 func TestCosignCLI(t *testing.T) {
 	cosign := verifytest.Cosign(t)
 	host := verifytest.Registry(t)
-	kp := verifytest.NewKeyPair(t, cosign)
-	other := verifytest.NewKeyPair(t, cosign)
+	kp := verifytest.NewKeyPair(t)
+	other := verifytest.NewKeyPair(t)
 
 	signed := image(t, host, "app/signed", "signed")
 	verifytest.Sign(t, cosign, kp, signed)

@@ -25,8 +25,8 @@ import (
 func TestEngineTrust(t *testing.T) {
 	cosign := verifytest.Cosign(t)
 	host := verifytest.Registry(t)
-	trusted := verifytest.NewKeyPair(t, cosign)
-	stranger := verifytest.NewKeyPair(t, cosign)
+	trusted := verifytest.NewKeyPair(t)
+	stranger := verifytest.NewKeyPair(t)
 	base := testutil.ImageFromTarFile(t, toolImage(t))
 	push := func(tag string) string {
 		layer := testutil.LayerTar(t, testutil.Entry{Name: "etc/release", Body: tag})
