@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/bench"
@@ -41,7 +42,17 @@ func benchSnapshot(t *testing.T) string {
 	return p
 }
 
+// inProcess serialises runCLI: Run points the process's default logger
+// at the run's stderr, so two runs at once (parallel tests) would write
+// each other's warnings (a feed fixture's skipped statements in another
+// test's one-line error).
+var inProcess sync.Mutex
+
+// runCLI runs the command line in this process and returns its stdout,
+// stderr and exit code.
 func runCLI(args ...string) (string, string, int) {
+	inProcess.Lock()
+	defer inProcess.Unlock()
 	var out, errb bytes.Buffer
 	err := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
 	code := 0

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,26 +17,12 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
-func runDB(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	err := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
-	if err != nil {
-		code = ExitInput
-		if ec, ok := errors.AsType[ExitCoder](err); ok {
-			code = ec.ExitCode()
-		}
-		errb.WriteString(err.Error())
-	}
-	return out.String(), errb.String(), code
-}
-
 const feedTestdata = "../advisory/feed"
 
 func TestDBImportAndStatus(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x", "bulwark.db")
-	out, errOut, code := runDB(t, "db", "import", "--db", db,
+	out, errOut, code := runCLI("db", "import", "--db", db,
 		filepath.Join(feedTestdata, "osv", "testdata"),
 		filepath.Join(feedTestdata, "debian", "testdata", "list"),
 		filepath.Join(feedTestdata, "debian", "testdata", "tracker.json"),
@@ -49,7 +34,7 @@ func TestDBImportAndStatus(t *testing.T) {
 		t.Errorf("import output %q", out)
 	}
 
-	out, errOut, code = runDB(t, "db", "status", "--db", db, "--format", "json", "--verify")
+	out, errOut, code = runCLI("db", "status", "--db", db, "--format", "json", "--verify")
 	if code != 0 {
 		t.Fatalf("status: exit %d: %s", code, errOut)
 	}
@@ -83,7 +68,7 @@ func TestDBImportAndStatus(t *testing.T) {
 		t.Errorf("status %+v", st)
 	}
 
-	out, _, code = runDB(t, "db", "status", "--db", db)
+	out, _, code = runCLI("db", "status", "--db", db)
 	for _, want := range []string{"schema version:   " + strconv.Itoa(vulndb.SchemaVersion), "alpine/v3.19/main", "Debian:12", "DSA"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("text status (exit %d) lacks %q:\n%s", code, want, out)
@@ -103,7 +88,7 @@ func TestDBStatusStaleAndEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("BULWARK_DB", db) // no --db: the environment decides
-	out, errOut, code := runDB(t, "db", "status", "--format", "json")
+	out, errOut, code := runCLI("db", "status", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -115,7 +100,7 @@ func TestDBStatusStaleAndEnv(t *testing.T) {
 	if !st.Stale || len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "10 days old") {
 		t.Errorf("stale status %+v", st)
 	}
-	out, _, _ = runDB(t, "db", "status")
+	out, _, _ = runCLI("db", "status")
 	if !strings.Contains(out, "warning: the database is 10 days old") {
 		t.Errorf("text status lacks the age warning:\n%s", out)
 	}
@@ -142,7 +127,7 @@ func TestDBErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, errOut, code := runDB(t, tt.args...)
+			_, errOut, code := runCLI(tt.args...)
 			if code != ExitInput || !strings.Contains(errOut, tt.wantErr) {
 				t.Errorf("exit %d, stderr %q; want exit 2 mentioning %q", code, errOut, tt.wantErr)
 			}
