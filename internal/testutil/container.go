@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/client"
 	"github.com/docker/docker/pkg/stdcopy"
 
 	"github.com/bulwark-sec/bulwark/internal/dockerhost"
@@ -27,11 +28,7 @@ import (
 // container, not how the CLI configured it.
 func RunContainer(t testing.TB, sock, name, image string, cmd ...string) (id, out string, code int) {
 	t.Helper()
-	api, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { api.Close() }) // after the removal below (cleanups run last first)
+	api := engineAPI(t, sock) // closed after the removal below (cleanups run last first)
 	ctx := context.Background()
 	created, err := api.ContainerCreate(ctx,
 		&container.Config{Image: image, Cmd: cmd, NetworkDisabled: true},
@@ -61,4 +58,16 @@ func RunContainer(t testing.TB, sock, name, image string, cmd ...string) (id, ou
 		t.Fatalf("container %s: logs: %v", name, err)
 	}
 	return id, b.String(), code
+}
+
+// engineAPI is an Engine API client of the engine at sock, closed when
+// the test ends.
+func engineAPI(t testing.TB, sock string) *client.Client {
+	t.Helper()
+	api, err := dockerhost.Client(dockerhost.Options{Host: "unix://" + sock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { api.Close() })
+	return api
 }
